@@ -1,0 +1,64 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runHostBench } from './suites/host';
+
+type Suite = () => Promise<Record<string, unknown>>;
+
+/** Every benchmark suite by name; each measures its ratios side by side in one run. */
+const SUITES: Record<string, Suite> = {
+  host: runHostBench,
+};
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+function flatten(value: unknown, prefix = ''): Array<[string, string]> {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([key, inner]) => flatten(inner, prefix ? `${prefix}.${key}` : key));
+  }
+  const shown = typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(3) : JSON.stringify(value);
+  return [[prefix, shown]];
+}
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const names = argv.filter((arg) => !arg.startsWith('--'));
+  const unknown = names.filter((name) => !(name in SUITES));
+  if (unknown.length > 0) {
+    console.error(`unknown benchmark suite: ${unknown.join(', ')} (known: ${Object.keys(SUITES).join(', ')})`);
+    return 2;
+  }
+  const selected = names.length > 0 ? names : Object.keys(SUITES);
+  const results: Record<string, unknown> = {};
+  for (const name of selected) {
+    console.error(`running benchmark suite "${name}" …`);
+    results[name] = await SUITES[name]!();
+  }
+  const record = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: os.totalmem() / 2 ** 30, platform: process.platform },
+    ...results,
+  };
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${selected.join('+')}-${record.date.replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, JSON.stringify(record, null, 2) + '\n');
+  if (json) {
+    // A single suite prints its own object (so `bench -- engine --json` yields the engine's keys).
+    process.stdout.write(JSON.stringify(selected.length === 1 ? results[selected[0]!] : record, null, 2) + '\n');
+  } else {
+    const rows = flatten(results);
+    const width = Math.max(...rows.map(([key]) => key.length));
+    for (const [key, value] of rows) process.stdout.write(`${key.padEnd(width)}  ${value}\n`);
+  }
+  console.error(`results written to ${path.relative(process.cwd(), file)}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+// The design card puts main/, preload/ and renderer/ at the top level (electron-vite expects
+// src/*), so every entry is named explicitly.
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      lib: {
+        entry: {
+          index: resolve(__dirname, 'main/electron/index.ts'),
+          engine: resolve(__dirname, 'main/engine-host/engineMain.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // A sandboxed renderer can only load a CommonJS preload with its imports bundled in.
+      lib: { entry: resolve(__dirname, 'preload/index.ts'), formats: ['cjs'], fileName: () => 'index.cjs' },
+      externalizeDeps: false,
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
+    },
+    plugins: [react()],
+  },
+});

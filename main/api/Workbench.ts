@@ -1,0 +1,66 @@
+import os from 'node:os';
+import type { EventMessage, ResponseMessage } from '../../common/api/messages';
+import type { AppInfo } from '../../common/api/contract/app';
+import { Dispatcher, type Handlers } from './Dispatcher';
+import { EventHub } from './EventHub';
+import { EngineSupervisor } from '../engine-host/EngineSupervisor';
+import type { SpawnEngine } from '../engine-host/EngineChild';
+import { appVersion } from './appVersion';
+
+export interface WorkbenchOptions {
+  host: AppInfo['host'];
+  storeDir: string;
+  startupNotebook?: string | null;
+  spawnEngine: SpawnEngine;
+}
+
+/**
+ * The main-side services behind the API, independent of how front ends connect: every host
+ * (Electron IPC, headless WebSocket/HTTP, CLI) feeds raw messages to `handle` and subscribes
+ * to `onEvent`.
+ */
+export class Workbench {
+  readonly events = new EventHub();
+  readonly engine: EngineSupervisor;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(readonly options: WorkbenchOptions) {
+    this.engine = new EngineSupervisor({
+      spawn: options.spawnEngine,
+      onStatus: (status) => this.events.emit('engine.state', status),
+      onEvent: (event) => this.events.forward(event),
+    });
+    this.dispatcher = new Dispatcher(this.hostHandlers(), (request) => this.engine.relay(request));
+    this.engine.start();
+  }
+
+  handle(raw: unknown): Promise<ResponseMessage> {
+    return this.dispatcher.handle(raw);
+  }
+
+  onEvent(listener: (message: EventMessage) => void): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+
+  private hostHandlers(): Handlers {
+    const { host, storeDir, startupNotebook } = this.options;
+    return {
+      'app.info': () => ({
+        name: 'Z1 Workbench',
+        version: appVersion,
+        host,
+        platform: process.platform,
+        arch: os.arch(),
+        nodeVersion: process.versions.node,
+        storeDir,
+        startupNotebook: startupNotebook ?? null,
+      }),
+      'engine.status': () => this.engine.getStatus(),
+      'engine.restart': () => this.engine.restart(),
+    };
+  }
+}

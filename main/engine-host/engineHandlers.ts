@@ -1,0 +1,13 @@
+import type { Handlers } from '../api/Dispatcher';
+import type { EventHub } from '../api/EventHub';
+
+/**
+ * The API methods answered inside the engine process (`home: 'engine'` in the contract).
+ * Model loading and generation live here so that a llama.cpp crash only takes this process down.
+ */
+export function createEngineHandlers(_events: EventHub): Handlers {
+  const startedAt = Date.now();
+  return {
+    'engine.ping': () => ({ pid: process.pid, uptimeMs: Date.now() - startedAt }),
+  };
+}

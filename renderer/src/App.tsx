@@ -1,0 +1,49 @@
+import { useEffect, useState } from 'react';
+import type { ApiClient } from '../../common/api/ApiClient';
+import type { AppInfo } from '../../common/api/contract/app';
+import type { EngineStatus } from '../../common/api/contract/engine';
+
+export function App({ client, disconnected }: { client: ApiClient; disconnected: boolean }) {
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [engine, setEngine] = useState<EngineStatus | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    client.call('app.info', {}).then(setInfo, (e: Error) => setError(e.message));
+    client.call('engine.status', {}).then(setEngine, (e: Error) => setError(e.message));
+    return client.on('engine.state', setEngine);
+  }, [client]);
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>Z1 Workbench</h1>
+        <span className="version" data-testid="app-version">
+          {info ? `v${info.version} · ${info.host}` : 'connecting…'}
+        </span>
+        <span className={`engine-state engine-${engine?.state ?? 'unknown'}`} data-testid="engine-state">
+          engine: {engine ? engine.state : '…'}
+          {engine && engine.restarts > 0 ? ` (restarted ${engine.restarts}×)` : ''}
+        </span>
+      </header>
+      {disconnected && (
+        <div className="banner error" role="alert">
+          Lost the connection to the workbench host. Reload the page once it runs again.
+        </div>
+      )}
+      {engine?.lastCrash && engine.state !== 'ready' && (
+        <div className="banner error" role="alert" data-testid="engine-crash">
+          The engine process stopped ({engine.lastCrash}); restarting it. Saved work is not affected.
+        </div>
+      )}
+      {error && (
+        <div className="banner error" role="alert">
+          {error}
+        </div>
+      )}
+      <main className="notebook" data-testid="notebook">
+        {info?.startupNotebook ? <p>Notebook: {info.startupNotebook}</p> : <p>No notebook open.</p>}
+      </main>
+    </div>
+  );
+}
