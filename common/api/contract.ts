@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { MethodSpec } from './method';
 import { appEvents, appMethods } from './contract/app';
 import { engineEvents, engineMethods } from './contract/engine';
+import { generationEvents, generationMethods } from './contract/generation';
 
 /**
  * The one API every front end speaks (Electron renderer, browser via the headless host, CLI,
@@ -10,11 +11,13 @@ import { engineEvents, engineMethods } from './contract/engine';
 export const apiMethods = {
   ...appMethods,
   ...engineMethods,
+  ...generationMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const apiEvents = {
   ...appEvents,
   ...engineEvents,
+  ...generationEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof apiMethods;

@@ -1,11 +1,11 @@
-import os from 'node:os';
 import type { EventMessage, ResponseMessage } from '../../common/api/messages';
 import type { AppInfo } from '../../common/api/contract/app';
 import { Dispatcher, type Handlers } from './Dispatcher';
 import { EventHub } from './EventHub';
 import { EngineSupervisor } from '../engine-host/EngineSupervisor';
 import type { SpawnEngine } from '../engine-host/EngineChild';
-import { appVersion } from './appVersion';
+import { createAppHandlers } from './handlers/appHandlers';
+import type { HostContext } from './HostContext';
 
 export interface WorkbenchOptions {
   host: AppInfo['host'];
@@ -46,21 +46,15 @@ export class Workbench {
     return this.engine.close();
   }
 
+  /** Every host-side handler module; each concern adds its own (notebooks, runs, grading …). */
   private hostHandlers(): Handlers {
-    const { host, storeDir, startupNotebook } = this.options;
-    return {
-      'app.info': () => ({
-        name: 'Z1 Workbench',
-        version: appVersion,
-        host,
-        platform: process.platform,
-        arch: os.arch(),
-        nodeVersion: process.versions.node,
-        storeDir,
-        startupNotebook: startupNotebook ?? null,
-      }),
-      'engine.status': () => this.engine.getStatus(),
-      'engine.restart': () => this.engine.restart(),
+    const ctx: HostContext = {
+      host: this.options.host,
+      storeDir: this.options.storeDir,
+      startupNotebook: this.options.startupNotebook ?? null,
+      engine: this.engine,
+      events: this.events,
     };
+    return { ...createAppHandlers(ctx) };
   }
 }

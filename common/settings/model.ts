@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const modelSettings = z
+  .object({
+    source: z
+      .string()
+      .min(1)
+      .describe('A local .gguf path, or a Hugging Face URI such as "hf:user/repo:Q4_K_M" (downloaded into the models folder).'),
+    backend: z
+      .enum(['auto', 'cuda', 'metal', 'vulkan', 'cpu'])
+      .default('auto')
+      .describe('Compute backend; "auto" picks the best one this machine has.'),
+    gpuLayers: z
+      .union([z.literal('auto'), z.number().int().min(0)])
+      .default('auto')
+      .describe('Layers offloaded to the GPU: "auto" fits as many as memory allows.'),
+    contextSize: z.number().int().min(64).default(8192).describe('Context size per sequence, in tokens.'),
+    threads: z
+      .union([z.literal('auto'), z.number().int().min(1)])
+      .default('auto')
+      .describe('CPU threads; "auto" uses the physical cores (the library default can be 100x slower on small machines).'),
+    parallel: z.number().int().min(1).max(64).default(1).describe('Samples generated at once, as sequences of one context.'),
+  })
+  .strict();
+export type ModelSettings = z.infer<typeof modelSettings>;

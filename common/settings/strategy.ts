@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/** Z1's hint (arXiv 2504.00810, §3 "shifted thinking window"), appended when the window cuts. */
+export const Z1_HINT = '\n\nI overthought it, the final answer should be:\n\n';
+/** The variant that asks for the answer in \boxed{} (Z1 evaluation scripts, math benchmarks). */
+export const Z1_BOXED_HINT = '\n\nI overthought it, the final answer in \\boxed{} should be:\n\n';
+
+/**
+ * Both schemas of the strategies come from this one definition: `tokens` is either a plain count
+ * (one strategy, what the engine runs) or a count-or-list (a window cell, where a list sweeps).
+ */
+function defineStrategies<T extends z.ZodType>(count: (base: z.ZodNumber) => T) {
+  const tokens = (doc: string) => count(z.number().int().min(0)).describe(doc);
+  // A default is always a single count, also where a list would be accepted.
+  const tokensOr = (fallback: number, doc: string) =>
+    (tokens(doc) as unknown as { default(value: number): z.ZodDefault<T> }).default(fallback);
+
+  const overallBudget = tokensOr(16384, 'Overall budget of generated tokens for the sample: thinking, inserted text and answer together.');
+
+  const shiftedWindowSettings = z
+    .object({
+      strategy: z.literal('shifted-window').describe("Z1's shifted thinking window (arXiv 2504.00810)."),
+      window: tokens(
+        'W: at most this many tokens are generated in phase 1. If the model stops by itself before or exactly at W, the sample is done; otherwise the hint is appended and the answer generated.',
+      ),
+      hint: z
+        .string()
+        .default(Z1_HINT)
+        .describe(
+          'Text appended when the window cuts the thinking. Z1 uses "\\n\\nI overthought it, the final answer should be:\\n\\n"; a variant asks for the answer in \\boxed{}.',
+        ),
+      answerBudget: tokensOr(1024, 'Tokens the model may generate for its answer after the hint.'),
+      maxTokens: overallBudget,
+    })
+    .strict();
+
+  const budgetForcingSettings = z
+    .object({
+      strategy: z.literal('budget-forcing').describe('s1 budget forcing (arXiv 2501.19393).'),
+      maxThinkingTokens: tokens(
+        'On reaching this many thinking tokens, the end-of-thinking delimiter and the answer cue are forced.',
+      ),
+      minThinkingTokens: tokensOr(0, 'When the model tries to end its thinking before this many tokens, the delimiter is suppressed and "Wait" appended (at most maxWaits times).'),
+      maxWaits: z.number().int().min(0).max(64).default(1).describe('How many times "Wait" may be appended to extend thinking.'),
+      waitText: z.string().default('Wait').describe('The text that extends thinking (s1 uses "Wait").'),
+      endOfThinking: z.string().default('</think>').describe('The delimiter that ends thinking, as the model writes it.'),
+      answerCue: z
+        .string()
+        .default('\n\nFinal Answer:')
+        .describe('Text appended after a forced end of thinking so the model answers at once (s1: "Final Answer:").'),
+      answerBudget: tokensOr(1024, 'Tokens the model may generate for its answer after thinking ends.'),
+      maxTokens: overallBudget,
+    })
+    .strict();
+
+  const hardCutSettings = z
+    .object({
+      strategy: z.literal('hard-cut').describe('Stop at W tokens with no hint: the control that shows what the hint buys.'),
+      window: tokens('W: generation stops after this many tokens, whatever the model was doing.'),
+      maxTokens: overallBudget,
+    })
+    .strict();
+
+  const unboundedSettings = z
+    .object({
+      strategy: z.literal('unbounded').describe('No window: only the overall token budget (the baseline).'),
+      maxTokens: overallBudget,
+    })
+    .strict();
+
+  return [shiftedWindowSettings, budgetForcingSettings, hardCutSettings, unboundedSettings] as const;
+}
+
+const single = defineStrategies((n) => n);
+export const [shiftedWindowSettings, budgetForcingSettings, hardCutSettings, unboundedSettings] = single;
+
+export const strategySettings = z.discriminatedUnion('strategy', [...single]);
+export type StrategySettings = z.infer<typeof strategySettings>;
+export type StrategyName = StrategySettings['strategy'];
+export const strategyNames = ['shifted-window', 'budget-forcing', 'hard-cut', 'unbounded'] as const;
+
+/** A count, or a list of counts to sweep over (a window cell's `"window": [512, 1024, 2048]`). */
+const sweepable = (n: z.ZodNumber) =>
+  z.union([n, z.array(n).min(1)], { error: 'expected a whole number of tokens (≥ 0) or a non-empty list of them' });
+const swept = defineStrategies(sweepable);
+export const sweepableStrategySettings = z.discriminatedUnion('strategy', [...swept]);
+export type SweepableStrategySettings = z.infer<typeof sweepableStrategySettings>;
