@@ -3,6 +3,7 @@ import type { MethodSpec } from './method';
 import { appEvents, appMethods } from './contract/app';
 import { engineEvents, engineMethods } from './contract/engine';
 import { generationEvents, generationMethods } from './contract/generation';
+import { shellEvents, shellMethods } from './contract/shell';
 
 /**
  * The one API every front end speaks (Electron renderer, browser via the headless host, CLI,
@@ -12,12 +13,14 @@ export const apiMethods = {
   ...appMethods,
   ...engineMethods,
   ...generationMethods,
+  ...shellMethods,
 } satisfies Record<string, MethodSpec>;
 
 export const apiEvents = {
   ...appEvents,
   ...engineEvents,
   ...generationEvents,
+  ...shellEvents,
 } satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof apiMethods;
