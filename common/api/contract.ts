@@ -3,6 +3,9 @@ import type { MethodSpec } from './method';
 import { appEvents, appMethods } from './contract/app';
 import { engineEvents, engineMethods } from './contract/engine';
 import { generationEvents, generationMethods } from './contract/generation';
+import { notebookEvents, notebookMethods } from './contract/notebooks';
+import { runEvents, runMethods } from './contract/runs';
+import { datasetEvents, datasetMethods } from './contract/datasets';
 import { shellEvents, shellMethods } from './contract/shell';
 
 /**
@@ -13,6 +16,9 @@ export const apiMethods = {
   ...appMethods,
   ...engineMethods,
   ...generationMethods,
+  ...notebookMethods,
+  ...runMethods,
+  ...datasetMethods,
   ...shellMethods,
 } satisfies Record<string, MethodSpec>;
 
@@ -20,6 +26,9 @@ export const apiEvents = {
   ...appEvents,
   ...engineEvents,
   ...generationEvents,
+  ...notebookEvents,
+  ...runEvents,
+  ...datasetEvents,
   ...shellEvents,
 } satisfies Record<string, z.ZodType>;
 
