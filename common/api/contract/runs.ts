@@ -65,6 +65,8 @@ export type RunSummary = z.infer<typeof runSummary>;
 export const sampleRecord = z.object({
   /** "problemId#sampleIndex": unique within a run, the same across runs on the same problems. */
   key: z.string(),
+  /** Position in the run's plan: problems in dataset order, then sample index. */
+  index: z.number().int(),
   problemId: z.string(),
   sampleIndex: z.number().int(),
   seed: z.number().int(),

@@ -1,0 +1,69 @@
+import { crc32 } from 'node:zlib';
+
+/**
+ * One record per line, each line still a JSON object (so `jq` and `grep` work on the files)
+ * whose last member is `"#": crc32` of the line without that member. A flipped bit or a torn
+ * write is then detected line by line instead of being read back as a plausible record.
+ */
+const SUFFIX_LENGTH = 16; // ,"#":"xxxxxxxx"}
+const MARKER = Buffer.from(',"#":"');
+const CLOSE = Buffer.from('}');
+
+export function encodeLine(record: object): Buffer {
+  const body = JSON.stringify(record);
+  if (body.length < 3 || body[0] !== '{') throw new Error('a checksummed line holds a non-empty JSON object');
+  const crc = crc32(body).toString(16).padStart(8, '0');
+  return Buffer.from(`${body.slice(0, -1)},"#":"${crc}"}\n`);
+}
+
+/** Decodes one line (without its newline); returns an error message instead of throwing. */
+export function decodeLine(buffer: Buffer, start: number, end: number): { value: Record<string, unknown> } | { error: string } {
+  const length = end - start;
+  if (length < SUFFIX_LENGTH + 2 || buffer[end - 1] !== 0x7d || buffer[end - 2] !== 0x22) return { error: 'no checksum at the end of the line' };
+  const markerAt = end - SUFFIX_LENGTH;
+  if (buffer.compare(MARKER, 0, MARKER.length, markerAt, markerAt + MARKER.length) !== 0) return { error: 'no checksum at the end of the line' };
+  const stored = buffer.toString('latin1', markerAt + MARKER.length, markerAt + MARKER.length + 8);
+  const computed = crc32(CLOSE, crc32(buffer.subarray(start, markerAt)));
+  if (computed.toString(16).padStart(8, '0') !== stored) return { error: `checksum mismatch (stored ${stored}, computed ${computed.toString(16).padStart(8, '0')})` };
+  try {
+    const value = JSON.parse(buffer.toString('utf8', start, markerAt) + '}') as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'not a JSON object' };
+    return { value: value as Record<string, unknown> };
+  } catch (error) {
+    return { error: `invalid JSON: ${(error as Error).message}` };
+  }
+}
+
+export interface ScannedLine {
+  /** 1-based line number. */
+  line: number;
+  offset: number;
+  /** Bytes including the newline. */
+  length: number;
+  value: Record<string, unknown>;
+}
+
+export interface LineScan {
+  lines: ScannedLine[];
+  bad: Array<{ line: number; offset: number; error: string }>;
+  /** Bytes after the last newline: a write that did not finish (kept aside, never parsed). */
+  tornTail: { offset: number; length: number } | null;
+  size: number;
+}
+
+export function scanLines(buffer: Buffer): LineScan {
+  const lines: ScannedLine[] = [];
+  const bad: LineScan['bad'] = [];
+  let start = 0;
+  let lineNumber = 0;
+  while (start < buffer.length) {
+    const newline = buffer.indexOf(0x0a, start);
+    if (newline === -1) return { lines, bad, tornTail: { offset: start, length: buffer.length - start }, size: buffer.length };
+    lineNumber++;
+    const decoded = decodeLine(buffer, start, newline);
+    if ('value' in decoded) lines.push({ line: lineNumber, offset: start, length: newline + 1 - start, value: decoded.value });
+    else bad.push({ line: lineNumber, offset: start, error: decoded.error });
+    start = newline + 1;
+  }
+  return { lines, bad, tornTail: null, size: buffer.length };
+}

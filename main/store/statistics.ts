@@ -1,0 +1,166 @@
+import type { Histogram, Proportion, TokenStats } from '../../common/api/contract/runs';
+
+/** z for a two-sided 95% interval. */
+const Z95 = 1.959963984540054;
+
+/**
+ * Wilson score interval (Wilson 1927): unlike the normal approximation it stays inside [0, 1]
+ * and behaves at 0% and 100%, which small benchmark runs hit often. With no trials the interval
+ * is the whole [0, 1].
+ */
+export function wilsonInterval(successes: number, trials: number, z = Z95): Proportion {
+  if (trials === 0) return { value: 0, low: 0, high: 1, successes: 0, trials: 0 };
+  const p = successes / trials;
+  const z2 = z * z;
+  const denominator = 1 + z2 / trials;
+  const centre = (p + z2 / (2 * trials)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))) / denominator;
+  return { value: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half), successes, trials };
+}
+
+export function mean(values: ArrayLike<number>): number {
+  if (values.length === 0) return 0;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  return sum / values.length;
+}
+
+/** Median of the values (the mean of the two middle ones for an even count); 0 when empty. */
+export function median(values: ArrayLike<number>): number {
+  if (values.length === 0) return 0;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The smallest 1-2-5 × 10^k width that covers [0, max] in at most `maxBins` bins. */
+export function histogramBinWidth(max: number, maxBins = 40): number {
+  for (let scale = 1; ; scale *= 10) {
+    for (const step of [1, 2, 5]) {
+      const width = step * scale;
+      if (Math.floor(max / width) + 1 <= maxBins) return width;
+    }
+  }
+}
+
+/**
+ * Counts of integer values in bins [k·w, (k+1)·w) from 0 up to the bin holding the largest
+ * value. The width depends only on the largest value, so equal data always gives equal bins.
+ */
+export function histogram(values: ArrayLike<number>, maxBins = 40): Histogram {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  const binWidth = histogramBinWidth(max, maxBins);
+  const counts = new Array<number>(values.length === 0 ? 0 : Math.floor(max / binWidth) + 1).fill(0);
+  for (let i = 0; i < values.length; i++) counts[Math.floor(Math.max(0, values[i]!) / binWidth)]! += 1;
+  return { binWidth, bins: counts.map((count, k) => ({ start: k * binWidth, end: (k + 1) * binWidth, count })) };
+}
+
+export function tokenStats(values: ArrayLike<number>): TokenStats {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i]! < min) min = values[i]!;
+    if (values[i]! > max) max = values[i]!;
+  }
+  return {
+    count: values.length,
+    mean: mean(values),
+    median: median(values),
+    min: values.length === 0 ? 0 : min,
+    max: values.length === 0 ? 0 : max,
+    histogram: histogram(values),
+  };
+}
+
+/** log of n choose k, exact enough for binomial tails up to large n. */
+function logChoose(n: number, k: number): number {
+  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+}
+
+const LOG_FACTORIALS: number[] = [0];
+function logFactorial(n: number): number {
+  for (let i = LOG_FACTORIALS.length; i <= n; i++) LOG_FACTORIALS.push(LOG_FACTORIALS[i - 1]! + Math.log(i));
+  return LOG_FACTORIALS[n]!;
+}
+
+/** Complementary error function (Numerical Recipes' erfcc, fractional error < 1.2e-7). */
+export function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}
+
+/**
+ * McNemar's test on the discordant pairs b (only A correct) and c (only B correct). Below 25
+ * discordant pairs the exact two-sided binomial test is used (the χ² approximation is poor
+ * there); above, χ² with continuity correction and one degree of freedom.
+ */
+export function mcnemarTest(b: number, c: number): { statistic: number; pValue: number; exact: boolean } {
+  const n = b + c;
+  const statistic = n === 0 ? 0 : (Math.abs(b - c) - 1) ** 2 / n;
+  if (n < 25) {
+    const k = Math.min(b, c);
+    let tail = 0;
+    for (let i = 0; i <= k; i++) tail += Math.exp(logChoose(n, i) - n * Math.LN2);
+    return { statistic, pValue: Math.min(1, 2 * tail), exact: true };
+  }
+  return { statistic, pValue: Math.min(1, erfc(Math.sqrt(statistic / 2))), exact: false };
+}
+
+/** A small seeded PRNG (mulberry32): bootstrap intervals must be reproducible from the stored seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Paired bootstrap 95% interval of the difference in accuracy, resampling problems (clusters of
+ * paired samples) with replacement, so several samples of one problem are not taken as
+ * independent. `differences[i]` and `counts[i]` are problem i's summed (a − b) and its pairs.
+ */
+export function pairedBootstrap(
+  differences: ArrayLike<number>,
+  counts: ArrayLike<number>,
+  options: { seed: number; resamples?: number },
+): { value: number; low: number; high: number; resamples: number; seed: number } {
+  const problems = differences.length;
+  let totalDiff = 0;
+  let totalCount = 0;
+  for (let i = 0; i < problems; i++) {
+    totalDiff += differences[i]!;
+    totalCount += counts[i]!;
+  }
+  const value = totalCount === 0 ? 0 : totalDiff / totalCount;
+  // Keep the work bounded for 100k-problem runs: at least 200 resamples, at most 2000.
+  const resamples = options.resamples ?? Math.max(200, Math.min(2000, Math.floor(5e7 / Math.max(1, problems))));
+  if (problems === 0) return { value, low: 0, high: 0, resamples: 0, seed: options.seed };
+  const random = seededRandom(options.seed);
+  const estimates = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let d = 0;
+    let n = 0;
+    for (let i = 0; i < problems; i++) {
+      const pick = Math.floor(random() * problems);
+      d += differences[pick]!;
+      n += counts[pick]!;
+    }
+    estimates[r] = n === 0 ? 0 : d / n;
+  }
+  estimates.sort();
+  const at = (q: number) => estimates[Math.min(resamples - 1, Math.max(0, Math.round(q * (resamples - 1))))]!;
+  return { value, low: at(0.025), high: at(0.975), resamples, seed: options.seed };
+}

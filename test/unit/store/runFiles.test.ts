@@ -1,0 +1,115 @@
+import { appendFile, mkdtemp, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeLine, encodeLine, scanLines } from '../../../main/store/checksummedLines';
+import { RunFiles, SAMPLES_FILE, TRAJECTORIES_FILE } from '../../../main/store/RunFiles';
+import { sample } from './sampleFactory';
+
+const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'z1wb-runfiles-'));
+
+describe('checksummed lines', () => {
+  it('stay JSON objects and detect a flipped digit', () => {
+    const line = encodeLine({ key: 'p1#0', phase1Tokens: 12 });
+    expect(JSON.parse(line.toString())).toMatchObject({ key: 'p1#0', phase1Tokens: 12, '#': expect.any(String) });
+    expect(decodeLine(line, 0, line.length - 1)).toEqual({ value: expect.objectContaining({ phase1Tokens: 12 }) });
+    const flipped = Buffer.from(line.toString().replace('12', '13'));
+    expect(decodeLine(flipped, 0, flipped.length - 1)).toEqual({ error: expect.stringContaining('checksum mismatch') });
+  });
+
+  it('report a torn last line separately from damaged lines', () => {
+    const buffer = Buffer.concat([encodeLine({ a: 1 }), Buffer.from('garbage\n'), encodeLine({ b: 2 }).subarray(0, 5)]);
+    const scan = scanLines(buffer);
+    expect(scan.lines.map((l) => l.value.a)).toEqual([1]);
+    expect(scan.bad).toEqual([{ line: 2, offset: expect.any(Number), error: 'no checksum at the end of the line' }]);
+    expect(scan.tornTail).toEqual({ offset: buffer.length - 5, length: 5 });
+  });
+});
+
+describe('RunFiles', () => {
+  it('appends samples durably and reads them back, with trajectories read lazily', async () => {
+    const dir = await tempDir();
+    const { files, issues } = await RunFiles.open(dir);
+    expect(issues).toEqual([]);
+    await Promise.all([2, 0, 1].map((i) => files.append([sample(i)])));
+    expect(files.records().map((r) => r.index)).toEqual([0, 1, 2]);
+    await files.close();
+
+    const reopened = await RunFiles.open(dir);
+    expect(reopened.issues).toEqual([]);
+    expect(reopened.files.records().map((r) => r.key)).toEqual(['p0#0', 'p1#0', 'p2#0']);
+    expect(reopened.files.records()[1]).toEqual(sample(1).record);
+    expect(await reopened.files.readTrajectory('p2#0')).toEqual(sample(2).trajectory);
+    await reopened.files.close();
+  });
+
+  it('never stores a sample twice', async () => {
+    const dir = await tempDir();
+    const { files } = await RunFiles.open(dir);
+    await files.append([sample(0), sample(1)]);
+    await files.append([sample(1), sample(2)]);
+    await files.close();
+    const lines = (await readFile(path.join(dir, SAMPLES_FILE), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(3);
+  });
+
+  it('keeps a torn tail aside, cuts it off and resumes appending cleanly', async () => {
+    const dir = await tempDir();
+    const { files } = await RunFiles.open(dir);
+    await files.append([sample(0), sample(1)]);
+    await files.close();
+    const samplesPath = path.join(dir, SAMPLES_FILE);
+    await appendFile(samplesPath, '{"key":"p2#0","ind');
+    await appendFile(path.join(dir, TRAJECTORIES_FILE), '{"key":"p2#0","te');
+
+    const reopened = await RunFiles.open(dir);
+    expect(reopened.issues.map((i) => i.kind)).toEqual(['truncated', 'truncated']);
+    const kept = reopened.issues.map((i) => i.keptAs!);
+    expect(await readFile(kept[1]!, 'utf8')).toBe('{"key":"p2#0","ind');
+    expect(await readFile(kept[0]!, 'utf8')).toBe('{"key":"p2#0","te');
+    expect(reopened.files.count).toBe(2);
+    await reopened.files.append([sample(2)]);
+    await reopened.files.close();
+    const again = await RunFiles.open(dir);
+    expect(again.issues).toEqual([]);
+    expect(again.files.records().map((r) => r.index)).toEqual([0, 1, 2]);
+    expect(await again.files.readTrajectory('p2#0')).toEqual(sample(2).trajectory);
+    await again.files.close();
+  });
+
+  it('keeps a file with a damaged line aside, reports the line and keeps the other samples', async () => {
+    const dir = await tempDir();
+    const { files } = await RunFiles.open(dir);
+    await files.append([sample(0), sample(1), sample(2)]);
+    await files.close();
+    const samplesPath = path.join(dir, SAMPLES_FILE);
+    const original = await readFile(samplesPath, 'utf8');
+    const lines = original.split('\n');
+    lines[1] = lines[1]!.replace('"phase1Tokens":11', '"phase1Tokens":99');
+    await writeFile(samplesPath, lines.join('\n'));
+
+    const reopened = await RunFiles.open(dir);
+    expect(reopened.issues).toHaveLength(1);
+    expect(reopened.issues[0]).toMatchObject({ kind: 'corrupt', file: samplesPath, message: expect.stringContaining('line 2: checksum mismatch') });
+    expect(await readFile(reopened.issues[0]!.keptAs!, 'utf8')).toBe(lines.join('\n'));
+    expect(reopened.files.records().map((r) => r.key)).toEqual(['p0#0', 'p2#0']);
+    expect(reopened.files.has('p1#0')).toBe(false);
+    await reopened.files.close();
+  });
+
+  it('drops a sample whose trajectory never reached the disk', async () => {
+    const dir = await tempDir();
+    const { files } = await RunFiles.open(dir);
+    await files.append([sample(0), sample(1)]);
+    await files.close();
+    const trajectories = path.join(dir, TRAJECTORIES_FILE);
+    const firstLine = (await readFile(trajectories, 'utf8')).indexOf('\n') + 1;
+    await truncate(trajectories, firstLine);
+    const reopened = await RunFiles.open(dir);
+    expect(reopened.issues.map((i) => i.kind)).toEqual(['missing']);
+    expect(reopened.files.records().map((r) => r.key)).toEqual(['p0#0']);
+    expect((await stat(trajectories)).size).toBe(firstLine);
+    expect((await readdir(dir)).some((f) => f.startsWith(`${SAMPLES_FILE}.corrupt-`))).toBe(true);
+    await reopened.files.close();
+  });
+});

@@ -1,0 +1,67 @@
+import type { RunRecord, SampleRecord, Trajectory } from '../../../common/api/contract/runs';
+import type { NewRun } from '../../../main/store/RunStore';
+import type { SampleWithTrajectory } from '../../../main/store/RunFiles';
+
+/** A graded sample of problem `p{problem}` with a given thinking length and grade. */
+export function sample(index: number, options: { thinking?: number; correct?: boolean; samplesPerProblem?: number } = {}): SampleWithTrajectory {
+  const perProblem = options.samplesPerProblem ?? 1;
+  const problemId = `p${Math.floor(index / perProblem)}`;
+  const sampleIndex = index % perProblem;
+  const thinking = options.thinking ?? 10 + (index % 50);
+  const correct = options.correct ?? index % 3 !== 0;
+  const record: SampleRecord = {
+    key: `${problemId}#${sampleIndex}`,
+    index,
+    problemId,
+    sampleIndex,
+    seed: 1000 + index,
+    phase1Tokens: thinking,
+    delimitedThinkingTokens: null,
+    answerTokens: 3,
+    totalTokens: thinking + 3,
+    cut: thinking >= 40,
+    cutAt: thinking >= 40 ? 40 : null,
+    stopReason: 'end-of-generation',
+    extensions: 0,
+    outcome: correct ? 'correct' : 'wrong',
+    correct,
+    extracted: correct ? '42' : '0',
+    answerKey: correct ? '42' : '0',
+    gold: '42',
+    generateMs: 5,
+    tokensPerSecond: 1000,
+  };
+  const trajectory: Trajectory = {
+    key: record.key,
+    message: `Problem ${problemId}`,
+    text: ' s1'.repeat(thinking) + ' The answer is 42',
+    segments: [{ phase: 'thinking', inserted: false, text: ' s1'.repeat(thinking), tokens: Array.from({ length: thinking }, (_, i) => i) }],
+    cutAt: record.cutAt,
+    hintOffset: null,
+    grade: { outcome: record.outcome },
+  };
+  return { record, trajectory };
+}
+
+export function newRun(overrides: Partial<NewRun> = {}): NewRun {
+  return {
+    cacheKey: 'cache-1',
+    settingsKey: 'settings-1',
+    notebook: { path: '/nb/a.z1.json', cellId: 'run', title: null },
+    label: 'shifted-window W=40',
+    variant: { index: 0, of: 1 },
+    planned: 10,
+    settings: {
+      model: { source: 'fixture:oracle', backend: 'auto', gpuLayers: 'auto', contextSize: 512, threads: 1, parallel: 1 },
+      prompt: { template: '{{problem}}', chatTemplate: 'model', systemPrompt: null, thinkPrefix: '', stopStrings: [] },
+      sampling: { temperature: 0, topK: 40, topP: 0.95, minP: 0, seed: 0 },
+      strategy: { strategy: 'shifted-window', window: 40, hint: 'hint', answerBudget: 16, maxTokens: 128 },
+      samples: 1,
+      dataset: { from: 'file', path: 'datasets/oracle.jsonl', map: {} },
+      grader: { grader: 'exact', caseSensitive: false, fallbacks: [], timeLimitMs: 5000 },
+      redactProblems: false,
+    },
+    provenance: null,
+    ...overrides,
+  } satisfies Omit<RunRecord, 'id' | 'createdAt' | 'updatedAt' | 'finishedAt' | 'issues' | 'summary' | 'done' | 'status' | 'error'>;
+}
