@@ -1,0 +1,35 @@
+import { graderSettings, type GraderSettingsInput } from '../../common/grading/graderSettings';
+import { gradeCode } from './code/gradeCode';
+import { gradeItem, type GradeItemInput } from './gradeItem';
+import { errorResult, type GradeResult } from './gradeResult';
+import { sharedGradingPool, type GradingPool } from './worker/gradingPool';
+
+export interface GradeOptions {
+  /** Worker threads for the answer graders (default: the shared pool). */
+  pool?: GradingPool;
+  /** Cancels code tests in flight. */
+  signal?: AbortSignal;
+}
+
+function issues(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
+  return error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`).join('; ');
+}
+
+/**
+ * Grades one response: the entry the runner and the CLI call. Settings and item are validated
+ * here; whatever goes wrong, the promise resolves with a result (an `error` outcome), it never
+ * rejects. Answer graders run in worker threads with a time limit, code in the sandbox.
+ */
+export async function grade(settings: GraderSettingsInput, item: GradeItemInput, options: GradeOptions = {}): Promise<GradeResult> {
+  const parsedSettings = graderSettings.safeParse(settings);
+  if (!parsedSettings.success) return errorResult(`invalid grader settings: ${issues(parsedSettings.error)}`);
+  const parsedItem = gradeItem.safeParse(item);
+  if (!parsedItem.success) return errorResult(`invalid item: ${issues(parsedItem.error)}`);
+  const s = parsedSettings.data;
+  try {
+    if (s.grader === 'code') return await gradeCode(s, parsedItem.data, options.signal);
+    return await (options.pool ?? sharedGradingPool()).run(s, parsedItem.data, s.timeLimitMs);
+  } catch (error) {
+    return errorResult(`grader failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
