@@ -1,0 +1,294 @@
+import type { SampleResult } from '../../../common/api/contract/generation';
+import type { SamplingSettings } from '../../../common/settings/sampling';
+import type { StrategySettings } from '../../../common/settings/strategy';
+import type {
+  BackendSequence,
+  GenerateResult,
+  GenerationBackend,
+  GenerationEnd,
+  PeekedToken,
+  Token,
+} from '../backend/GenerationBackend';
+
+/** Phases of a trajectory: what the model generates, and what a strategy inserts. */
+export type GeneratedPhase = 'thinking' | 'answer';
+export type InsertedPhase = 'hint' | 'wait' | 'cue';
+export type Phase = GeneratedPhase | InsertedPhase;
+export type StopReason = SampleResult['stopReason'];
+
+export interface SampleRunOptions {
+  readonly sequence: BackendSequence;
+  readonly backend: Pick<GenerationBackend, 'tokenize' | 'detokenize'>;
+  /** The key of the sample in its batch ("problemId#sampleIndex"). */
+  readonly key: string;
+  readonly sampleSeed: number;
+  readonly sampling: Omit<SamplingSettings, 'seed'>;
+  /** The prompt's stop strings: they end generation in every phase. */
+  readonly stopStrings: readonly string[];
+  /** The end-of-thinking delimiter whose position gives `delimitedThinkingTokens` (null: none). */
+  readonly endOfThinking: string | null;
+  /** The prompt opens a thinking (ends with `<think>` and whitespace), as Z1's evaluation does. */
+  readonly thinkingOpened: boolean;
+  /** Milliseconds spent evaluating the prompt (from `BackendSequence.start`). */
+  readonly promptMs: number;
+  readonly signal?: AbortSignal;
+  /** Live text of the trajectory, labelled with its phase (for `engine.token` events). */
+  readonly onText?: (phase: Phase, text: string) => void;
+  /** Counts tokens as the model generates them (branches included): the live tokens/s. */
+  readonly onGenerated?: (count: number) => void;
+}
+
+interface Segment {
+  readonly phase: Phase;
+  readonly inserted: boolean;
+  readonly tokens: Token[];
+  /** Inserted text verbatim; for generated segments the live text, one piece per token. */
+  readonly pieces: string[];
+}
+
+/** A point of a trajectory to come back to: a sweep branches the answer off and returns here. */
+export interface RunCheckpoint {
+  readonly segments: readonly Segment[];
+  readonly length: number;
+  readonly generateMs: number;
+  readonly lastEnd: GenerationEnd | null;
+}
+
+export interface Verdict {
+  /** Whether the window (or the thinking maximum) cut the thinking, and after how many tokens. */
+  readonly cut: boolean;
+  readonly cutAt?: number | null;
+  /** Defaults to what ended the last generation. */
+  readonly stopReason?: StopReason;
+  /** Defaults to the tokens the model generated in the thinking phase. */
+  readonly phase1Tokens?: number;
+  readonly extensions?: number;
+}
+
+/**
+ * One sample's trajectory as a strategy builds it: generate in a phase, insert text, branch.
+ * It records everything a SampleResult reports, so strategy files only say what to do.
+ */
+export class SampleRun {
+  private segments: Segment[] = [];
+  private generateMs = 0;
+  private lastEnd: GenerationEnd | null = null;
+  private readonly promptLength: number;
+
+  constructor(private readonly options: SampleRunOptions) {
+    this.promptLength = options.sequence.tokens.length;
+  }
+
+  get key(): string {
+    return this.options.key;
+  }
+
+  /** Tokens after the prompt, generated and inserted: what the overall budget counts. */
+  get tokensAfterPrompt(): number {
+    return this.options.sequence.tokens.length - this.promptLength;
+  }
+
+  /** Tokens the model generated in a phase (inserted text not counted). */
+  generatedIn(phase: GeneratedPhase): number {
+    return this.segments.reduce((sum, s) => sum + (s.phase === phase && !s.inserted ? s.tokens.length : 0), 0);
+  }
+
+  get cancelled(): boolean {
+    return this.options.signal?.aborted === true;
+  }
+
+  /**
+   * Lets the model generate at most `maxTokens` tokens in a phase. Consecutive calls in the
+   * same phase extend one segment, so a thinking generated in stretches (a sweep) reads as one.
+   */
+  async generate(
+    phase: GeneratedPhase,
+    request: { maxTokens: number; peekAfterLimit?: boolean; stopStrings?: readonly string[] },
+  ): Promise<GenerateResult> {
+    if (this.cancelled) return this.finishedWith({ tokens: [], end: 'cancelled', elapsedMs: 0 });
+    const segment = this.openSegment(phase, false);
+    const pieces: string[] = [];
+    const result = await this.options.sequence.generate({
+      maxTokens: Math.max(0, request.maxTokens),
+      sampling: this.options.sampling,
+      seed: { sampleSeed: this.options.sampleSeed, stream: phase },
+      stopStrings: [...this.options.stopStrings, ...(request.stopStrings ?? [])],
+      precedingText: segment.pieces.join('').slice(-256),
+      peekAfterLimit: request.peekAfterLimit ?? false,
+      signal: this.options.signal,
+      onToken: (_token, text) => {
+        pieces.push(text);
+        if (text) this.options.onText?.(phase, text);
+      },
+    });
+    segment.tokens.push(...result.tokens);
+    // Pieces only locate the delimiter; a backend that streams less leaves them empty.
+    segment.pieces.push(...(pieces.length === result.tokens.length ? pieces : result.tokens.map(() => '')));
+    this.dropEmptyLastSegment();
+    this.generateMs += result.elapsedMs;
+    this.options.onGenerated?.(result.tokens.length);
+    return this.finishedWith(result);
+  }
+
+  /** Inserts text the strategy writes (the hint, "Wait", the answer cue); it is evaluated with the next generation. */
+  async insert(phase: InsertedPhase, text: string): Promise<number> {
+    const tokens = await this.options.backend.tokenize(text);
+    this.options.sequence.append(tokens);
+    this.segments.push({ phase, inserted: true, tokens: [...tokens], pieces: [text] });
+    this.options.onText?.(phase, text);
+    return tokens.length;
+  }
+
+  /** Keeps a token the model was about to generate (seen with `peekAfterLimit`). */
+  accept(phase: GeneratedPhase, next: PeekedToken): void {
+    const segment = this.openSegment(phase, false);
+    this.options.sequence.append([next.token]);
+    segment.tokens.push(next.token);
+    segment.pieces.push(next.text);
+    this.options.onText?.(phase, next.text);
+  }
+
+  /** Removes the last `count` generated tokens of the trajectory (e.g. a suppressed delimiter). */
+  async retract(count: number): Promise<void> {
+    const last = this.segments.at(-1);
+    if (count <= 0 || !last || last.inserted || count > last.tokens.length) {
+      throw new Error(`cannot retract ${count} tokens from the end of the trajectory`);
+    }
+    last.tokens.splice(last.tokens.length - count, count);
+    last.pieces.splice(last.pieces.length - count, count);
+    await this.options.sequence.truncate(this.options.sequence.tokens.length - count);
+    this.dropEmptyLastSegment();
+  }
+
+  checkpoint(): RunCheckpoint {
+    return {
+      segments: this.segments.map((s) => ({ ...s, tokens: [...s.tokens], pieces: [...s.pieces] })),
+      length: this.options.sequence.tokens.length,
+      generateMs: this.generateMs,
+      lastEnd: this.lastEnd,
+    };
+  }
+
+  /** Returns to a checkpoint: the branch taken since is erased from the sequence. */
+  async restore(checkpoint: RunCheckpoint): Promise<void> {
+    await this.options.sequence.truncate(checkpoint.length);
+    this.segments = checkpoint.segments.map((s) => ({ ...s, tokens: [...s.tokens], pieces: [...s.pieces] }));
+    this.generateMs = checkpoint.generateMs;
+    this.lastEnd = checkpoint.lastEnd;
+  }
+
+  /** The SampleResult of the trajectory as it stands, for one strategy's settings. */
+  async result(strategy: StrategySettings, verdict: Verdict): Promise<SampleResult> {
+    const texts: string[] = [];
+    const preceding: Token[] = [...this.options.sequence.tokens.slice(0, this.promptLength).slice(-16)];
+    for (const segment of this.segments) {
+      texts.push(
+        segment.inserted
+          ? segment.pieces.join('')
+          : await this.options.backend.detokenize(segment.tokens, preceding.slice(-16)),
+      );
+      preceding.push(...segment.tokens);
+    }
+    const text = texts.join('');
+    const offsetOf = (index: number) => texts.slice(0, index).reduce((sum, t) => sum + t.length, 0);
+    const firstInsert = this.segments.findIndex((s) => s.inserted && (s.phase === 'hint' || s.phase === 'cue'));
+    const answerTokens = this.generatedIn('answer');
+    const totalTokens = this.segments.reduce((sum, s) => sum + s.tokens.length, 0);
+    const generated = this.generatedIn('thinking') + answerTokens;
+    const stopReason: StopReason = this.cancelled ? 'cancelled' : (verdict.stopReason ?? stopReasonOf(this.lastEnd));
+    return {
+      key: this.options.key,
+      strategy,
+      seed: this.options.sampleSeed,
+      segments: this.segments.map((s, i) => ({
+        phase: s.phase,
+        inserted: s.inserted,
+        text: texts[i]!,
+        tokens: [...s.tokens],
+      })),
+      text,
+      phase1Tokens: verdict.phase1Tokens ?? this.generatedIn('thinking'),
+      delimitedThinkingTokens: this.tokensBeforeDelimiter(),
+      answerTokens,
+      totalTokens,
+      cut: verdict.cut,
+      cutAt: verdict.cut ? (verdict.cutAt ?? null) : null,
+      hintOffset: firstInsert >= 0 ? offsetOf(firstInsert) : null,
+      stopReason,
+      extensions: verdict.extensions ?? 0,
+      timings: {
+        promptMs: this.options.promptMs,
+        generateMs: this.generateMs,
+        tokensPerSecond: this.generateMs > 0 ? (generated * 1000) / this.generateMs : 0,
+      },
+    };
+  }
+
+  /**
+   * The delimited thinking: tokens the model generated before its thinking ended, counted where
+   * the thinking is delimited (DESIGN §2: "the tokens before `</think>` are the natural count").
+   * The thinking ends at the first end-of-thinking delimiter (written by the model, or forced by
+   * budget forcing), or, when the prompt opened the thinking, at an inserted hint or answer cue
+   * (or at the end of the trajectory). Inserted "Wait"s do not count. Null when the thinking is
+   * not delimited.
+   */
+  private tokensBeforeDelimiter(): number | null {
+    const delimiter = this.options.endOfThinking;
+    if (!delimiter) return null;
+    let before = 0;
+    for (const segment of this.segments) {
+      const joined = segment.pieces.join('');
+      if (segment.inserted) {
+        const endsThinking = segment.phase !== 'wait' && (this.options.thinkingOpened || joined.includes(delimiter));
+        if (endsThinking) return before;
+        continue;
+      }
+      const at = joined.indexOf(delimiter);
+      if (at < 0) {
+        before += segment.tokens.length;
+        continue;
+      }
+      let length = 0;
+      for (let i = 0; i < segment.pieces.length; i += 1) {
+        length += segment.pieces[i]!.length;
+        if (length > at) return before + i;
+      }
+      return before + segment.tokens.length;
+    }
+    return this.options.thinkingOpened ? before : null;
+  }
+
+  private openSegment(phase: GeneratedPhase, inserted: boolean): Segment {
+    const last = this.segments.at(-1);
+    if (last && last.phase === phase && last.inserted === inserted) return last;
+    const segment: Segment = { phase, inserted, tokens: [], pieces: [] };
+    this.segments.push(segment);
+    return segment;
+  }
+
+  private dropEmptyLastSegment(): void {
+    const last = this.segments.at(-1);
+    if (last && !last.inserted && last.tokens.length === 0) this.segments.pop();
+  }
+
+  private finishedWith(result: GenerateResult): GenerateResult {
+    this.lastEnd = result.end;
+    return result;
+  }
+}
+
+/** How a backend's reason for ending maps onto the stop reason a SampleResult reports. */
+export function stopReasonOf(end: GenerationEnd | null): StopReason {
+  switch (end) {
+    case 'end-of-generation':
+      return 'end-of-generation';
+    case 'stop-string':
+      return 'stop-string';
+    case 'cancelled':
+      return 'cancelled';
+    case 'max-tokens':
+    case 'context-full':
+    case null:
+      return 'max-tokens';
+  }
+}

@@ -1,0 +1,74 @@
+import { promptSettings, type PromptSettings } from '../../../common/settings/prompt';
+import { samplingSettings, type SamplingSettings } from '../../../common/settings/sampling';
+import { strategySettings, type StrategySettings } from '../../../common/settings/strategy';
+import type { SampleResult } from '../../../common/api/contract/generation';
+import type { GenerationBackend } from '../../../main/engine/backend/GenerationBackend';
+import { runStrategy } from '../../../main/engine/strategies/runStrategy';
+import { SampleRun } from '../../../main/engine/strategies/SampleRun';
+import { runBranchedSweep } from '../../../main/engine/sweep/branchedSweep';
+import type { WindowSettings } from '../../../main/engine/strategies/types';
+
+export interface RunOptions {
+  message?: string;
+  prompt?: Partial<PromptSettings>;
+  sampling?: Partial<SamplingSettings>;
+  sampleSeed?: number;
+  endOfThinking?: string | null;
+}
+
+export function strategy(input: Record<string, unknown>): StrategySettings {
+  return strategySettings.parse(input);
+}
+
+async function withRun<T>(
+  backend: GenerationBackend,
+  options: RunOptions,
+  body: (run: SampleRun) => Promise<T>,
+): Promise<T> {
+  const prompt = promptSettings.parse({ template: '{{problem}}', ...options.prompt });
+  const { seed: _seed, ...sampling } = samplingSettings.parse(options.sampling ?? {});
+  const rendered = await backend.renderPrompt(prompt, options.message ?? 'q');
+  const sequence = await backend.acquireSequence();
+  try {
+    const promptMs = await sequence.start(rendered.tokens);
+    const delimiters = backend.thinkDelimiters;
+    const run = new SampleRun({
+      sequence,
+      backend,
+      key: 'k',
+      sampleSeed: options.sampleSeed ?? 1,
+      sampling,
+      stopStrings: prompt.stopStrings,
+      endOfThinking: options.endOfThinking === undefined ? (delimiters?.close ?? null) : options.endOfThinking,
+      thinkingOpened: delimiters !== null && rendered.text.trimEnd().endsWith(delimiters.open),
+      promptMs,
+    });
+    return await body(run);
+  } finally {
+    sequence.release();
+  }
+}
+
+/** One strategy, run independently on a fresh sequence. */
+export function runOne(
+  backend: GenerationBackend,
+  settings: StrategySettings,
+  options: RunOptions = {},
+): Promise<SampleResult> {
+  return withRun(backend, options, (run) => runStrategy(settings, run));
+}
+
+/** Window strategies that differ only in W, run as one branched sweep. */
+export function runSweep(
+  backend: GenerationBackend,
+  settings: StrategySettings[],
+  options: RunOptions = {},
+): Promise<SampleResult[]> {
+  return withRun(backend, options, (run) => runBranchedSweep(settings as WindowSettings[], run));
+}
+
+/** What must be identical between a branched sweep's result and an independent run's. */
+export function comparable(result: SampleResult) {
+  const { timings: _timings, ...rest } = result;
+  return rest;
+}
