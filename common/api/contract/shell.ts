@@ -15,7 +15,11 @@ export const fileFilter = z
   .object({
     name: z.string().min(1).max(100),
     extensions: z
-      .array(z.string().regex(/^(\*|[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)$/, 'an extension without the leading dot, e.g. "z1.json"'))
+      .array(
+        z
+          .string()
+          .regex(/^(\*|[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)$/, 'an extension without the leading dot, e.g. "z1.json"'),
+      )
       .min(1)
       .max(20),
   })
