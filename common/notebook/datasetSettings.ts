@@ -46,11 +46,12 @@ export const fileDatasetSource = z
 
 export const huggingFaceDatasetSource = z
   .object({
-    from: z.literal('huggingface').describe('A Hugging Face dataset, downloaded once (as Parquet) into the store and cached.'),
+    from: z
+      .literal('huggingface')
+      .describe("A Hugging Face dataset, downloaded once into the store's cache as the Hub's Parquet conversion of the split."),
     repo: z.string().regex(/^[\w.-]+(\/[\w.-]+)?$/, 'expected a dataset id such as "openai/gsm8k"').describe('Dataset id, e.g. "openai/gsm8k".'),
     config: z.string().min(1).default('default').describe('Dataset configuration (subset), e.g. "main".'),
     split: z.string().min(1).default('test').describe('Split, e.g. "test".'),
-    revision: z.string().min(1).default('main').describe('Branch, tag or commit of the dataset repository.'),
     gated: z.boolean().default(false).describe('The dataset needs the user\'s access token (HF_TOKEN); it is never stored in the notebook.'),
     ...common,
   })
