@@ -1,6 +1,6 @@
 import type { SampleResult } from '../../../common/api/contract/generation';
 import type { SampleRun } from './SampleRun';
-import { thinkWithinWindow } from './thinkWithinWindow';
+import { stoppedByBudget, thinkWithinWindow } from './thinkWithinWindow';
 import type { ShiftedWindowSettings } from './types';
 
 /**
@@ -14,6 +14,7 @@ import type { ShiftedWindowSettings } from './types';
 export async function runShiftedWindow(settings: ShiftedWindowSettings, run: SampleRun): Promise<SampleResult> {
   const phase1 = await thinkWithinWindow(run, settings.window, settings.maxTokens);
   if (!phase1.cut) return run.result(settings, { cut: false, stopReason: phase1.stopReason });
+  if (phase1.by === 'budget') return stoppedByBudget(settings, run);
   return answerAfterHint(settings, run);
 }
 

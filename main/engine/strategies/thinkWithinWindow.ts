@@ -1,11 +1,15 @@
+import type { SampleResult } from '../../../common/api/contract/generation';
+import type { StrategySettings } from '../../../common/settings/strategy';
 import type { SampleRun, StopReason } from './SampleRun';
 import { stopReasonOf } from './SampleRun';
 
 export type Phase1 =
+  /** The model ended phase 1 by itself (or it was cancelled): nothing cut it. */
+  | { readonly cut: false; readonly stopReason: StopReason }
   /** The window cut the thinking after exactly W tokens. */
-  | { readonly cut: true }
-  /** Phase 1 ended without a cut: the model stopped by itself, the overall budget ran out, or it was cancelled. */
-  | { readonly cut: false; readonly stopReason: StopReason };
+  | { readonly cut: true; readonly by: 'window' }
+  /** The overall budget ran out first (W ≥ maxTokens): cut, with no budget left for a hint. */
+  | { readonly cut: true; readonly by: 'budget' };
 
 /**
  * Phase 1 of a window strategy (Z1, arXiv 2504.00810 §3.2): the model generates at most W new
@@ -21,7 +25,10 @@ export async function thinkWithinWindow(run: SampleRun, window: number, maxToken
   });
   if (generated.end !== 'max-tokens') return { cut: false, stopReason: stopReasonOf(generated.end) };
   if (generated.next?.endsGeneration) return { cut: false, stopReason: 'end-of-generation' };
-  // A window at or beyond the overall budget never cuts: the budget ends the sample first.
-  if (window >= maxTokens) return { cut: false, stopReason: 'max-tokens' };
-  return { cut: true };
+  return { cut: true, by: window < maxTokens ? 'window' : 'budget' };
+}
+
+/** The overall budget ended phase 1: the thinking is cut where the budget put it, nothing follows. */
+export function stoppedByBudget(settings: StrategySettings, run: SampleRun): Promise<SampleResult> {
+  return run.result(settings, { cut: true, cutAt: run.generatedIn('thinking'), stopReason: 'max-tokens' });
 }

@@ -2,7 +2,7 @@ import type { SampleResult } from '../../../common/api/contract/generation';
 import { stopAtCut } from '../strategies/hardCut';
 import type { SampleRun } from '../strategies/SampleRun';
 import { answerAfterHint } from '../strategies/shiftedWindow';
-import { thinkWithinWindow } from '../strategies/thinkWithinWindow';
+import { stoppedByBudget, thinkWithinWindow } from '../strategies/thinkWithinWindow';
 import type { WindowSettings } from '../strategies/types';
 
 /**

@@ -61,10 +61,21 @@ describe('shifted window (fake backend)', () => {
     expect(byOverall).toMatchObject({ answerTokens: 2, totalTokens: 4 + hintTokens + 2, stopReason: 'max-tokens' });
   });
 
-  it('never cuts when the window is at or beyond the overall budget', async () => {
+  it('lets the overall budget cut phase 1 without a hint when the window is at or beyond it', async () => {
     const backend = new FakeBackend(() => 'z');
     const result = await runOne(backend, strategy({ strategy: 'shifted-window', window: 50, maxTokens: 10 }));
-    expect(result).toMatchObject({ cut: false, phase1Tokens: 10, stopReason: 'max-tokens', hintOffset: null });
+    expect(result).toMatchObject({
+      cut: true,
+      cutAt: 10,
+      phase1Tokens: 10,
+      stopReason: 'max-tokens',
+      hintOffset: null,
+    });
+    const exact = await runOne(
+      new FakeBackend(chainModel(10)),
+      strategy({ strategy: 'shifted-window', window: 50, maxTokens: 10 }),
+    );
+    expect(exact).toMatchObject({ cut: false, phase1Tokens: 10, stopReason: 'end-of-generation' });
   });
 
   it('ends phase 1 on a prompt stop string, keeping the tokens that wrote it', async () => {
@@ -123,6 +134,8 @@ describe('hard cut and unbounded (fake backend)', () => {
     });
     expect(await runOne(backend, strategy({ strategy: 'unbounded', maxTokens: 12 }))).toMatchObject({
       phase1Tokens: 12,
+      cut: true,
+      cutAt: 12,
       stopReason: 'max-tokens',
     });
   });

@@ -1,0 +1,45 @@
+import { ApiError } from '../../common/api/messages';
+import type { Handlers } from '../api/Dispatcher';
+import type { EventHub } from '../api/EventHub';
+import { GenerationBatch } from '../engine/generation/GenerationBatch';
+import { localBackendFor } from '../engine/local/LocalBackend';
+import type { LoadedModels } from '../engine/models/LoadedLocalModel';
+
+/**
+ * engine.generate / engine.cancel / engine.renderPrompt, answered in the engine process over the
+ * local llama.cpp backend. Each finished item is sent as an `engine.sample` event as soon as it
+ * is done; `engine.generate` itself answers when the whole batch is over.
+ */
+export function createGenerationHandlers(models: LoadedModels, events: EventHub): Handlers {
+  const batches = new Map<string, GenerationBatch>();
+  return {
+    'engine.renderPrompt': async ({ modelId, prompt, message }) => {
+      const rendered = await localBackendFor(models.get(modelId)).renderPrompt(prompt, message);
+      return { text: rendered.text, tokenCount: rendered.tokens.length };
+    },
+
+    'engine.generate': async ({ modelId, ...request }) => {
+      if (batches.has(request.batchId)) {
+        throw new ApiError(
+          'invalid-params',
+          `params.batchId: batch "${request.batchId}" is already running`,
+          'params.batchId',
+        );
+      }
+      const backend = localBackendFor(models.get(modelId));
+      const batch = new GenerationBatch(backend, request, {
+        sample: (data) => events.emit('engine.sample', data),
+        token: (data) => events.emit('engine.token', data),
+        progress: (data) => events.emit('engine.progress', data),
+      });
+      batches.set(request.batchId, batch);
+      try {
+        return await batch.run();
+      } finally {
+        batches.delete(request.batchId);
+      }
+    },
+
+    'engine.cancel': ({ batchId, key }) => ({ cancelled: batches.get(batchId)?.cancel(key) ?? false }),
+  };
+}

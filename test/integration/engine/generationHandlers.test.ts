@@ -1,0 +1,110 @@
+/** engine.renderPrompt / engine.generate / engine.cancel through the API dispatcher, on real llama.cpp. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventMessage } from '../../../common/api/messages';
+import { Dispatcher } from '../../../main/api/Dispatcher';
+import { EventHub } from '../../../main/api/EventHub';
+import { createGenerationHandlers } from '../../../main/engine-host/generationHandlers';
+import { expectOutcome, oracleProblems, oraclePrompt } from '../../../main/engine/fixture/oracleSpec';
+import type { LoadedLocalModel, LoadedModels } from '../../../main/engine/models/LoadedLocalModel';
+import { loadLocalEngine, type LocalEngine } from './localEngine';
+
+let engine: LocalEngine;
+let dispatcher: Dispatcher;
+const events: EventMessage[] = [];
+
+beforeAll(async () => {
+  engine = await loadLocalEngine('oracle', { sequences: 2 });
+  const loaded = {
+    model: engine.model,
+    context: engine.context,
+    llama: engine.model.llama,
+    description: { info: { thinkDelimiters: { open: '<think>', close: '</think>' } } },
+  } as unknown as LoadedLocalModel;
+  const models: LoadedModels = {
+    get: (modelId) => {
+      if (modelId !== 'oracle') throw new Error(`unknown model ${modelId}`);
+      return loaded;
+    },
+  };
+  const hub = new EventHub();
+  hub.subscribe((message) => events.push(message));
+  dispatcher = new Dispatcher(createGenerationHandlers(models, hub));
+});
+
+afterAll(async () => {
+  await engine?.dispose();
+});
+
+let id = 0;
+const call = (method: string, params: unknown) => dispatcher.handle({ type: 'request', id: ++id, method, params });
+
+describe('generation API handlers', () => {
+  it('renders the exact prompt a sample starts from, with its token count', async () => {
+    const problem = oracleProblems[0]!;
+    const answer = await call('engine.renderPrompt', {
+      modelId: 'oracle',
+      prompt: { template: '{{problem}}', thinkPrefix: '<think>\n' },
+      message: problem.problem,
+    });
+    const text = oraclePrompt(problem, 'think');
+    expect(answer).toMatchObject({ result: { text, tokenCount: engine.model.tokenize(text, true).length } });
+  });
+
+  it('streams one engine.sample event per item and answers when the batch is done', async () => {
+    events.length = 0;
+    const items = oracleProblems
+      .slice(0, 4)
+      .map((p) => ({ key: p.id, problemId: p.id, sampleIndex: 0, message: p.problem }));
+    const answer = await call('engine.generate', {
+      batchId: 'api-1',
+      modelId: 'oracle',
+      prompt: { template: '{{problem}}' },
+      strategies: [8, 16].map((window) => ({ strategy: 'shifted-window', window })),
+      sampling: {},
+      items,
+      streamTokens: true,
+    });
+    expect(answer).toMatchObject({ result: { batchId: 'api-1', completed: 4, cancelled: false } });
+    const samples = events
+      .filter((e) => e.event === 'engine.sample')
+      .map((e) => e.data as { key: string; results: { text: string }[] });
+    expect(samples.map((s) => s.key).sort()).toEqual(['q01', 'q02', 'q03', 'q04']);
+    for (const sample of samples) {
+      const problem = oracleProblems.find((p) => p.id === sample.key)!;
+      expect(sample.results.map((r) => r.text)).toEqual(
+        [8, 16].map((window) => expectOutcome(problem, 'plain', { strategy: 'shifted-window', window }).text),
+      );
+    }
+    expect(events.some((e) => e.event === 'engine.token')).toBe(true);
+    expect(events.filter((e) => e.event === 'engine.progress').at(-1)?.data).toMatchObject({ done: 4, total: 4 });
+  });
+
+  it('cancels a running batch by id, and reports an unknown batch as not cancelled', async () => {
+    events.length = 0;
+    const items = Array.from({ length: 40 }, (_, i) => ({
+      key: `k${i}`,
+      problemId: 'q11',
+      sampleIndex: i,
+      message: oracleProblems[10]!.problem,
+    }));
+    const running = call('engine.generate', {
+      batchId: 'api-2',
+      modelId: 'oracle',
+      prompt: { template: '{{problem}}' },
+      strategies: [{ strategy: 'unbounded' }],
+      sampling: {},
+      items,
+    });
+    while (!events.some((e) => e.event === 'engine.sample')) await new Promise((r) => setTimeout(r, 2));
+    expect(await call('engine.cancel', { batchId: 'api-2' })).toMatchObject({ result: { cancelled: true } });
+    const answer = (await running) as { result: { completed: number; cancelled: boolean } };
+    expect(answer.result.cancelled).toBe(true);
+    expect(answer.result.completed).toBeLessThan(40);
+    expect(await call('engine.cancel', { batchId: 'nope' })).toMatchObject({ result: { cancelled: false } });
+  });
+
+  it('names the unknown model', async () => {
+    const answer = await call('engine.renderPrompt', { modelId: 'missing', prompt: { template: 'x' }, message: 'x' });
+    expect(answer).toMatchObject({ error: { message: expect.stringContaining('missing') } });
+  });
+});

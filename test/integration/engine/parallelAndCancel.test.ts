@@ -1,0 +1,135 @@
+/** Parallel sequences in one context, and cancellation, on real llama.cpp. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventData } from '../../../common/api/contract';
+import type { SampleResult } from '../../../common/api/contract/generation';
+import { oracleProblems } from '../../../main/engine/fixture/oracleSpec';
+import { GenerationBatch } from '../../../main/engine/generation/GenerationBatch';
+import { comparable, generationRequest, loadLocalEngine, runBatch, type LocalEngine } from './localEngine';
+
+let oneSequence: LocalEngine;
+let fourSequences: LocalEngine;
+let looping: LocalEngine;
+
+beforeAll(async () => {
+  [oneSequence, fourSequences, looping] = await Promise.all([
+    loadLocalEngine('oracle', { sequences: 1 }),
+    loadLocalEngine('oracle', { sequences: 4 }),
+    // Greedy decoding never ends the stochastic model's thinking: generation runs until stopped.
+    loadLocalEngine('stochastic', { sequences: 2, contextSize: 4096 }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([oneSequence?.dispose(), fourSequences?.dispose(), looping?.dispose()]);
+});
+
+describe('parallel samples', () => {
+  it('N parallel sequences give the same results as one at a time (greedy)', async () => {
+    const items = oracleProblems.flatMap((p) =>
+      [0, 1].map((s) => ({ key: `${p.id}#${s}`, problemId: p.id, sampleIndex: s, message: p.problem })),
+    );
+    const strategies = [
+      { strategy: 'shifted-window', window: 16 },
+      { strategy: 'shifted-window', window: 64 },
+      { strategy: 'unbounded' },
+      { strategy: 'budget-forcing', maxThinkingTokens: 30, minThinkingTokens: 20 },
+    ];
+    const request = generationRequest({
+      prompt: { template: '{{problem}}', thinkPrefix: '<think>\n' },
+      strategies,
+      items,
+    });
+    expect(fourSequences.backend.parallelism).toBe(4);
+    const parallel = await runBatch(fourSequences.backend, request);
+    const serial = await runBatch(oneSequence.backend, request);
+    expect(parallel.size).toBe(items.length);
+    for (const item of items) {
+      expect(parallel.get(item.key)!.map(comparable)).toEqual(serial.get(item.key)!.map(comparable));
+    }
+  });
+});
+
+describe('cancellation', () => {
+  const loopItems = [0, 1, 2, 3].map((i) => ({
+    key: `k${i}`,
+    problemId: 'q10',
+    sampleIndex: i,
+    message: oracleProblems[9]!.problem,
+  }));
+
+  function startLoopingBatch(batchId: string) {
+    const samples = new Map<string, SampleResult[]>();
+    let firstToken!: () => void;
+    const started = new Promise<void>((resolve) => (firstToken = resolve));
+    const batch = new GenerationBatch(
+      looping.backend,
+      generationRequest({
+        batchId,
+        prompt: { template: '{{problem}}' },
+        strategies: [{ strategy: 'unbounded', maxTokens: 3900 }],
+        items: loopItems,
+        streamTokens: true,
+      }),
+      {
+        sample: (data: EventData<'engine.sample'>) => samples.set(data.key, data.results),
+        token: () => firstToken(),
+        progress: () => {},
+      },
+    );
+    return { batch, samples, started, running: batch.run() };
+  }
+
+  it('stops a running batch within a second, reports its samples as cancelled and frees its sequences', async () => {
+    const { batch, samples, started, running } = startLoopingBatch('cancel-batch');
+    await started;
+    const cancelledAt = performance.now();
+    expect(batch.cancel()).toBe(true);
+    const outcome = await running;
+    expect(performance.now() - cancelledAt).toBeLessThan(1000);
+    expect(outcome).toMatchObject({ completed: 0, cancelled: true });
+    const results = [...samples.values()].flat();
+    expect(results.length).toBe(2);
+    for (const result of results) {
+      expect(result.stopReason).toBe('cancelled');
+      expect(result.totalTokens).toBeLessThan(3900);
+    }
+    // Both sequences are free again: a new batch gets them at once.
+    const after = await runBatch(
+      looping.backend,
+      generationRequest({
+        prompt: { template: '{{problem}}' },
+        strategies: [{ strategy: 'unbounded', maxTokens: 5 }],
+        items: loopItems,
+      }),
+    );
+    expect([...after.values()].map((r) => r[0]!.stopReason)).toEqual([
+      'max-tokens',
+      'max-tokens',
+      'max-tokens',
+      'max-tokens',
+    ]);
+  });
+
+  it('stops one sample within a second while the others go on', async () => {
+    const { batch, samples, started, running } = startLoopingBatch('cancel-one');
+    await started;
+    const cancelledAt = performance.now();
+    expect(batch.cancel('k0')).toBe(true);
+    expect(batch.cancel('k3')).toBe(true); // still queued: it never starts
+    const cancelled = await new Promise<number>((resolve) => {
+      const poll = setInterval(() => {
+        if (samples.has('k0')) {
+          clearInterval(poll);
+          resolve(performance.now() - cancelledAt);
+        }
+      }, 5);
+    });
+    expect(cancelled).toBeLessThan(1000);
+    batch.cancel();
+    await running;
+    expect(samples.get('k0')![0]!.stopReason).toBe('cancelled');
+    expect(samples.has('k3')).toBe(false);
+    // k2 ran on the sequence k0 gave back.
+    expect(samples.has('k2')).toBe(true);
+  });
+});
