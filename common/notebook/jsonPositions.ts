@@ -86,16 +86,87 @@ export function locatePath(text: string, offsets: Map<string, number>, path: str
   }
 }
 
-/** The position a JSON.parse error names ("… at position 42", or Node's "line 3 column 5"). */
-export function syntaxErrorPosition(text: string, message: string): TextPosition {
-  const lineColumn = /line (\d+) column (\d+)/.exec(message);
-  if (lineColumn) {
-    const line = Number(lineColumn[1]);
-    const column = Number(lineColumn[2]);
-    let offset = 0;
-    for (let l = 1; l < line; l++) offset = text.indexOf('\n', offset) + 1;
-    return { line, column, offset: offset + column - 1 };
-  }
+/**
+ * Where a JSON text first goes wrong. JSON.parse's messages do not always carry a position
+ * (Node 20 often says only "Unexpected token"), so a small strict scanner finds it.
+ */
+export function syntaxErrorPosition(text: string, message = ''): TextPosition {
   const position = /position (\d+)/.exec(message);
-  return positionAt(text, position ? Number(position[1]) : text.length);
+  if (position) return positionAt(text, Number(position[1]));
+  return positionAt(text, firstSyntaxErrorOffset(text));
+}
+
+export function firstSyntaxErrorOffset(text: string): number {
+  let i = 0;
+  class Stop extends Error {}
+  const fail = (): never => {
+    throw new Stop();
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const string = () => {
+    if (text[i] !== '"') fail();
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') {
+      string();
+    } else {
+      const literal = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+      if (!literal) fail();
+      i += literal![0].length;
+    }
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+    return text.length;
+  } catch (error) {
+    if (error instanceof Stop) return i;
+    throw error;
+  }
 }
