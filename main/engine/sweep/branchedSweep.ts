@@ -27,10 +27,13 @@ export async function runBranchedSweep(settings: readonly WindowSettings[], run:
     const index = order[i]!;
     const at = settings[index]!;
     const phase1 = await thinkWithinWindow(run, at.window, at.maxTokens);
-    if (!phase1.cut) {
-      // Phase 1 ended before the window cut it: every larger window ends the same way.
-      for (const rest of order.slice(i))
-        results[rest] = await run.result(settings[rest]!, { cut: false, stopReason: phase1.stopReason });
+    if (!phase1.cut || phase1.by === 'budget') {
+      // Phase 1 ended by itself, or the overall budget ended it: every larger window ends the same way.
+      for (const rest of order.slice(i)) {
+        results[rest] = phase1.cut
+          ? await stoppedByBudget(settings[rest]!, run)
+          : await run.result(settings[rest]!, { cut: false, stopReason: phase1.stopReason });
+      }
       break;
     }
     const branchPoint = run.checkpoint();

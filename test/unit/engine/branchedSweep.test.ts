@@ -48,6 +48,20 @@ describe('branched sweep (fake backend)', () => {
     );
   });
 
+  it('equals independent runs for windows at or beyond the overall budget (fake backend)', async () => {
+    const backend = new FakeBackend(chainModel(100));
+    const settings = [8, 30, 40, 60].map((window) => strategy({ strategy: 'shifted-window', window, maxTokens: 40 }));
+    const swept = await runSweep(backend, settings);
+    for (const [i, s] of settings.entries())
+      expect(comparable(swept[i]!)).toEqual(comparable(await runOne(backend, s)));
+    expect(swept.map((r) => [r.cut, r.hintOffset === null, r.phase1Tokens])).toEqual([
+      [true, false, 8],
+      [true, false, 30],
+      [true, true, 40],
+      [true, true, 40],
+    ]);
+  });
+
   it('sweeps hard cuts as prefixes of one generation', async () => {
     const backend = new FakeBackend(chainModel(100));
     const results = await runSweep(
