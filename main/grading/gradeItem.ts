@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { codeTest } from './code/codeTest';
 
-const text = z.union([z.string(), z.number()]).transform(String);
+const text = z.union([z.string(), z.number()], { error: 'expected a string or a number' }).transform(String);
 
 /** What a grader is given: one response to one problem. */
 export const gradeItem = z.object({
