@@ -1,7 +1,11 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { ApiClient } from '../../common/api/ApiClient';
 import type { AppInfo } from '../../common/api/contract/app';
 import type { EngineStatus } from '../../common/api/contract/engine';
+import { ThemeToggle } from './theme/ThemeToggle';
+
+// The lab is a page for tests and benchmarks; it should cost the notebook nothing.
+const FigureLab = lazy(() => import('./lab/FigureLab').then((m) => ({ default: m.FigureLab })));
 
 export function App({ client, disconnected }: { client: ApiClient; disconnected: boolean }) {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -25,6 +29,7 @@ export function App({ client, disconnected }: { client: ApiClient; disconnected:
           engine: {engine ? engine.state : '…'}
           {engine && engine.restarts > 0 ? ` (restarted ${engine.restarts}×)` : ''}
         </span>
+        <ThemeToggle />
       </header>
       {disconnected && (
         <div className="banner error" role="alert">
@@ -41,9 +46,15 @@ export function App({ client, disconnected }: { client: ApiClient; disconnected:
           {error}
         </div>
       )}
-      <main className="notebook" data-testid="notebook">
-        {info?.startupNotebook ? <p>Notebook: {info.startupNotebook}</p> : <p>No notebook open.</p>}
-      </main>
+      {window.location.hash.startsWith('#lab') ? (
+        <Suspense fallback={<p className="muted">loading…</p>}>
+          <FigureLab />
+        </Suspense>
+      ) : (
+        <main className="notebook" data-testid="notebook">
+          {info?.startupNotebook ? <p>Notebook: {info.startupNotebook}</p> : <p>No notebook open.</p>}
+        </main>
+      )}
     </div>
   );
 }

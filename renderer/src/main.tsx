@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { connect } from './api/connect';
+import { ThemeProvider } from './theme/ThemeProvider';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root')!);
@@ -14,7 +15,9 @@ const client = connect(() => {
 function render(): void {
   root.render(
     <StrictMode>
-      <App client={client} disconnected={disconnected} />
+      <ThemeProvider>
+        <App client={client} disconnected={disconnected} />
+      </ThemeProvider>
     </StrictMode>,
   );
 }

@@ -23,7 +23,8 @@ describe.skipIf(!chromiumPath)('app shell in Chromium through the headless host'
     const page = await browser.newPage();
     const errors = collectErrors(page);
     await page.goto(t.host.url);
-    await expect.poll(() => page.getByTestId('engine-state').textContent()).toBe('engine: ready');
+    // The engine process can take a few seconds to come up on a busy two-core machine.
+    await expect.poll(() => page.getByTestId('engine-state').textContent(), { timeout: 20_000 }).toBe('engine: ready');
     expect(await page.getByTestId('app-version').textContent()).toMatch(/^v\d+\.\d+\.\d+ · headless$/);
     expect(page.url()).toBe(`${t.origin}/`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'app-shell.png') });
@@ -35,7 +36,7 @@ describe.skipIf(!chromiumPath)('app shell in Chromium through the headless host'
     const page = await browser.newPage();
     const errors = collectErrors(page);
     await page.goto(t.host.url);
-    await expect.poll(() => page.getByTestId('engine-state').textContent()).toContain('ready');
+    await expect.poll(() => page.getByTestId('engine-state').textContent(), { timeout: 20_000 }).toContain('ready');
     const pid = t.workbench.engine.getStatus().pid!;
     process.kill(pid, 'SIGKILL');
     await expect.poll(() => page.getByTestId('engine-state').textContent(), { timeout: 20_000 }).toMatch(

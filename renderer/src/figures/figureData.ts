@@ -1,0 +1,64 @@
+/**
+ * The plain data every figure draws: one record per sample, already reduced to the numbers a
+ * figure needs. Figures never see the API or the store, so they can be tested and benchmarked
+ * with fixed arrays.
+ */
+export interface FigureSample {
+  /** Which stored run the sample belongs to, and how a legend names it. */
+  runId: string;
+  runLabel: string;
+  strategy: string;
+  /** W of a window strategy (or the budget maximum); null for unbounded runs. */
+  window: number | null;
+  model: string;
+  problemId: string;
+  /** The sample's key in its run, so a click can open its trajectory. */
+  sampleKey: string;
+  /** The thinking-token count the figure shows (phase 1 or delimited, chosen by the caller). */
+  thinkingTokens: number;
+  correct: boolean;
+  /** Whether the window cut the thinking. */
+  cut: boolean;
+  /** Optional per-problem difficulty (e.g. a dataset's level), for the per-problem scatter. */
+  difficulty?: number | null;
+}
+
+/** What a histogram, curve or table can be split by. */
+export type GroupBy = 'strategy' | 'window' | 'model' | 'run';
+
+export function groupKey(sample: FigureSample, by: GroupBy): string {
+  switch (by) {
+    case 'strategy':
+      return sample.strategy;
+    case 'window':
+      return sample.window === null ? 'no window' : `W=${sample.window}`;
+    case 'model':
+      return sample.model;
+    case 'run':
+      return sample.runLabel;
+  }
+}
+
+/** Groups in first-seen order (a legend follows the order the runs were listed in). */
+export function groupSamples<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    let group = groups.get(k);
+    if (!group) groups.set(k, (group = []));
+    group.push(item);
+  }
+  return groups;
+}
+
+/** A figure as Plotly draws it plus the table behind it, for CSV export. */
+export interface FigureSpec {
+  /** Plotly traces and layout (typed loosely here: the figure modules build them from data). */
+  data: PlotlyTrace[];
+  layout: PlotlyLayout;
+  /** The numbers drawn, one row per bar/point, for "export data as CSV". */
+  table: { columns: string[]; rows: Array<Array<string | number | null>> };
+}
+
+export type PlotlyTrace = import('plotly.js-dist-min').Data;
+export type PlotlyLayout = Partial<import('plotly.js-dist-min').Layout>;

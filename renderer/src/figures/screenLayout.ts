@@ -1,0 +1,30 @@
+import type { PlotlyLayout } from './figureData';
+import { THEME_COLORS, type ResolvedTheme } from '../theme/theme';
+import { OKABE_ITO, OKABE_ITO_DARK } from './palette';
+
+/** Fills in what every on-screen figure shares (theme colours, fonts, margins) under its own layout. */
+export function screenLayout(layout: PlotlyLayout, theme: ResolvedTheme, height: number): PlotlyLayout {
+  const colours = THEME_COLORS[theme];
+  const axis = (own: unknown) => ({
+    gridcolor: colours.grid,
+    linecolor: colours.border,
+    zerolinecolor: colours.border,
+    automargin: true,
+    ...(own as object),
+  });
+  const themed: Record<string, unknown> = {
+    ...layout,
+    height,
+    autosize: true,
+    paper_bgcolor: 'rgba(0,0,0,0)',
+    plot_bgcolor: 'rgba(0,0,0,0)',
+    font: { family: 'system-ui, sans-serif', size: 12, color: colours.foreground },
+    colorway: theme === 'dark' ? OKABE_ITO_DARK : OKABE_ITO,
+    margin: { l: 56, r: 16, t: 28, b: 48 },
+    legend: { orientation: 'h', y: -0.2, ...(layout.legend ?? {}) },
+  };
+  for (const [key, value] of Object.entries(layout)) {
+    if (/^[xy]axis\d*$/.test(key)) themed[key] = axis(value);
+  }
+  return themed as PlotlyLayout;
+}

@@ -1,0 +1,111 @@
+import { Profiler, useCallback, useEffect, useMemo, useState } from 'react';
+import type { FigureSample } from '../figures/figureData';
+import { EfficiencyView, PerProblemScatterView, ScalingCurveView, ThinkingHistogramView } from '../figures/FigureViews';
+import { RunComparisonTable } from '../figures/RunComparisonTable';
+import { syntheticSamples } from '../figures/syntheticSamples';
+import { LiveSampleView } from '../runs/LiveSampleView';
+import type { TokenChunk, TokenSource } from '../runs/tokenStream';
+import { CodeEditor, type EditorMarker } from '../editor/CodeEditor';
+import { settingsModelUri } from '../editor/modelUris';
+import type { LabHandle } from './labHandle';
+
+/**
+ * A page (#lab) that shows every figure, a window editor and the live stream on data it is
+ * given: how the figures are tested with exact values and how the UI benchmark draws 100k
+ * samples, without a model or a stored run.
+ */
+export function FigureLab() {
+  const [samples, setSamples] = useState<FigureSample[]>(() => syntheticSamples(500));
+  const [windows, setWindows] = useState<number[]>([256, 512, 1024, 2048]);
+  const [markers, setMarkers] = useState<EditorMarker[]>([]);
+  const [windowJson, setWindowJson] = useState('{\n  "strategy": "shifted-window",\n  "window": [256, 512, 1024, 2048]\n}\n');
+  const listeners = useMemo(() => new Set<(chunk: TokenChunk) => void>(), []);
+  const source = useCallback<TokenSource>(
+    (push) => {
+      listeners.add(push);
+      return () => listeners.delete(push);
+    },
+    [listeners],
+  );
+
+  useEffect(() => {
+    let commits = 0;
+    const handle: LabHandle = {
+      setSamples: (next, nextWindows) => {
+        setSamples(next);
+        setWindows(nextWindows);
+      },
+      synthetic: (count) => setSamples(syntheticSamples(count)),
+      stream: (tokens, perSecond) =>
+        new Promise((resolve) => {
+          let sent = 0;
+          const cutAt = Math.floor(tokens * 0.8);
+          const perTick = Math.max(1, Math.round(perSecond / 250));
+          const timer = setInterval(() => {
+            for (let i = 0; i < perTick && sent < tokens; i++, sent++) {
+              const phase = sent < cutAt ? 'thinking' : sent < cutAt + 8 ? 'hint' : 'answer';
+              for (const push of listeners) push({ phase, text: sent % 13 === 12 ? ' token\n' : ' token' });
+            }
+            if (sent >= tokens) {
+              clearInterval(timer);
+              resolve();
+            }
+          }, 4);
+        }),
+      takeCommits: () => {
+        const n = commits;
+        commits = 0;
+        return n;
+      },
+      drawTimes: [],
+      openedSample: null,
+    };
+    window.z1Lab = handle;
+    countCommit = () => commits++;
+    return () => {
+      delete window.z1Lab;
+      countCommit = () => undefined;
+    };
+  }, [listeners]);
+
+  const onDrawn = useCallback((ms: number) => window.z1Lab?.drawTimes.push(ms), []);
+  const onOpen = useCallback((runId: string, sampleKey: string) => {
+    if (window.z1Lab) window.z1Lab.openedSample = { runId, sampleKey };
+  }, []);
+
+  return (
+    <Profiler id="lab" onRender={() => countCommit()}>
+      <main className="lab" data-testid="figure-lab">
+        <h2>Figure lab</h2>
+        <p className="muted" data-testid="lab-sample-count">
+          {samples.length} samples
+        </p>
+        <section className="cell" aria-label="Window settings">
+          <CodeEditor
+            value={windowJson}
+            language="json"
+            modelUri={settingsModelUri('lab', 'window')}
+            ariaLabel="Window settings (JSON)"
+            onChange={setWindowJson}
+            onMarkers={setMarkers}
+          />
+          <ul className="marker-list" data-testid="lab-markers">
+            {markers.map((m, i) => (
+              <li key={i} className={`marker-${m.severity}`}>
+                {m.line}:{m.column} {m.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <LiveSampleView source={source} label="Live sample (synthetic)" />
+        <ThinkingHistogramView samples={samples} windows={windows} countLabel="phase 1" onDrawn={onDrawn} />
+        <ScalingCurveView samples={samples} countLabel="phase 1" />
+        <EfficiencyView samples={samples} countLabel="phase 1" />
+        <PerProblemScatterView samples={samples} countLabel="phase 1" onOpenSample={onOpen} />
+        <RunComparisonTable samples={samples} />
+      </main>
+    </Profiler>
+  );
+}
+
+let countCommit: () => void = () => undefined;
