@@ -1,5 +1,6 @@
 import type { Handlers } from '../api/Dispatcher';
 import type { EventHub } from '../api/EventHub';
+import { createModelHandlers, engineModelRegistry } from './modelHandlers';
 
 /**
  * The API methods answered inside the engine process (`home: 'engine'` in the contract).
@@ -10,5 +11,6 @@ export function createEngineHandlers(_events: EventHub): Handlers {
   const startedAt = Date.now();
   return {
     'engine.ping': () => ({ pid: process.pid, uptimeMs: Date.now() - startedAt }),
+    ...createModelHandlers(engineModelRegistry(), _events),
   };
 }

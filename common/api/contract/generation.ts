@@ -4,6 +4,7 @@ import { modelSettings } from '../../settings/model';
 import { promptSettings } from '../../settings/prompt';
 import { samplingSettings } from '../../settings/sampling';
 import { strategySettings } from '../../settings/strategy';
+import { modelEvents, modelMethods } from './models';
 
 /** What a GGUF file says about itself, read without loading its weights. */
 export const modelInfo = z.object({
@@ -150,6 +151,7 @@ export const generationMethods = {
     home: 'engine',
     doc: 'Stops a batch (or one item of it) within a second and frees its sequences.',
   }),
+  ...modelMethods,
 };
 
 export const generationEvents = {
@@ -162,4 +164,5 @@ export const generationEvents = {
     total: z.number().int(),
     tokensPerSecond: z.number(),
   }),
+  ...modelEvents,
 };

@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { InsufficientMemoryError, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
+import type { LoadedModel, ModelInfo } from '../../../common/api/contract/generation';
+import { ApiError } from '../../../common/api/messages';
+import type { ModelSettings } from '../../../common/settings/model';
+import { describeHardware, type HardwareInfo } from '../hardware/hardwareInfo';
+import { resolveThreads } from '../hardware/physicalCores';
+import { backendOf, getWorkbenchLlama, type BuildChoice } from '../hardware/workbenchLlama';
+import { FileFingerprints } from './fileFingerprint';
+import { inspectGguf } from './ggufInspection';
+import { downloadModel, isRemoteModelSource, type DownloadProgress } from './huggingFaceDownload';
+import type { LoadedLocalModel, LoadedModels } from './LoadedLocalModel';
+import { assertFits, planModelFit, type MemoryBudget } from './memoryFit';
+import { modelError } from './modelErrors';
+
+export interface ModelRegistryOptions {
+  /** Where `hf:` models are downloaded and relative local paths are also looked up. */
+  modelsDir: string;
+  fingerprints?: FileFingerprints;
+  /** Caps the memory a model may use (default: what is free when it loads). */
+  memoryBudget?: Partial<MemoryBudget>;
+  /** Hugging Face endpoint override (else MODEL_ENDPOINT / HF_ENDPOINT / the real hub). */
+  hfEndpoint?: string;
+  /** Which llama.cpp build to use (default: a native build when present, else the prebuilt one). */
+  build?: BuildChoice;
+}
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  onDownloadProgress?: (progress: DownloadProgress) => void;
+}
+
+/**
+ * The models loaded in this engine process. Loading checks the file (ggufInspection), estimates
+ * memory and refuses what will not fit (memoryFit), then creates the model and ONE context with
+ * `parallel` sequences and an explicit thread count. The generation code looks models up by id
+ * through the `LoadedModels` seam.
+ *
+ * A model id is derived from the settings, so loading the same settings twice returns the model
+ * already loaded (a re-run of a notebook does not load a second copy).
+ */
+export class ModelRegistry implements LoadedModels {
+  private readonly loaded = new Map<string, LoadedLocalModel>();
+  private readonly loading = new Map<string, Promise<LoadedModel>>();
+  readonly fingerprints: FileFingerprints;
+
+  constructor(private readonly options: ModelRegistryOptions) {
+    this.fingerprints = options.fingerprints ?? new FileFingerprints();
+  }
+
+  get modelsDir(): string {
+    return this.options.modelsDir;
+  }
+
+  get(modelId: string): LoadedLocalModel {
+    const model = this.loaded.get(modelId);
+    if (!model) {
+      const known = [...this.loaded.keys()];
+      throw modelError(
+        'unknown-model',
+        `no model "${modelId}" is loaded${known.length ? ` (loaded: ${known.join(', ')})` : ' (none is loaded)'}`,
+      );
+    }
+    return model;
+  }
+
+  list(): LoadedModel[] {
+    return [...this.loaded.values()].map((m) => m.description);
+  }
+
+  async hardware(): Promise<HardwareInfo> {
+    return describeHardware(await getWorkbenchLlama({ build: this.options.build, replace: this.loaded.size === 0 }));
+  }
+
+  /** Metadata of a GGUF file without loading weights, with its (cached) sha256. */
+  async inspect(file: string): Promise<ModelInfo> {
+    const llama = await getWorkbenchLlama({ build: this.options.build, replace: this.loaded.size === 0 });
+    const inspected = await inspectGguf(this.resolveLocalPath(file), { llama });
+    return { ...inspected.info, sha256: await this.fingerprints.sha256(inspected.info.path) };
+  }
+
+  load(settings: ModelSettings, options: LoadOptions = {}): Promise<LoadedModel> {
+    const modelId = modelIdFor(settings);
+    const existing = this.loaded.get(modelId);
+    if (existing) return Promise.resolve(existing.description);
+    let pending = this.loading.get(modelId);
+    if (!pending) {
+      pending = this.loadNew(modelId, settings, options).finally(() => this.loading.delete(modelId));
+      this.loading.set(modelId, pending);
+    }
+    return pending;
+  }
+
+  async unload(modelId: string): Promise<boolean> {
+    const model = this.loaded.get(modelId);
+    if (!model) return false;
+    this.loaded.delete(modelId);
+    await model.context.dispose();
+    await model.model.dispose();
+    return true;
+  }
+
+  async dispose(): Promise<void> {
+    for (const modelId of [...this.loaded.keys()]) await this.unload(modelId);
+  }
+
+  private resolveLocalPath(source: string): string {
+    if (path.isAbsolute(source)) return source;
+    const inModels = path.resolve(this.options.modelsDir, source);
+    return !existsSync(path.resolve(source)) && existsSync(inModels) ? inModels : path.resolve(source);
+  }
+
+  private async resolveSource(settings: ModelSettings, options: LoadOptions): Promise<string> {
+    if (!isRemoteModelSource(settings.source)) return this.resolveLocalPath(settings.source);
+    const downloaded = await downloadModel(settings.source, {
+      modelsDir: this.options.modelsDir,
+      ...(this.options.hfEndpoint ? { endpoint: this.options.hfEndpoint } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {}),
+    });
+    return downloaded.path;
+  }
+
+  private async loadNew(modelId: string, settings: ModelSettings, options: LoadOptions): Promise<LoadedModel> {
+    const file = await this.resolveSource(settings, options);
+    const llama = await getWorkbenchLlama({
+      backend: settings.backend,
+      build: this.options.build,
+      replace: this.loaded.size === 0 && this.loading.size <= 1,
+    });
+    const inspected = await inspectGguf(file, { llama });
+    const threads = resolveThreads(settings.threads);
+    // An explicit thread count is the user's decision: lift node-llama-cpp's cap to honour it.
+    if (threads > llama.maxThreads) llama.maxThreads = threads;
+
+    const request = {
+      gpuLayers: settings.gpuLayers,
+      contextSize: settings.contextSize,
+      sequences: settings.parallel,
+      ...(this.options.memoryBudget ? { budget: this.options.memoryBudget } : {}),
+    };
+    const plan = await planModelFit(inspected.insights, llama, request);
+    assertFits(plan, inspected.info.path, request);
+
+    let model: LlamaModel | null = null;
+    let context: LlamaContext;
+    try {
+      model = await llama.loadModel({ modelPath: inspected.info.path, gpuLayers: plan.gpuLayers });
+      context = await model.createContext({
+        contextSize: settings.contextSize,
+        sequences: settings.parallel,
+        threads,
+      });
+    } catch (error) {
+      await model?.dispose().catch(() => undefined);
+      const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof InsufficientMemoryError) {
+        throw modelError(
+          'model-too-large',
+          `${inspected.info.path}: llama.cpp ran out of memory while loading (${reason})`,
+        );
+      }
+      throw new ApiError('model-load-failed', `llama.cpp could not load ${inspected.info.path}: ${reason}`);
+    }
+
+    const sha256 = await this.fingerprints.sha256(inspected.info.path);
+    const description: LoadedModel = {
+      modelId,
+      info: { ...inspected.info, sha256 },
+      backend: backendOf(llama),
+      gpuLayersOffloaded: model.gpuLayers,
+      totalLayers: inspected.insights.totalLayers,
+      contextSize: context.contextSize,
+      threads: context.idealThreads,
+      parallel: context.totalSequences,
+      estimatedBytes: plan.estimated,
+    };
+    this.loaded.set(modelId, { description, settings, llama, model, context });
+    return description;
+  }
+}
+
+/** "<file name>@<hash of the settings>": stable across runs, distinct per configuration. */
+export function modelIdFor(settings: ModelSettings): string {
+  const hash = createHash('sha256')
+    .update(
+      JSON.stringify([
+        settings.source,
+        settings.backend,
+        settings.gpuLayers,
+        settings.contextSize,
+        settings.threads,
+        settings.parallel,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 10);
+  const base =
+    settings.source
+      .replace(/[\\/:]+$/, '')
+      .split(/[\\/:]/)
+      .pop() ?? 'model';
+  return `${base.replace(/\.gguf$/i, '')}@${hash}`;
+}

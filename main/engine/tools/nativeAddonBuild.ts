@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { cmakePercent, nodeLlamaCppCliPath, nodeLlamaCppPackageDir, type BuildProgress } from './llamaCppSource';
+import { runCommand } from './runCommand';
+
+/**
+ * A build of node-llama-cpp's addon for this very CPU, from the llama.cpp source it ships.
+ *
+ * Why: the prebuilt CPU binary is compiled for every x86 CPU at once (GGML_NATIVE off, CPU
+ * variants loaded at run time, no OpenMP); on the 2-core test VM it processed prompts at half the
+ * speed of `llama-bench` and decoded with 2 threads at a third (docs/models.md has the numbers).
+ *
+ * How node-llama-cpp picks a build: `getLlama({build: 'auto' | 'never'})` walks the GPU types
+ * from best to worst, and for each one uses a *local build* in
+ * `node_modules/node-llama-cpp/llama/localBuilds/<folder>` when one exists, otherwise the
+ * prebuilt binary. `<folder>` is derived from the build options: platform, arch, GPU type and a
+ * hash of the custom cmake options. We build with one custom option (GGML_NATIVE=ON, which local
+ * builds use anyway), so our build lives in a folder of its own: processes that call plain
+ * `getLlama()` are neither blocked by its lock file while it compiles nor switched to it behind
+ * their back; `getWorkbenchLlama()` asks for it by passing the same cmake options.
+ */
+export const NATIVE_ADDON_CMAKE_OPTIONS: Readonly<Record<string, string>> = Object.freeze({ GGML_NATIVE: 'ON' });
+
+/** node-llama-cpp reads extra cmake options from environment variables with this prefix. */
+const CMAKE_OPTION_ENV_PREFIX = 'NODE_LLAMA_CPP_CMAKE_OPTION_';
+
+export interface NativeAddonStatus {
+  available: boolean;
+  /** The local build folder under node-llama-cpp/llama/localBuilds, when available. */
+  folder: string | null;
+}
+
+function localBuildsDir(): string {
+  return path.join(nodeLlamaCppPackageDir(), 'llama', 'localBuilds');
+}
+
+interface BuildMetadata {
+  buildOptions?: { gpu?: unknown; customCmakeOptions?: Record<string, string> | Array<[string, string]> };
+}
+
+function sameOptions(options: BuildMetadata['buildOptions']): boolean {
+  if (!options || options.gpu !== false) return false;
+  const custom = Array.isArray(options.customCmakeOptions)
+    ? Object.fromEntries(options.customCmakeOptions)
+    : (options.customCmakeOptions ?? {});
+  const wanted = Object.entries(NATIVE_ADDON_CMAKE_OPTIONS);
+  return Object.keys(custom).length === wanted.length && wanted.every(([key, value]) => custom[key] === value);
+}
+
+/** Whether a finished native CPU build of the addon (ours) is present. Never builds. */
+export async function nativeAddonStatus(): Promise<NativeAddonStatus> {
+  const dir = localBuildsDir();
+  const folders = await readdir(dir).catch(() => [] as string[]);
+  for (const folder of folders) {
+    const root = path.join(dir, folder);
+    if (!existsSync(path.join(root, 'buildDone.status'))) continue;
+    if (!existsSync(path.join(root, 'Release', 'llama-addon.node'))) continue;
+    const metadata = await readFile(path.join(root, 'Release', '_nlcBuildMetadata.json'), 'utf8')
+      .then((text) => JSON.parse(text) as BuildMetadata)
+      .catch(() => null);
+    if (metadata && sameOptions(metadata.buildOptions)) return { available: true, folder };
+  }
+  return { available: false, folder: null };
+}
+
+export interface NativeAddonBuildOptions {
+  onProgress?: (progress: BuildProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Compiles the addon for this CPU (`node-llama-cpp source download --gpu false` from the bundled
+ * source: no network, ~5 minutes on 2 cores). The running process keeps the Llama it has; the
+ * next `getWorkbenchLlama()` in a fresh process (or after disposing the current one) uses it.
+ */
+export async function buildNativeAddon(options: NativeAddonBuildOptions = {}): Promise<NativeAddonStatus> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'false' };
+  for (const [key, value] of Object.entries(NATIVE_ADDON_CMAKE_OPTIONS)) env[CMAKE_OPTION_ENV_PREFIX + key] = value;
+  options.onProgress?.({ stage: 'clone', percent: null, line: 'node-llama-cpp source download --gpu false' });
+  let stage: BuildProgress['stage'] = 'clone';
+  await runCommand(
+    process.execPath,
+    [nodeLlamaCppCliPath(), 'source', 'download', '--gpu', 'false', '--noUsageExample'],
+    {
+      env,
+      signal: options.signal,
+      onLine: (line) => {
+        const percent = cmakePercent(line);
+        if (percent !== null) stage = 'build';
+        else if (stage === 'clone' && /cmake|compil/i.test(line)) stage = 'configure';
+        options.onProgress?.({ stage, percent, line });
+      },
+    },
+  );
+  const status = await nativeAddonStatus();
+  if (!status.available) {
+    throw new Error(`node-llama-cpp reported success but no native build was found in ${localBuildsDir()}`);
+  }
+  options.onProgress?.({ stage: 'done', percent: 100, line: `native addon built in localBuilds/${status.folder}` });
+  return status;
+}
