@@ -8,28 +8,45 @@ import { ComputeEngine, type BoxedExpression } from '@cortex-js/compute-engine';
 const REPLACE_AFTER_USES = 500;
 let engine: ComputeEngine | null = null;
 let uses = 0;
+/** Parsed expressions by LaTeX: a problem's gold answer is compared with every one of its samples. */
+const parsed = new Map<string, BoxedExpression | null>();
+const PARSED_ENTRIES = 512;
 
 export function computeEngine(): ComputeEngine {
-  if (!engine || uses >= REPLACE_AFTER_USES) {
-    // Time limits are the worker thread's (gradingPool): the engine's own are read-only here.
+  if (!engine) {
     engine = new ComputeEngine();
     // 60 digits: integers such as 2^{100} evaluate exactly (the default 21 digits rounds them).
     engine.precision = 60;
     uses = 0;
+    parsed.clear();
   }
-  uses++;
   return engine;
+}
+
+/**
+ * Called once per comparison, before any expression is made: expressions of two engines must
+ * never meet, so the engine is only ever replaced between comparisons.
+ */
+export function startComparison(): void {
+  if (++uses > REPLACE_AFTER_USES) engine = null;
 }
 
 /** The expression, or null when Compute Engine cannot read it (it reports errors inside the tree). */
 export function parseLatex(latex: string): BoxedExpression | null {
   if (latex.length === 0 || latex.length > 2000) return null;
+  const ce = computeEngine();
+  const cached = parsed.get(latex);
+  if (cached !== undefined) return cached;
+  let expr: BoxedExpression | null;
   try {
-    const expr = computeEngine().parse(latex);
-    return expr.isValid ? expr : null;
+    const result = ce.parse(latex);
+    expr = result.isValid ? result : null;
   } catch {
-    return null;
+    expr = null;
   }
+  if (parsed.size >= PARSED_ENTRIES) parsed.delete(parsed.keys().next().value!);
+  parsed.set(latex, expr);
+  return expr;
 }
 
 export interface Complex {

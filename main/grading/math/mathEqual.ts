@@ -6,6 +6,7 @@ import {
   negate,
   numericValue,
   parseLatex,
+  startComparison,
   subtract,
   valueAt,
   type Complex,
@@ -33,6 +34,7 @@ const PROBE_COUNT = 5;
 
 /** Normalises, reads the shape of both answers and compares them. */
 export function mathAnswersEqual(gold: string, answer: string, options: MathCompareOptions): Verdict {
+  startComparison();
   const g = normalizeMathAnswer(gold);
   const a = normalizeMathAnswer(answer);
   if (g.text === a.text) return { equal: true, how: 'equal after normalisation' };
@@ -297,6 +299,7 @@ function show(x: Complex): string {
  * fraction stays 50), other answers their normalised spelling.
  */
 export function mathAnswerKey(answer: string): string {
+  startComparison();
   const normalized = normalizeMathAnswer(answer).text;
   const exact = parseExactNumber(normalized);
   if (exact) return exactKey(exact);

@@ -1,12 +1,13 @@
 import type { NumericGraderSettings } from '../../../common/grading/graderSettings';
 import { extractAnswer } from '../extraction/extractAnswer';
 import { errorResult, unparsedResult, type GradeResult } from '../gradeResult';
-import { freeVariables, numericValue, parseLatex } from '../math/computeEngine';
+import { freeVariables, numericValue, parseLatex, startComparison } from '../math/computeEngine';
 import { parseExactNumber, toNumber } from '../math/exactNumber';
 import { normalizeMathAnswer } from '../math/normalizeMath';
 
 /** The real number a text spells (1,234.5 / -3/4 / \frac{3}{4} / 2\sqrt{2} / 12%), with its percent flag. */
 export function readNumber(text: string): { value: number; percent: boolean } | null {
+  startComparison();
   const normalized = normalizeMathAnswer(text);
   const exact = parseExactNumber(normalized.text);
   if (exact) return { value: toNumber(exact), percent: normalized.percent };
