@@ -66,8 +66,14 @@ export interface BuildProgress {
   line: string;
 }
 
-/** cmake prints "[ 45%] Building CXX object …"; returns 45, or null for other lines. */
+/**
+ * Build progress from a build tool's line: Makefiles print "[ 45%] Building CXX object …",
+ * Ninja (node-llama-cpp's cmake-js build) prints "[28/277] Building …". Null for other lines.
+ */
 export function cmakePercent(line: string): number | null {
-  const match = /^\[\s*(\d{1,3})%\]/.exec(line.trim());
-  return match ? Number(match[1]) : null;
+  const text = line.trim().replace(/^.*?(?=\[\s*\d)/, '');
+  const percent = /^\[\s*(\d{1,3})%\]/.exec(text);
+  if (percent) return Number(percent[1]);
+  const steps = /^\[(\d+)\/(\d+)\]/.exec(text);
+  return steps && Number(steps[2]) > 0 ? Math.floor((100 * Number(steps[1])) / Number(steps[2])) : null;
 }

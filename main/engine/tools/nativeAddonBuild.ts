@@ -76,6 +76,8 @@ export interface NativeAddonBuildOptions {
  */
 export async function buildNativeAddon(options: NativeAddonBuildOptions = {}): Promise<NativeAddonStatus> {
   const env: NodeJS.ProcessEnv = { ...process.env, CI: 'false' };
+  // In Electron's utility process, execPath is Electron itself: make it behave as plain Node.
+  if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   for (const [key, value] of Object.entries(NATIVE_ADDON_CMAKE_OPTIONS)) env[CMAKE_OPTION_ENV_PREFIX + key] = value;
   options.onProgress?.({ stage: 'clone', percent: null, line: 'node-llama-cpp source download --gpu false' });
   let stage: BuildProgress['stage'] = 'clone';

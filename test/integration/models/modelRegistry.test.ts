@@ -88,6 +88,12 @@ describe('loading models into the engine', () => {
     expect(registry.list()).toHaveLength(1);
   });
 
+  it('refuses to switch backends while a model is loaded (backend-conflict)', async () => {
+    const error = await loadError(registry, settings({ backend: 'vulkan', contextSize: 128 }));
+    expect(error.code).toBe('backend-conflict');
+    expect(error.message).toContain('vulkan');
+  });
+
   it('frees a model on unload, after which the seam says unknown-model', async () => {
     const loaded = await registry.load(settings({ parallel: 1 }));
     expect(await registry.unload(loaded.modelId)).toBe(true);

@@ -1,0 +1,295 @@
+import { execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Llama, LlamaModel, Token } from 'node-llama-cpp';
+import { getWorkbenchLlama, type BuildChoice } from '../../main/engine/hardware/workbenchLlama';
+import { ensureLlamaCppTools } from '../../main/engine/tools/llamaCppTools';
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * The workbench against llama.cpp itself (DESIGN.md §5: decode and prompt processing at ≥ 95% of
+ * `llama-bench`, built from the same llama.cpp source, on the same GGUF and threads).
+ *
+ * - llama-bench: `-p 512 -n 128 -r 3` (its defaults: n_batch 2048, n_ubatch 512), JSON output.
+ * - workbench: a plain token loop through the workbench's Llama (getWorkbenchLlama: native
+ *   build of the addon if present, else prebuilt), one context of batch size 512 with the
+ *   thread count under test: prompt processing = `evaluateWithoutGeneratingNewTokens` of 512
+ *   tokens; decode = `sequence.evaluate` of one token, greedy, until 128 tokens were decoded
+ *   (sampling included: that is the engine's real path). Same repetitions, after a warm-up.
+ *
+ * `ratio` (decode) and `promptRatio` are workbench tokens/s ÷ llama-bench tokens/s at the
+ * thread count where the workbench does worst; `byThreads` has every measurement.
+ */
+export interface LlamaBenchOptions {
+  modelPath: string;
+  threads: number[];
+  promptTokens?: number;
+  generateTokens?: number;
+  repetitions?: number;
+  batchSize?: number;
+}
+
+interface Speeds {
+  promptTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+}
+
+export async function runLlamaBenchComparison(opts: { modelPath: string; threads: number[] }): Promise<Record<string, unknown>> {
+  return compareWithLlamaBench(opts);
+}
+
+export async function compareWithLlamaBench(opts: LlamaBenchOptions): Promise<Record<string, unknown>> {
+  const settings = {
+    promptTokens: opts.promptTokens ?? 512,
+    generateTokens: opts.generateTokens ?? 128,
+    repetitions: opts.repetitions ?? 3,
+    batchSize: opts.batchSize ?? 512,
+  };
+  const tools = await ensureLlamaCppTools({
+    onProgress: (p) => {
+      if (p.stage !== 'build' || p.percent === null || p.percent % 10 === 0) console.error(`llama.cpp tools: ${p.stage} ${p.line}`);
+    },
+  });
+  const reference = await runLlamaBench(tools.llamaBench, opts.modelPath, opts.threads, settings);
+  const llama = await getWorkbenchLlama();
+  const workbench = await measureWorkbenchLoop(llama, { ...settings, modelPath: opts.modelPath, threads: opts.threads });
+
+  const byThreads: Record<string, unknown> = {};
+  let ratio = Infinity;
+  let promptRatio = Infinity;
+  for (const t of opts.threads) {
+    const ours = workbench.get(t)!;
+    const theirs = reference.get(t)!;
+    const decode = ours.decodeTokensPerSecond / theirs.decodeTokensPerSecond;
+    const prompt = ours.promptTokensPerSecond / theirs.promptTokensPerSecond;
+    ratio = Math.min(ratio, decode);
+    promptRatio = Math.min(promptRatio, prompt);
+    byThreads[String(t)] = { workbench: ours, llamaBench: theirs, ratio: decode, promptRatio: prompt };
+  }
+  return {
+    ratio,
+    promptRatio,
+    model: opts.modelPath,
+    workbenchBuild: llama.buildType,
+    llamaCppRelease: llama.llamaCppRelease.release,
+    llamaBenchCommit: tools.commit.slice(0, 12),
+    settings,
+    byThreads,
+  };
+}
+
+/** llama-bench's tokens/s per thread count, for pp<promptTokens> and tg<generateTokens>. */
+export async function runLlamaBench(
+  llamaBench: string,
+  modelPath: string,
+  threads: number[],
+  settings: { promptTokens: number; generateTokens: number; repetitions: number },
+): Promise<Map<number, Speeds>> {
+  const args = [
+    '-m', modelPath,
+    '-t', threads.join(','),
+    '-p', String(settings.promptTokens),
+    '-n', String(settings.generateTokens),
+    '-r', String(settings.repetitions),
+    '-o', 'json',
+  ];
+  const { stdout } = await execFileAsync(llamaBench, args, { maxBuffer: 16 << 20 });
+  const rows = JSON.parse(stdout) as Array<{ n_threads: number; n_prompt: number; n_gen: number; avg_ts: number }>;
+  const result = new Map<number, Speeds>();
+  for (const t of threads) {
+    const pp = rows.find((r) => r.n_threads === t && r.n_prompt > 0 && r.n_gen === 0);
+    const tg = rows.find((r) => r.n_threads === t && r.n_gen > 0 && r.n_prompt === 0);
+    if (!pp || !tg) throw new Error(`llama-bench gave no pp/tg result for ${t} threads: ${stdout.slice(0, 500)}`);
+    result.set(t, { promptTokensPerSecond: pp.avg_ts, decodeTokensPerSecond: tg.avg_ts });
+  }
+  return result;
+}
+
+function benchTokens(model: LlamaModel, count: number, seed: number): Token[] {
+  // Like llama-bench: arbitrary token ids (a fixed pseudo-random sequence), not text.
+  const tokenList = (model.fileInfo.metadata as unknown as { tokenizer?: { ggml?: { tokens?: unknown[] } } }).tokenizer?.ggml?.tokens;
+  const vocabulary = Array.isArray(tokenList) && tokenList.length > 0 ? tokenList.length : 256;
+  const tokens: Token[] = [];
+  let state = seed;
+  for (let i = 0; i < count; i++) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    tokens.push((state % vocabulary) as Token);
+  }
+  return tokens;
+}
+
+/** The workbench's plain token loop: tokens/s for prompt processing and decoding, per thread count. */
+export async function measureWorkbenchLoop(
+  llama: Llama,
+  opts: {
+    modelPath: string;
+    threads: number[];
+    promptTokens: number;
+    generateTokens: number;
+    repetitions: number;
+    batchSize: number;
+    /** Investigation only: skip sampling (node-llama-cpp's internal `_noSampling`), as llama-bench does. */
+    noSampling?: boolean;
+  },
+): Promise<Map<number, Speeds>> {
+  const model = await llama.loadModel({ modelPath: opts.modelPath, gpuLayers: 0 });
+  const result = new Map<number, Speeds>();
+  try {
+    for (const threads of opts.threads) {
+      if (threads > llama.maxThreads) llama.maxThreads = threads;
+      const context = await model.createContext({
+        contextSize: opts.promptTokens + opts.generateTokens + 16,
+        batchSize: opts.batchSize,
+        sequences: 1,
+        threads,
+      });
+      const sequence = context.getSequence();
+      const prompt = benchTokens(model, opts.promptTokens, 7);
+      const runPrompt = async () => {
+        await sequence.clearHistory();
+        const started = performance.now();
+        await sequence.evaluateWithoutGeneratingNewTokens(prompt);
+        return opts.promptTokens / ((performance.now() - started) / 1000);
+      };
+      const runDecode = async () => {
+        await sequence.clearHistory();
+        let decoded = 0;
+        const started = performance.now();
+        const options = { temperature: 0, yieldEogToken: true, ...(opts.noSampling ? { _noSampling: true } : {}) };
+        for await (const _token of sequence.evaluate([prompt[0]!], options)) {
+          decoded += 1;
+          if (decoded >= opts.generateTokens) break;
+        }
+        return decoded / ((performance.now() - started) / 1000);
+      };
+      await runPrompt(); // warm-up, like llama-bench's
+      await runDecode();
+      const pp: number[] = [];
+      const tg: number[] = [];
+      for (let r = 0; r < opts.repetitions; r++) {
+        pp.push(await runPrompt());
+        tg.push(await runDecode());
+      }
+      result.set(threads, { promptTokensPerSecond: mean(pp), decodeTokensPerSecond: mean(tg) });
+      await context.dispose();
+    }
+  } finally {
+    await model.dispose();
+  }
+  return result;
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/**
+ * Where the time goes: the same loop in fresh processes with the prebuilt and the native build
+ * of the addon, with and without sampling, with batch sizes 512 and 2048, and with OpenMP's
+ * passive wait policy (threads sleep instead of spinning between decodes).
+ */
+export async function investigateLlamaBenchGap(opts: { modelPath: string; threads: number[] }): Promise<Record<string, unknown>> {
+  const tools = await ensureLlamaCppTools();
+  const base = { promptTokens: 512, generateTokens: 128, repetitions: 3 };
+  const reference = await runLlamaBench(tools.llamaBench, opts.modelPath, opts.threads, base);
+  const variants: Array<{ name: string; build: BuildChoice; batchSize: number; noSampling?: boolean; env?: Record<string, string> }> = [
+    { name: 'prebuilt', build: 'prebuilt', batchSize: 512 },
+    { name: 'prebuilt, no sampling', build: 'prebuilt', batchSize: 512, noSampling: true },
+    { name: 'native', build: 'native', batchSize: 512 },
+    { name: 'native, no sampling', build: 'native', batchSize: 512, noSampling: true },
+    { name: 'native, batch 2048', build: 'native', batchSize: 2048 },
+    { name: 'native, OMP_WAIT_POLICY=passive', build: 'native', batchSize: 512, env: { OMP_WAIT_POLICY: 'passive' } },
+  ];
+  const rows: Record<string, unknown> = {
+    'llama-bench': Object.fromEntries([...reference].map(([t, s]) => [String(t), s])),
+  };
+  for (const variant of variants) {
+    try {
+      const measured = await measureInChild({ ...variant, ...base, modelPath: opts.modelPath, threads: opts.threads });
+      rows[variant.name] = Object.fromEntries(
+        opts.threads.map((t) => {
+          const ours = measured[String(t)]!;
+          const theirs = reference.get(t)!;
+          return [
+            String(t),
+            {
+              ...ours,
+              ratio: ours.decodeTokensPerSecond / theirs.decodeTokensPerSecond,
+              promptRatio: ours.promptTokensPerSecond / theirs.promptTokensPerSecond,
+            },
+          ];
+        }),
+      );
+    } catch (error) {
+      rows[variant.name] = { error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+    }
+  }
+  return rows;
+}
+
+interface ChildRequest {
+  build: BuildChoice;
+  env?: Record<string, string>;
+  modelPath: string;
+  threads: number[];
+  promptTokens: number;
+  generateTokens: number;
+  repetitions: number;
+  batchSize: number;
+  noSampling?: boolean;
+}
+
+function measureInChild(request: ChildRequest): Promise<Record<string, Speeds>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(request)], {
+      env: { ...process.env, ...request.env, Z1WB_LLAMA_BUILD: request.build },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.once('close', (code) => {
+      if (code === 0) resolve(JSON.parse(out) as Record<string, Speeds>);
+      else reject(new Error(`measurement child exited with ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
+    });
+  });
+}
+
+async function childMain(request: ChildRequest): Promise<void> {
+  const llama = await getWorkbenchLlama({ build: request.build });
+  if (request.build === 'native' && llama.buildType !== 'localBuild') throw new Error('the native build was not loaded');
+  const measured = await measureWorkbenchLoop(llama, request);
+  process.stdout.write(JSON.stringify(Object.fromEntries([...measured].map(([t, s]) => [String(t), s]))));
+}
+
+/**
+ * node --import tsx bench/suites/llamaBench.ts MODEL.gguf [THREADS=1,2]          the comparison
+ * node --import tsx bench/suites/llamaBench.ts --investigate MODEL.gguf [1,2]    where the time goes
+ */
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = process.argv.slice(2);
+  let run: Promise<unknown>;
+  if (args[0] === '--child') {
+    run = childMain(JSON.parse(args[1]!) as ChildRequest);
+  } else {
+    const investigate = args[0] === '--investigate';
+    const [modelPath, threads = '1,2'] = investigate ? args.slice(1) : args;
+    if (!modelPath) {
+      console.error('usage: llamaBench.ts [--investigate] MODEL.gguf [THREADS, e.g. 1,2]');
+      process.exit(2);
+    }
+    const measure = investigate ? investigateLlamaBenchGap : compareWithLlamaBench;
+    run = measure({ modelPath, threads: threads.split(',').map(Number) }).then((result) =>
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n'),
+    );
+  }
+  run.then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
