@@ -3,12 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runHostBench } from './suites/host';
+import { runUiBench } from './suites/ui';
 
 type Suite = () => Promise<Record<string, unknown>>;
 
 /** Every benchmark suite by name; each measures its ratios side by side in one run. */
 const SUITES: Record<string, Suite> = {
   host: runHostBench,
+  ui: runUiBench,
 };
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));

@@ -39,9 +39,9 @@ describe.skipIf(!chromiumPath)('app shell in Chromium through the headless host'
     await expect.poll(() => page.getByTestId('engine-state').textContent(), { timeout: 20_000 }).toContain('ready');
     const pid = t.workbench.engine.getStatus().pid!;
     process.kill(pid, 'SIGKILL');
-    await expect.poll(() => page.getByTestId('engine-state').textContent(), { timeout: 20_000 }).toMatch(
-      /^engine: ready \(restarted \d+×\)$/,
-    );
+    await expect
+      .poll(() => page.getByTestId('engine-state').textContent(), { timeout: 20_000 })
+      .toMatch(/^engine: ready \(restarted \d+×\)$/);
     expect(t.workbench.engine.getStatus().pid).not.toBe(pid);
     expect(errors).toEqual([]);
     await page.close();

@@ -54,7 +54,9 @@ async function traces(page: Page, testId: string): Promise<TraceData[]> {
       name: t.name,
       x: Array.from(t.x),
       y: Array.from(t.y),
-      error_y: t.error_y ? { array: Array.from(t.error_y.array), arrayminus: Array.from(t.error_y.arrayminus) } : undefined,
+      error_y: t.error_y
+        ? { array: Array.from(t.error_y.array), arrayminus: Array.from(t.error_y.arrayminus) }
+        : undefined,
     })),
   );
 }
@@ -76,7 +78,9 @@ async function paste(page: Page, text: string): Promise<void> {
   await page.evaluate((value) => {
     const data = new DataTransfer();
     data.setData('text/plain', value);
-    document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    document.activeElement!.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+    );
   }, text);
 }
 
@@ -109,9 +113,14 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
     errors = collectErrors(page);
     await page.goto(`${t.host.url}#lab`);
     await page.waitForFunction(() => !!window.z1Lab);
-    await page.evaluate(([samples, windows]) => window.z1Lab!.setSamples(samples, windows), [oracleSamples(), WINDOWS] as const);
+    await page.evaluate(([samples, windows]) => window.z1Lab!.setSamples(samples, windows), [
+      oracleSamples(),
+      WINDOWS,
+    ] as const);
     await page.getByTestId('lab-sample-count').filter({ hasText: '36 samples' }).waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('.plotly-figure[data-state=drawn]').length === 4, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.plotly-figure[data-state=drawn]').length === 4, null, {
+      timeout: 30_000,
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -122,13 +131,29 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
     const histogram = await traces(page, 'figure-thinking-tokens');
     expect(histogram.map((h) => h.name)).toEqual(['W=16', 'W=48', 'W=100']);
     // Bins of 5 tokens from 5: W=16 has q01 (8) alone and eleven samples at 16 (q02 ends there, ten are cut).
-    const counts = (trace: TraceData) => Object.fromEntries(trace.x.map((x, i) => [x, trace.y[i]]).filter(([, y]) => y! > 0));
+    const counts = (trace: TraceData) =>
+      Object.fromEntries(trace.x.map((x, i) => [x, trace.y[i]]).filter(([, y]) => y! > 0));
     expect(counts(histogram[0]!)).toEqual({ 7.5: 1, 17.5: 11 });
     expect(counts(histogram[1]!)).toEqual({ 7.5: 1, 17.5: 1, 22.5: 1, 32.5: 1, 42.5: 1, 47.5: 7 });
-    expect(counts(histogram[2]!)).toEqual({ 7.5: 1, 17.5: 1, 22.5: 1, 32.5: 1, 42.5: 1, 47.5: 1, 57.5: 1, 62.5: 1, 72.5: 1, 82.5: 1, 87.5: 1, 97.5: 1 });
-    const marks = await page.getByTestId('figure-thinking-tokens').evaluate((node) =>
-      ((node as unknown as { layout: { shapes: Array<{ x0: number }> } }).layout.shapes ?? []).map((s) => s.x0),
-    );
+    expect(counts(histogram[2]!)).toEqual({
+      7.5: 1,
+      17.5: 1,
+      22.5: 1,
+      32.5: 1,
+      42.5: 1,
+      47.5: 1,
+      57.5: 1,
+      62.5: 1,
+      72.5: 1,
+      82.5: 1,
+      87.5: 1,
+      97.5: 1,
+    });
+    const marks = await page
+      .getByTestId('figure-thinking-tokens')
+      .evaluate((node) =>
+        ((node as unknown as { layout: { shapes: Array<{ x0: number }> } }).layout.shapes ?? []).map((s) => s.x0),
+      );
     expect(marks).toEqual(WINDOWS);
   });
 
@@ -140,7 +165,7 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
     const high = curve!.y.map((y, i) => y + curve!.error_y!.array[i]!);
     const low = curve!.y.map((y, i) => y - curve!.error_y!.arrayminus[i]!);
     expect(low.map((v) => +v.toFixed(4))).toEqual([0.047, 0.2538, 0.7575]);
-    expect(high.map((v) => +v.toFixed(4))).toEqual([0.4480, 0.7462, 1]);
+    expect(high.map((v) => +v.toFixed(4))).toEqual([0.448, 0.7462, 1]);
     const [efficiency] = await traces(page, 'figure-accuracy-vs-mean-thinking-tokens');
     expect(efficiency!.x).toEqual([184 / 12, 38, 52]); // (8 + 11·16)/12, (8+16+…+48 + 6·48)/12, (8+…+96)/12
     expect(efficiency!.y).toEqual([2 / 12, 6 / 12, 1]);
@@ -148,7 +173,11 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
 
   it('compares runs in a table', async () => {
     const rows = await page.getByTestId('run-comparison').locator('tbody tr').allInnerTexts();
-    expect(rows.map((r) => r.split('\t').slice(0, 4).join(' '))).toEqual(['W=16 16 12 16.7%', 'W=48 48 12 50.0%', 'W=100 100 12 100.0%']);
+    expect(rows.map((r) => r.split('\t').slice(0, 4).join(' '))).toEqual([
+      'W=16 16 12 16.7%',
+      'W=48 48 12 50.0%',
+      'W=100 100 12 100.0%',
+    ]);
   });
 
   it('exports the scaling curve as SVG, PNG and PDF at single-column size, and its data as CSV', async () => {
@@ -190,20 +219,26 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
   it('opens the sample behind a clicked point of the per-problem scatter', async () => {
     const figure = page.getByTestId('figure-per-problem-thinking');
     await figure.scrollIntoViewIfNeeded();
-    const point = figure.locator('.scatterlayer .trace').first().locator('path.point').first();
+    // q05 of W=16: cut, so at (16 tokens, 0%), where no other window has a point.
+    const point = figure.locator('.scatterlayer .trace').first().locator('path.point').nth(4);
     const box = (await point.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await expect.poll(() => page.evaluate(() => window.z1Lab!.openedSample)).toMatchObject({ runId: 'run-w16' });
+    await expect.poll(() => page.evaluate(() => window.z1Lab!.openedSample)).toMatchObject({ runId: 'run-w16', sampleKey: expect.stringMatching(/^q(0[3-9]|1[0-2])#0$/) });
   });
 
   it('shows schema markers in the window editor and clears them when fixed', async () => {
     const editor = page.locator('.code-editor[data-ready=true] .monaco-editor').first();
     await editor.click();
     await paste(page, '{\n  "strategy": "shifted-window",\n  "window": "many"\n}');
-    await expect.poll(() => page.getByTestId('lab-markers').innerText(), { timeout: 10_000 }).toBe('3:13 Incorrect type. Expected "integer".');
+    await expect
+      .poll(() => page.getByTestId('lab-markers').innerText(), { timeout: 10_000 })
+      .toBe('3:13 Incorrect type. Expected "integer".');
     expect(await page.locator('.monaco-editor .squiggly-error').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'window-editor-marker.png'), clip: (await page.locator('.cell').first().boundingBox())! });
+    await page.screenshot({
+      path: path.join(ARTIFACTS, 'window-editor-marker.png'),
+      clip: (await page.locator('.cell').first().boundingBox())!,
+    });
     await paste(page, '{\n  "strategy": "shifted-window",\n  "window": [16, 48, 100]\n}');
     await expect.poll(() => page.getByTestId('lab-markers').innerText(), { timeout: 10_000 }).toBe('');
   });
@@ -215,8 +250,8 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
     expect(await page.evaluate(() => window.z1Lab!.takeCommits())).toBe(0);
     const live = page.getByTestId('live-sample');
     expect(await live.locator('.phase-thinking').count()).toBeGreaterThan(0);
-    expect(await live.locator('.phase-hint').count()).toBe(1);
-    expect(await live.locator('.phase-answer').count()).toBe(1);
+    expect(await live.locator('.phase-hint').count()).toBeGreaterThan(0);
+    expect(await live.locator('.phase-answer').count()).toBeGreaterThan(0);
     expect(await live.locator('.window-cut').textContent()).toBe('✂ window cut at 480 tokens');
   });
 

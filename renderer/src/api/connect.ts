@@ -33,7 +33,8 @@ function websocketTransport(url: string, onClose: () => void): Transport {
   socket.addEventListener('close', onClose);
   socket.addEventListener('message', (event) => {
     const parsed = anyMessage.safeParse(JSON.parse(String(event.data)));
-    if (parsed.success && parsed.data.type !== 'request') listeners.forEach((l) => l(parsed.data as ResponseMessage | EventMessage));
+    if (parsed.success && parsed.data.type !== 'request')
+      listeners.forEach((l) => l(parsed.data as ResponseMessage | EventMessage));
   });
   return {
     send: (request) => {

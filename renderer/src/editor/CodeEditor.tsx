@@ -58,7 +58,8 @@ export function CodeEditor(props: CodeEditorProps) {
       monacoRef.current = monaco;
       const uri = monaco.Uri.parse(callbacks.current.modelUri);
       const model =
-        monaco.editor.getModel(uri) ?? monaco.editor.createModel(callbacks.current.value, callbacks.current.language, uri);
+        monaco.editor.getModel(uri) ??
+        monaco.editor.createModel(callbacks.current.value, callbacks.current.language, uri);
       if (model.getValue() !== callbacks.current.value) model.setValue(callbacks.current.value);
       const editor = monaco.editor.create(host.current, {
         model,
@@ -108,7 +109,11 @@ export function CodeEditor(props: CodeEditorProps) {
     });
     function reportMarkers(monaco: Monaco, uri: ReturnType<Monaco['Uri']['parse']>) {
       const severityName = (severity: number): EditorMarker['severity'] =>
-        severity === monaco.MarkerSeverity.Error ? 'error' : severity === monaco.MarkerSeverity.Warning ? 'warning' : 'info';
+        severity === monaco.MarkerSeverity.Error
+          ? 'error'
+          : severity === monaco.MarkerSeverity.Warning
+            ? 'warning'
+            : 'info';
       const markers = monaco.editor.getModelMarkers({ resource: uri }).map((marker) => ({
         line: marker.startLineNumber,
         column: marker.startColumn,
@@ -137,7 +142,12 @@ export function CodeEditor(props: CodeEditorProps) {
   }, [theme, ready]);
 
   return (
-    <div className="code-editor" data-language={props.language} data-ready={ready ? 'true' : 'false'} style={{ height }}>
+    <div
+      className="code-editor"
+      data-language={props.language}
+      data-ready={ready ? 'true' : 'false'}
+      style={{ height }}
+    >
       <div ref={host} className="code-editor-host" />
       {!ready && <pre className="code-editor-placeholder">{props.value}</pre>}
     </div>

@@ -1,14 +1,30 @@
 import { useState } from 'react';
 import type { FigureSpec } from '../figures/figureData';
 import { renderFigureFile, type ExportFormat } from './figureFiles';
-import { DEFAULT_EXPORT_SETTINGS, PAPER_FONTS, PAPER_PRESETS, presetById, type ExportSettings, type PaperFontId, type PaperPreset } from './paperPresets';
+import {
+  DEFAULT_EXPORT_SETTINGS,
+  PAPER_FONTS,
+  PAPER_PRESETS,
+  presetById,
+  type ExportSettings,
+  type PaperFontId,
+  type PaperPreset,
+} from './paperPresets';
 import { fileStem, saveFile } from './saveFile';
 
 const FORMATS: ExportFormat[] = ['svg', 'pdf', 'png', 'csv'];
 const DPIS = [150, 300, 600];
 
 /** Export controls of one figure: paper preset, font, size, PNG DPI, and a button per format. */
-export function ExportMenu({ title, build, formats = FORMATS }: { title: string; build: () => FigureSpec; formats?: ExportFormat[] }) {
+export function ExportMenu({
+  title,
+  build,
+  formats = FORMATS,
+}: {
+  title: string;
+  build: () => FigureSpec;
+  formats?: ExportFormat[];
+}) {
   const [settings, setSettings] = useState<ExportSettings>(DEFAULT_EXPORT_SETTINGS);
   const [busy, setBusy] = useState<ExportFormat | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -34,57 +50,66 @@ export function ExportMenu({ title, build, formats = FORMATS }: { title: string;
     <div className="export-menu" role="group" aria-label={`Export ${title}`}>
       {drawn && (
         <>
-      <label>
-        size
-        <select
-          value={settings.preset}
-          onChange={(e) => {
-            const preset = presetById(e.target.value as PaperPreset['id']);
-            setSettings({ ...settings, preset: preset.id, fontSize: preset.fontSize });
-          }}
-        >
-          {PAPER_PRESETS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        font
-        <select value={settings.font} onChange={(e) => setSettings({ ...settings, font: e.target.value as PaperFontId })}>
-          {PAPER_FONTS.map((f) => (
-            <option key={f.id} value={f.id}>
-              {f.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        pt
-        <input
-          type="number"
-          min={5}
-          max={24}
-          step={0.5}
-          value={settings.fontSize}
-          onChange={(e) => setSettings({ ...settings, fontSize: Number(e.target.value) || settings.fontSize })}
-        />
-      </label>
-      <label>
-        PNG DPI
-        <select value={settings.dpi} onChange={(e) => setSettings({ ...settings, dpi: Number(e.target.value) })}>
-          {DPIS.map((d) => (
-            <option key={d} value={d}>
-              {d}
-            </option>
-          ))}
-        </select>
-      </label>
+          <label>
+            size
+            <select
+              value={settings.preset}
+              onChange={(e) => {
+                const preset = presetById(e.target.value as PaperPreset['id']);
+                setSettings({ ...settings, preset: preset.id, fontSize: preset.fontSize });
+              }}
+            >
+              {PAPER_PRESETS.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            font
+            <select
+              value={settings.font}
+              onChange={(e) => setSettings({ ...settings, font: e.target.value as PaperFontId })}
+            >
+              {PAPER_FONTS.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            pt
+            <input
+              type="number"
+              min={5}
+              max={24}
+              step={0.5}
+              value={settings.fontSize}
+              onChange={(e) => setSettings({ ...settings, fontSize: Number(e.target.value) || settings.fontSize })}
+            />
+          </label>
+          <label>
+            PNG DPI
+            <select value={settings.dpi} onChange={(e) => setSettings({ ...settings, dpi: Number(e.target.value) })}>
+              {DPIS.map((d) => (
+                <option key={d} value={d}>
+                  {d}
+                </option>
+              ))}
+            </select>
+          </label>
         </>
       )}
       {formats.map((format) => (
-        <button key={format} type="button" disabled={busy !== null} onClick={() => void exportAs(format)} data-testid={`export-${id}-${format}`}>
+        <button
+          key={format}
+          type="button"
+          disabled={busy !== null}
+          onClick={() => void exportAs(format)}
+          data-testid={`export-${id}-${format}`}
+        >
           {busy === format ? '…' : format.toUpperCase()}
         </button>
       ))}
@@ -94,5 +119,9 @@ export function ExportMenu({ title, build, formats = FORMATS }: { title: string;
 }
 
 function formatBytes(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} kB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -26,7 +26,12 @@ const MIME: Record<ExportFormat, string> = {
  * scale DPI/72 and carries its DPI, PDF is the same SVG turned into vector PDF in the renderer
  * (jsPDF + svg2pdf.js, loaded only when a PDF is asked for; see docs/ui.md for why).
  */
-export async function renderFigureFile(figure: FigureSpec, format: ExportFormat, settings: ExportSettings, title = 'figure'): Promise<FigureFile> {
+export async function renderFigureFile(
+  figure: FigureSpec,
+  format: ExportFormat,
+  settings: ExportSettings,
+  title = 'figure',
+): Promise<FigureFile> {
   if (format === 'csv') {
     return file(new Blob([toCsv(figure.table.columns, figure.table.rows)], { type: MIME.csv }), 'csv');
   }
@@ -34,8 +39,16 @@ export async function renderFigureFile(figure: FigureSpec, format: ExportFormat,
   const Plotly = await loadPlotly();
   const plotly = { data: spec.data, layout: spec.layout, config: { staticPlot: true } };
   if (format === 'png') {
-    const url = await Plotly.toImage(plotly, { format: 'png', width: widthPt, height: heightPt, scale: settings.dpi / POINTS_PER_INCH });
-    return file(new Blob([withPngDpi(dataUrlBytes(url), settings.dpi) as Uint8Array<ArrayBuffer>], { type: MIME.png }), 'png');
+    const url = await Plotly.toImage(plotly, {
+      format: 'png',
+      width: widthPt,
+      height: heightPt,
+      scale: settings.dpi / POINTS_PER_INCH,
+    });
+    return file(
+      new Blob([withPngDpi(dataUrlBytes(url), settings.dpi) as Uint8Array<ArrayBuffer>], { type: MIME.png }),
+      'png',
+    );
   }
   const url = await Plotly.toImage(plotly, { format: 'svg', width: widthPt, height: heightPt });
   const svg = physicalSvg(decodeURIComponent(url.slice(url.indexOf(',') + 1)), widthPt, heightPt);
@@ -59,7 +72,12 @@ export function physicalSvg(svg: string, widthPt: number, heightPt: number): str
 
 async function svgToPdf(svg: string, widthPt: number, heightPt: number, title: string): Promise<Blob> {
   const [{ jsPDF }, { svg2pdf }] = await Promise.all([import('jspdf'), import('svg2pdf.js')]);
-  const pdf = new jsPDF({ unit: 'pt', format: [widthPt, heightPt], orientation: widthPt > heightPt ? 'landscape' : 'portrait', compress: true });
+  const pdf = new jsPDF({
+    unit: 'pt',
+    format: [widthPt, heightPt],
+    orientation: widthPt > heightPt ? 'landscape' : 'portrait',
+    compress: true,
+  });
   pdf.setProperties({ title, creator: 'Z1 Workbench' });
   // svg2pdf reads computed styles, so the SVG must be in the document while it converts.
   const holder = document.createElement('div');

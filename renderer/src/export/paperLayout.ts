@@ -7,7 +7,10 @@ import { PAPER_FONTS, POINTS_PER_INCH, presetById, type ExportSettings } from '.
  * 237.6 units wide and an 8 "px" font is 8 pt once the SVG is declared 3.3 in wide), black on
  * white, the colour-blind-safe palette, margins in proportion to the font.
  */
-export function paperFigure(figure: FigureSpec, settings: ExportSettings): { spec: FigureSpec; widthPt: number; heightPt: number } {
+export function paperFigure(
+  figure: FigureSpec,
+  settings: ExportSettings,
+): { spec: FigureSpec; widthPt: number; heightPt: number } {
   const preset = presetById(settings.preset);
   // Rounded to 1/100 pt so that 2.4 in reads 172.8, not 172.79999999999998, in the files.
   const widthPt = Math.round(preset.widthIn * POINTS_PER_INCH * 100) / 100;

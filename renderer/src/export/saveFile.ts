@@ -11,7 +11,11 @@ export function setNativeSave(save: NativeSave | null): void {
   nativeSave = save;
 }
 
-export async function saveFile(suggestedName: string, blob: Blob, mime: string): Promise<'saved' | 'cancelled' | 'downloaded'> {
+export async function saveFile(
+  suggestedName: string,
+  blob: Blob,
+  mime: string,
+): Promise<'saved' | 'cancelled' | 'downloaded'> {
   if (nativeSave) return nativeSave({ suggestedName, blob, mime });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');

@@ -15,7 +15,17 @@ interface ViewProps {
   onDrawn?: FigurePanelProps['onDrawn'];
 }
 
-function Select<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: readonly NoInfer<T>[]; onChange(value: T): void }) {
+function Select<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: T;
+  options: readonly NoInfer<T>[];
+  onChange(value: T): void;
+}) {
   return (
     <label>
       {label}
@@ -45,7 +55,8 @@ export function ThinkingHistogramView({ samples, countLabel, windows, onDrawn }:
   const [logX, setLogX] = useState(false);
   const [binWidth, setBinWidth] = useState<number | null>(null);
   const build = useCallback(
-    (dark: boolean) => thinkingHistogram(samples, { groupBy, mode, logX, windows, countLabel, dark, binWidth: binWidth ?? undefined }),
+    (dark: boolean) =>
+      thinkingHistogram(samples, { groupBy, mode, logX, windows, countLabel, dark, binWidth: binWidth ?? undefined }),
     [samples, groupBy, mode, logX, windows, countLabel, binWidth],
   );
   return (
@@ -56,8 +67,18 @@ export function ThinkingHistogramView({ samples, countLabel, windows, onDrawn }:
       height={mode === 'facets' ? 420 : 320}
       controls={
         <>
-          <Select<GroupBy> label="split by" value={groupBy} options={['strategy', 'window', 'model', 'run'] as const} onChange={setGroupBy} />
-          <Select<'overlay' | 'facets'> label="as" value={mode} options={['overlay', 'facets'] as const} onChange={setMode} />
+          <Select<GroupBy>
+            label="split by"
+            value={groupBy}
+            options={['strategy', 'window', 'model', 'run'] as const}
+            onChange={setGroupBy}
+          />
+          <Select<'overlay' | 'facets'>
+            label="as"
+            value={mode}
+            options={['overlay', 'facets'] as const}
+            onChange={setMode}
+          />
           <Toggle label="log x" checked={logX} onChange={setLogX} />
           <label>
             bin width
@@ -81,7 +102,10 @@ export function ThinkingHistogramView({ samples, countLabel, windows, onDrawn }:
 export function ScalingCurveView({ samples, onDrawn }: ViewProps) {
   const [seriesBy, setSeriesBy] = useState<SeriesBy>('strategy');
   const [logX, setLogX] = useState(false);
-  const build = useCallback((dark: boolean) => scalingCurve(samples, { seriesBy, logX, dark }), [samples, seriesBy, logX]);
+  const build = useCallback(
+    (dark: boolean) => scalingCurve(samples, { seriesBy, logX, dark }),
+    [samples, seriesBy, logX],
+  );
   return (
     <FigurePanel
       title="Accuracy vs window"
@@ -89,7 +113,12 @@ export function ScalingCurveView({ samples, onDrawn }: ViewProps) {
       onDrawn={onDrawn}
       controls={
         <>
-          <Select<SeriesBy> label="lines by" value={seriesBy} options={['strategy', 'model', 'run'] as const} onChange={setSeriesBy} />
+          <Select<SeriesBy>
+            label="lines by"
+            value={seriesBy}
+            options={['strategy', 'model', 'run'] as const}
+            onChange={setSeriesBy}
+          />
           <Toggle label="log x" checked={logX} onChange={setLogX} />
         </>
       }
@@ -106,7 +135,14 @@ export function EfficiencyView({ samples, countLabel, onDrawn }: ViewProps) {
       title="Accuracy vs mean thinking tokens"
       build={build}
       onDrawn={onDrawn}
-      controls={<Select<SeriesBy> label="lines by" value={seriesBy} options={['strategy', 'model', 'run'] as const} onChange={setSeriesBy} />}
+      controls={
+        <Select<SeriesBy>
+          label="lines by"
+          value={seriesBy}
+          options={['strategy', 'model', 'run'] as const}
+          onChange={setSeriesBy}
+        />
+      }
       note={`Mean thinking tokens ${countLabel}, log scale; labels are W.`}
     />
   );
@@ -120,7 +156,10 @@ export function PerProblemScatterView({
   const [groupBy, setGroupBy] = useState<GroupBy>('window');
   const [y, setY] = useState<'correctness' | 'difficulty'>('correctness');
   const [logX, setLogX] = useState(false);
-  const build = useCallback((dark: boolean) => perProblemScatter(samples, { groupBy, y, logX, dark }), [samples, groupBy, y, logX]);
+  const build = useCallback(
+    (dark: boolean) => perProblemScatter(samples, { groupBy, y, logX, dark }),
+    [samples, groupBy, y, logX],
+  );
   return (
     <FigurePanel
       title="Per-problem thinking"
@@ -132,8 +171,18 @@ export function PerProblemScatterView({
       }}
       controls={
         <>
-          <Select<GroupBy> label="colour by" value={groupBy} options={['strategy', 'window', 'model', 'run'] as const} onChange={setGroupBy} />
-          <Select<'correctness' | 'difficulty'> label="y" value={y} options={['correctness', 'difficulty'] as const} onChange={setY} />
+          <Select<GroupBy>
+            label="colour by"
+            value={groupBy}
+            options={['strategy', 'window', 'model', 'run'] as const}
+            onChange={setGroupBy}
+          />
+          <Select<'correctness' | 'difficulty'>
+            label="y"
+            value={y}
+            options={['correctness', 'difficulty'] as const}
+            onChange={setY}
+          />
           <Toggle label="log x" checked={logX} onChange={setLogX} />
         </>
       }

@@ -23,8 +23,30 @@ export function RunComparisonTable({
     data: [],
     layout: {},
     table: {
-      columns: ['series', 'window', 'n', 'correct', 'accuracy', 'ci_low', 'ci_high', 'mean_thinking_tokens', 'median_thinking_tokens', 'cut_rate'],
-      rows: rows.map((r) => [r.series, r.window, r.n, r.correct, r.accuracy, r.low, r.high, r.meanThinking, r.medianThinking, r.cutRate]),
+      columns: [
+        'series',
+        'window',
+        'n',
+        'correct',
+        'accuracy',
+        'ci_low',
+        'ci_high',
+        'mean_thinking_tokens',
+        'median_thinking_tokens',
+        'cut_rate',
+      ],
+      rows: rows.map((r) => [
+        r.series,
+        r.window,
+        r.n,
+        r.correct,
+        r.accuracy,
+        r.low,
+        r.high,
+        r.meanThinking,
+        r.medianThinking,
+        r.cutRate,
+      ]),
     },
   };
   return (
@@ -57,7 +79,12 @@ export function RunComparisonTable({
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={`${r.series}/${r.window}`} tabIndex={onOpenRow ? 0 : undefined} onClick={() => onOpenRow?.(r)} onKeyDown={(e) => e.key === 'Enter' && onOpenRow?.(r)}>
+            <tr
+              key={`${r.series}/${r.window}`}
+              tabIndex={onOpenRow ? 0 : undefined}
+              onClick={() => onOpenRow?.(r)}
+              onKeyDown={(e) => e.key === 'Enter' && onOpenRow?.(r)}
+            >
               <td>{r.series}</td>
               <td className="num">{r.window ?? '—'}</td>
               <td className="num">{r.n}</td>

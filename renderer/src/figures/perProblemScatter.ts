@@ -1,61 +1,91 @@
-import { groupKey, groupSamples, type FigureSample, type FigureSpec, type GroupBy, type PlotlyTrace } from './figureData';
+import {
+  groupKey,
+  groupSamples,
+  type FigureSample,
+  type FigureSpec,
+  type GroupBy,
+  type PlotlyTrace,
+} from './figureData';
 import { colourFor } from './palette';
+import { mean } from './stats';
 
 export interface ScatterOptions {
   groupBy: GroupBy;
-  /** y: correctness (0/1, jittered so points do not hide each other) or the problem's difficulty. */
+  /** y: the problem's accuracy (jittered on screen so equal points do not hide each other) or its difficulty. */
   y: 'correctness' | 'difficulty';
   logX: boolean;
   dark?: boolean;
 }
 
+interface ProblemPoint {
+  problemId: string;
+  runId: string;
+  /** The problem's first sample: what a click opens. */
+  sampleKey: string;
+  meanThinking: number;
+  accuracy: number;
+  samples: number;
+  difficulty: number | null;
+}
+
 /**
- * One point per sample: thinking tokens against correctness or difficulty. Each point carries
- * [runId, sampleKey] in customdata so a click can open that sample's trajectory.
+ * One point per problem (and group): its mean thinking tokens against its accuracy or
+ * difficulty. Per problem rather than per sample keeps a 100k-sample run at a few thousand SVG
+ * points. Each point carries [runId, sampleKey] so a click opens that problem's trajectory.
  */
 export function perProblemScatter(samples: readonly FigureSample[], options: ScatterOptions): FigureSpec {
   const data: PlotlyTrace[] = [];
+  const rows: FigureSpec['table']['rows'] = [];
   let index = 0;
   for (const [name, group] of groupSamples(samples, (s) => groupKey(s, options.groupBy))) {
     const colour = colourFor(index++, options.dark);
+    const points: ProblemPoint[] = [];
+    for (const [, items] of groupSamples(group, (s) => `${s.runId}/${s.problemId}`)) {
+      const first = items[0]!;
+      points.push({
+        problemId: first.problemId,
+        runId: first.runId,
+        sampleKey: first.sampleKey,
+        meanThinking: mean(items.map((s) => s.thinkingTokens)),
+        accuracy: items.filter((s) => s.correct).length / items.length,
+        samples: items.length,
+        difficulty: first.difficulty ?? null,
+      });
+    }
+    for (const p of points)
+      rows.push([name, p.runId, p.problemId, p.samples, p.meanThinking, p.accuracy, p.difficulty]);
     data.push({
-      // WebGL would be faster for huge runs but needs a GPU context; SVG keeps export exact.
       type: 'scatter',
       mode: 'markers',
       name,
-      x: group.map((s) => (options.logX ? Math.max(1, s.thinkingTokens) : s.thinkingTokens)),
-      y: group.map((s) => (options.y === 'difficulty' ? (s.difficulty ?? null) : (s.correct ? 1 : 0) + jitter(`${s.runId}/${s.sampleKey}`))),
-      customdata: group.map((s) => [s.runId, s.sampleKey, s.problemId, s.correct ? 'correct' : 'wrong']),
-      hovertemplate: '%{customdata[2]} (%{customdata[3]})<br>%{x} thinking tokens<extra>%{fullData.name}</extra>',
-      marker: {
-        color: colour,
-        size: 6,
-        opacity: 0.8,
-        symbol: group.map((s) => (s.correct ? 'circle' : 'x')),
-      },
+      x: points.map((p) => (options.logX ? Math.max(1, p.meanThinking) : p.meanThinking)),
+      y: points.map((p) =>
+        options.y === 'difficulty' ? p.difficulty : p.accuracy + jitter(`${p.runId}/${p.problemId}`),
+      ),
+      customdata: points.map((p) => [p.runId, p.sampleKey, p.problemId, p.accuracy, p.samples]),
+      hovertemplate:
+        '%{customdata[2]}: %{customdata[3]:.0%} of %{customdata[4]} right<br>%{x:.0f} thinking tokens<extra>%{fullData.name}</extra>',
+      marker: { color: colour, size: 6, opacity: 0.8, symbol: points.map((p) => (p.accuracy >= 0.5 ? 'circle' : 'x')) },
     } as PlotlyTrace);
   }
   return {
     data,
     layout: {
-      xaxis: { title: { text: 'thinking tokens' }, type: options.logX ? 'log' : 'linear' },
+      xaxis: { title: { text: 'mean thinking tokens of the problem' }, type: options.logX ? 'log' : 'linear' },
       yaxis:
         options.y === 'difficulty'
           ? { title: { text: 'difficulty' } }
-          : { title: { text: '' }, tickvals: [0, 1], ticktext: ['wrong', 'correct'], range: [-0.5, 1.5] },
+          : { title: { text: 'problem accuracy' }, tickformat: '.0%', range: [-0.15, 1.15] },
       showlegend: index > 1,
       hovermode: 'closest',
     },
-    table: {
-      columns: ['run', 'sample', 'problem', 'thinking_tokens', 'correct', 'difficulty'],
-      rows: samples.map((s) => [s.runId, s.sampleKey, s.problemId, s.thinkingTokens, s.correct ? 1 : 0, s.difficulty ?? null]),
-    },
+    table: { columns: ['group', 'run', 'problem', 'samples', 'mean_thinking_tokens', 'accuracy', 'difficulty'], rows },
   };
 }
 
-/** A deterministic offset in [-0.15, 0.15] from the key, so a figure looks the same every time. */
+/** A deterministic offset in [-0.05, 0.05] from the key, so a figure looks the same every time. */
 function jitter(key: string): number {
   let hash = 2166136261;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 16777619);
-  return (((hash >>> 0) % 1000) / 1000 - 0.5) * 0.3;
+  return (((hash >>> 0) % 1000) / 1000 - 0.5) * 0.1;
 }

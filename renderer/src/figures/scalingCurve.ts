@@ -45,12 +45,35 @@ export function scalingCurve(samples: readonly FigureSample[], options: CurveOpt
       } as PlotlyTrace);
     }
     for (const r of rows.filter((row) => row.series === name && row.window === null)) {
-      shapes.push({ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: r.accuracy, y1: r.accuracy, line: { color: colour, dash: 'dot', width: 1 } });
-      annotations.push({ xref: 'paper', x: 1, xanchor: 'right', yref: 'y', y: r.accuracy, yanchor: 'bottom', text: `${name}, no window`, showarrow: false, font: { size: 10, color: colour } });
+      shapes.push({
+        type: 'line',
+        xref: 'paper',
+        x0: 0,
+        x1: 1,
+        yref: 'y',
+        y0: r.accuracy,
+        y1: r.accuracy,
+        line: { color: colour, dash: 'dot', width: 1 },
+      });
+      annotations.push({
+        xref: 'paper',
+        x: 1,
+        xanchor: 'right',
+        yref: 'y',
+        y: r.accuracy,
+        yanchor: 'bottom',
+        text: `${name}, no window`,
+        showarrow: false,
+        font: { size: 10, color: colour },
+      });
     }
   });
   const layout: FigureSpec['layout'] = {
-    xaxis: { title: { text: 'thinking window W (tokens)' }, type: options.logX ? 'log' : 'linear', ...(options.logX ? { dtick: Math.log10(2) } : {}) },
+    xaxis: {
+      title: { text: 'thinking window W (tokens)' },
+      type: options.logX ? 'log' : 'linear',
+      ...(options.logX ? { dtick: Math.log10(2) } : {}),
+    },
     yaxis: { title: { text: 'accuracy' }, tickformat: '.0%', range: [0, 1.05] },
     showlegend: series.length > 1,
     shapes,

@@ -14,7 +14,10 @@ export function syntheticSamples(count: number, windows = [256, 512, 1024, 2048]
     state ^= state << 5;
     return (state >>> 0) / 4294967296;
   };
-  const runs = [...windows.map((w) => ({ strategy: 'shifted-window', window: w as number | null })), { strategy: 'unbounded', window: null }];
+  const runs = [
+    ...windows.map((w) => ({ strategy: 'shifted-window', window: w as number | null })),
+    { strategy: 'unbounded', window: null },
+  ];
   const samples: FigureSample[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const run = runs[i % runs.length]!;

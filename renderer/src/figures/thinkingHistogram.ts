@@ -1,5 +1,12 @@
 import { binEdges, histogram } from './stats';
-import { groupKey, groupSamples, type FigureSample, type FigureSpec, type GroupBy, type PlotlyTrace } from './figureData';
+import {
+  groupKey,
+  groupSamples,
+  type FigureSample,
+  type FigureSpec,
+  type GroupBy,
+  type PlotlyTrace,
+} from './figureData';
 import { colourFor } from './palette';
 
 export interface HistogramOptions {

@@ -15,10 +15,15 @@ import type { LabHandle } from './labHandle';
  * samples, without a model or a stored run.
  */
 export function FigureLab() {
+  // `#lab?only=histogram` (or stream, editor…) shows one part: what the benchmark measures alone.
+  const only = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('only');
+  const show = (part: string) => !only || only === part;
   const [samples, setSamples] = useState<FigureSample[]>(() => syntheticSamples(500));
   const [windows, setWindows] = useState<number[]>([256, 512, 1024, 2048]);
   const [markers, setMarkers] = useState<EditorMarker[]>([]);
-  const [windowJson, setWindowJson] = useState('{\n  "strategy": "shifted-window",\n  "window": [256, 512, 1024, 2048]\n}\n');
+  const [windowJson, setWindowJson] = useState(
+    '{\n  "strategy": "shifted-window",\n  "window": [256, 512, 1024, 2048]\n}\n',
+  );
   const listeners = useMemo(() => new Set<(chunk: TokenChunk) => void>(), []);
   const source = useCallback<TokenSource>(
     (push) => {
@@ -80,29 +85,33 @@ export function FigureLab() {
         <p className="muted" data-testid="lab-sample-count">
           {samples.length} samples
         </p>
-        <section className="cell" aria-label="Window settings">
-          <CodeEditor
-            value={windowJson}
-            language="json"
-            modelUri={settingsModelUri('lab', 'window')}
-            ariaLabel="Window settings (JSON)"
-            onChange={setWindowJson}
-            onMarkers={setMarkers}
-          />
-          <ul className="marker-list" data-testid="lab-markers">
-            {markers.map((m, i) => (
-              <li key={i} className={`marker-${m.severity}`}>
-                {m.line}:{m.column} {m.message}
-              </li>
-            ))}
-          </ul>
-        </section>
-        <LiveSampleView source={source} label="Live sample (synthetic)" />
-        <ThinkingHistogramView samples={samples} windows={windows} countLabel="phase 1" onDrawn={onDrawn} />
-        <ScalingCurveView samples={samples} countLabel="phase 1" />
-        <EfficiencyView samples={samples} countLabel="phase 1" />
-        <PerProblemScatterView samples={samples} countLabel="phase 1" onOpenSample={onOpen} />
-        <RunComparisonTable samples={samples} />
+        {show('editor') && (
+          <section className="cell" aria-label="Window settings">
+            <CodeEditor
+              value={windowJson}
+              language="json"
+              modelUri={settingsModelUri('lab', 'window')}
+              ariaLabel="Window settings (JSON)"
+              onChange={setWindowJson}
+              onMarkers={setMarkers}
+            />
+            <ul className="marker-list" data-testid="lab-markers">
+              {markers.map((m, i) => (
+                <li key={i} className={`marker-${m.severity}`}>
+                  {m.line}:{m.column} {m.message}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        {show('stream') && <LiveSampleView source={source} label="Live sample (synthetic)" />}
+        {show('histogram') && (
+          <ThinkingHistogramView samples={samples} windows={windows} countLabel="phase 1" onDrawn={onDrawn} />
+        )}
+        {show('curve') && <ScalingCurveView samples={samples} countLabel="phase 1" />}
+        {show('efficiency') && <EfficiencyView samples={samples} countLabel="phase 1" />}
+        {show('scatter') && <PerProblemScatterView samples={samples} countLabel="phase 1" onOpenSample={onOpen} />}
+        {show('table') && <RunComparisonTable samples={samples} />}
       </main>
     </Profiler>
   );

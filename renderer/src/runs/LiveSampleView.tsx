@@ -5,6 +5,13 @@ import type { TokenChunk, TokenPhase, TokenSource } from './tokenStream';
 const CUT_PHASES: ReadonlySet<TokenPhase> = new Set(['hint', 'cue']);
 
 /**
+ * Text is kept in blocks of about this many characters, split at a line break: appending to a
+ * block makes the browser lay out that block again, so a block that grew with the whole sample
+ * (20k tokens) would cost more every frame.
+ */
+const BLOCK_CHARS = 2000;
+
+/**
  * The sample being generated, as it streams. Tokens arrive far faster than frames, so they are
  * buffered and written straight into the DOM once per animation frame: no React state changes
  * per token, so neither this component nor the notebook around it re-renders while it streams.
@@ -18,47 +25,62 @@ export function LiveSampleView({ source, label }: { source: TokenSource; label: 
     node.replaceChildren();
     const pending: TokenChunk[] = [];
     let frame = 0;
-    let lastPhase: TokenPhase | null = null;
-    let lastSpan: HTMLSpanElement | null = null;
-    let chunks = 0;
+    let tokens = 0;
+    let phase: TokenPhase | null = null;
+    let block: HTMLDivElement | null = null;
+    let blockChars = 0;
+    let span: HTMLSpanElement | null = null;
+
+    const newBlock = () => {
+      block = document.createElement('div');
+      block.className = 'stream-block';
+      node.append(block);
+      blockChars = 0;
+      span = null;
+    };
+    const write = (text: string) => {
+      if (!block) newBlock();
+      if (!span) {
+        span = document.createElement('span');
+        span.className = `phase phase-${phase}`;
+        block!.append(span);
+      }
+      span.append(text);
+      blockChars += text.length;
+    };
+    const append = (text: string) => {
+      const lineBreak = blockChars + text.length > BLOCK_CHARS ? text.lastIndexOf('\n') : -1;
+      if (lineBreak < 0) return write(text);
+      write(text.slice(0, lineBreak + 1));
+      newBlock();
+      if (lineBreak + 1 < text.length) write(text.slice(lineBreak + 1));
+    };
 
     const flush = () => {
       frame = 0;
       const stickToBottom = node.scrollHeight - node.scrollTop - node.clientHeight < 24;
-      // Build the frame's new nodes off-document, then attach them in one go.
-      const fragment = document.createDocumentFragment();
       let text = '';
-      const closeRun = () => {
-        if (!text) return;
-        if (lastSpan && lastSpan.isConnected && fragment.childNodes.length === 0) lastSpan.append(text);
-        else {
-          lastSpan = document.createElement('span');
-          lastSpan.className = `phase phase-${lastPhase}`;
-          lastSpan.textContent = text;
-          fragment.append(lastSpan);
-        }
-        text = '';
-      };
       for (const chunk of pending) {
-        if (chunk.phase !== lastPhase) {
-          closeRun();
-          if (lastPhase === 'thinking' && CUT_PHASES.has(chunk.phase)) {
+        if (chunk.phase !== phase) {
+          if (text) append(text);
+          text = '';
+          if (phase === 'thinking' && CUT_PHASES.has(chunk.phase)) {
             const mark = document.createElement('span');
             mark.className = 'window-cut';
             mark.setAttribute('role', 'note');
-            mark.textContent = `✂ window cut at ${chunks} tokens`;
-            fragment.append(mark);
+            mark.textContent = `✂ window cut at ${tokens} tokens`;
+            if (!block) newBlock();
+            block!.append(mark);
           }
-          lastPhase = chunk.phase;
-          lastSpan = null;
+          phase = chunk.phase;
+          span = null;
         }
         text += chunk.text;
-        chunks++;
+        tokens++;
       }
-      closeRun();
+      if (text) append(text);
       pending.length = 0;
-      if (fragment.childNodes.length > 0) node.append(fragment);
-      if (counter.current) counter.current.textContent = `${chunks} tokens`;
+      if (counter.current) counter.current.textContent = `${tokens} tokens`;
       if (stickToBottom) node.scrollTop = node.scrollHeight;
     };
 

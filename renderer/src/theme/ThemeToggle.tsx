@@ -7,7 +7,13 @@ const LABEL: Record<ThemePreference, string> = { system: 'auto', light: 'light',
 export function ThemeToggle() {
   const { preference, setPreference } = useTheme();
   return (
-    <button type="button" className="theme-toggle" onClick={() => setPreference(NEXT[preference])} aria-label={`Theme: ${LABEL[preference]} (change)`} data-testid="theme-toggle">
+    <button
+      type="button"
+      className="theme-toggle"
+      onClick={() => setPreference(NEXT[preference])}
+      aria-label={`Theme: ${LABEL[preference]} (change)`}
+      data-testid="theme-toggle"
+    >
       theme: {LABEL[preference]}
     </button>
   );
