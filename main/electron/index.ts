@@ -146,9 +146,13 @@ async function start(): Promise<void> {
     window.webContents.on('will-prevent-unload', (event) => {
       if (dialog.showMessageBoxSync(window, unsavedChangesPrompt()) === 0) event.preventDefault();
     });
-    // A crashed renderer (e.g. out of memory drawing a huge figure) comes back; the data lives in main.
+    // A crashed renderer (e.g. out of memory drawing a huge figure) comes back; the data lives in
+    // main. At most once in 10 s, so a page that crashes on load does not reload forever.
+    let lastReload = 0;
     window.webContents.on('render-process-gone', (_event, details) => {
-      if (details.reason !== 'clean-exit' && !window.isDestroyed()) window.reload();
+      if (details.reason === 'clean-exit' || window.isDestroyed() || Date.now() - lastReload < 10_000) return;
+      lastReload = Date.now();
+      window.reload();
     });
 
     await window.loadURL(`${APP_ORIGIN}/index.html`);

@@ -188,7 +188,10 @@ export class BrowserWindow extends EventEmitter {
   focus(): void {
     this.focused = true;
   }
-  reload(): void {}
+  reloads = 0;
+  reload(): void {
+    this.reloads += 1;
+  }
 }
 
 /** What utilityProcess.fork returns, over a real Node child process. */

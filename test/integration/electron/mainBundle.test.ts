@@ -269,6 +269,23 @@ describe('Electron main bundle (out/main/index.js) with a stand-in electron modu
     expect(granted).toEqual([false, false, false, false]);
   });
 
+  it('asks before discarding unsaved changes, and leaves only when the user says so', () => {
+    fake.dialog.messageBoxAnswer = 1;
+    const stay = { preventDefault: vi.fn() };
+    window.webContents.emit('will-prevent-unload', stay);
+    expect(stay.preventDefault).not.toHaveBeenCalled();
+    fake.dialog.messageBoxAnswer = 0;
+    const leave = { preventDefault: vi.fn() };
+    window.webContents.emit('will-prevent-unload', leave);
+    expect(leave.preventDefault).toHaveBeenCalled();
+  });
+
+  it('reloads a crashed renderer, but not in a loop', () => {
+    window.webContents.emit('render-process-gone', {}, { reason: 'oom' });
+    window.webContents.emit('render-process-gone', {}, { reason: 'crashed' });
+    expect(window.reloads).toBe(1);
+  });
+
   it('remembers the window bounds on close and stops the engine before quitting', async () => {
     window.emit('close');
     window.destroyed = true;

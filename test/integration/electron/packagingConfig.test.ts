@@ -29,7 +29,7 @@ describe('electron-builder configuration (electron-builder.yml)', () => {
     await expect(validateConfiguration(misspelt, new DebugLogger(false))).rejects.toThrow(/Invalid configuration/);
   });
 
-  it('packs the built app only, and keeps node-llama-cpp\'s native binaries out of the asar archive', async () => {
+  it("packs the built app only, and keeps node-llama-cpp's native binaries out of the asar archive", async () => {
     const config = await loaded();
     const files = JSON.stringify(config.files);
     expect(files).toContain('out/**');
@@ -54,7 +54,10 @@ describe('electron-builder configuration (electron-builder.yml)', () => {
   });
 
   it('is what `npm run dist` runs, after building the app', () => {
-    const scripts = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    const scripts = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
     expect(scripts.dist).toBe('electron-vite build && electron-builder');
   });
 });
