@@ -200,9 +200,9 @@ export async function gradeCommand(args: string[], io: CliIo): Promise<number> {
     const acc = accuracy(counts.correct, total);
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     io.stderr.write(
-      `graded ${total} lines with "${settings.grader}": ${counts.correct} correct, ${counts.wrong} wrong, ${counts.unparsed} unparsed, ${counts.error} error` +
+      `graded ${total} line${total === 1 ? '' : 's'} with "${settings.grader}": ${counts.correct} correct, ${counts.wrong} wrong, ${counts.unparsed} unparsed, ${counts.error} error` +
         (total > 0 ? `; accuracy ${pct(acc.accuracy!)} (Wilson 95% ${pct(acc.lower)}–${pct(acc.upper)})` : '') +
-        (malformed > 0 ? `; ${malformed} malformed input lines` : '') +
+        (malformed > 0 ? `; ${malformed} malformed input line${malformed === 1 ? '' : 's'}` : '') +
         '\n',
     );
   }
