@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runGradingBench } from './suites/grading';
 import { runHostBench } from './suites/host';
 import { runUiBench } from './suites/ui';
 
@@ -11,6 +12,7 @@ type Suite = () => Promise<Record<string, unknown>>;
 const SUITES: Record<string, Suite> = {
   host: runHostBench,
   ui: runUiBench,
+  grading: runGradingBench,
 };
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));

@@ -1,6 +1,7 @@
 import { appVersion } from '../api/appVersion';
 import { EXIT, UsageError, type CliIo } from './cliIo';
 import { fixtureCommand, fixtureUsage } from './commands/fixture';
+import { gradeCommand, gradeUsage } from './commands/grade';
 import { serveCommand, serveUsage } from './commands/serve';
 
 interface Command {
@@ -12,6 +13,7 @@ interface Command {
 /** Every command of `z1wb`; each lives in ./commands and runs the same services as the app. */
 const COMMANDS: Record<string, Command> = {
   serve: { summary: 'serve the UI and API to a browser (headless host)', usage: serveUsage, run: serveCommand },
+  grade: { summary: 'grade JSONL responses (math, mcq, exact, regex, numeric, code)', usage: gradeUsage, run: gradeCommand },
   fixture: { summary: "write one of the project's GGUF test models", usage: fixtureUsage, run: fixtureCommand },
 };
 
