@@ -1,0 +1,496 @@
+import { randomBytes } from 'node:crypto';
+import type { EventData, EventName } from '../../common/api/contract';
+import { sampleResult, type SampleResult } from '../../common/api/contract/generation';
+import type { RunRecord, SampleDiff } from '../../common/api/contract/runs';
+import { ApiError, type EventMessage } from '../../common/api/messages';
+import type { Notebook } from '../../common/notebook/notebookSchema';
+import { validateNotebook } from '../../common/notebook/validateNotebook';
+import { grade as gradeResponse, type GradeResult } from '../grading';
+import type { GraderSettings } from '../../common/grading/graderSettings';
+import { readValidNotebook } from '../notebook/notebookFiles';
+import { canonicalJson } from '../store/cacheKey';
+import type { RunFiles } from '../store/RunFiles';
+import type { RunStore } from '../store/RunStore';
+import { summarizeRun } from '../store/runSummary';
+import type { EnginePort } from './EnginePort';
+import { provenanceOf } from './provenance';
+import {
+  preparePlan,
+  runSettingsOf,
+  settingsKeyOf,
+  specFromNotebook,
+  specFromRun,
+  type Plan,
+  type PlannedItem,
+  type PlannedRun,
+  type RunSpec,
+} from './runPlan';
+import { storedSample, trajectoryTokens } from './sampleRecord';
+
+export type GradeFunction = (settings: GraderSettings, item: Parameters<typeof gradeResponse>[1]) => Promise<GradeResult>;
+
+export interface RunnerOptions {
+  store: RunStore;
+  engine: EnginePort;
+  storeDir: string;
+  emit: <E extends EventName>(event: E, data: EventData<E>) => void;
+  grade?: GradeFunction;
+  /** Gradings in flight at once (code tests run in sandboxes). */
+  gradeConcurrency?: number;
+  /** Items per engine.generate request: bounds message sizes; the engine schedules within it. */
+  itemsPerRequest?: number;
+  /** How often the index is brought up to date with a running run (done count, summary). */
+  checkpointMs?: number;
+  progressMs?: number;
+}
+
+export interface CellRef {
+  notebookPath: string;
+  cellId: string;
+  notebook?: unknown;
+}
+
+export type JobRun = { runId: string; label: string; origin: 'cached' | 'resumed' | 'new' };
+export interface JobOutcome {
+  jobId: string;
+  cellId: string;
+  state: 'complete' | 'stopped' | 'failed';
+  error: string | null;
+  runs: RunRecord[];
+}
+
+interface Job {
+  id: string;
+  cellId: string;
+  runIds: string[];
+  done: number;
+  total: number;
+  doneAtStart: number;
+  startedAt: number;
+  tokensPerSecond: number;
+  cancelled: boolean;
+  batchId: string | null;
+  lastProgress: number;
+  lastCheckpoint: number;
+  outcome: Promise<JobOutcome>;
+}
+
+/** Keeps `limit` tasks running at once. */
+function limiter(limit: number) {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= limit) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+
+/**
+ * Runs run cells: plans the samples (problems × samples × strategies), reuses stored runs with
+ * the same cache key, sends what is missing to the engine, grades each sample as it arrives and
+ * stores it durably before counting it as done. Lives in the host process; knows nothing of
+ * Electron or of front ends (it emits API events).
+ */
+export class Runner {
+  private readonly jobs = new Map<string, Job>();
+  /** Outcomes of finished jobs, so that `wait` works after the fact (the newest 100). */
+  private readonly finished = new Map<string, JobOutcome>();
+  private readonly busyRuns = new Set<string>();
+  private loaded: { key: string; modelId: string } | null = null;
+  private readonly grade: GradeFunction;
+  private readonly limitGrading: ReturnType<typeof limiter>;
+  private readonly unsubscribeEngine: () => void;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.grade = options.grade ?? ((settings, item) => gradeResponse(settings, item));
+    this.limitGrading = limiter(options.gradeConcurrency ?? 4);
+    // A restarted engine has no models: forget the one we loaded.
+    this.unsubscribeEngine = options.engine.onEvent((message) => {
+      if (message.event === 'engine.state' && (message.data as { state?: string }).state !== 'ready') this.loaded = null;
+    });
+  }
+
+  /** Starts a run cell; returns once its runs are known (cached, resumed or new). */
+  async start(ref: CellRef): Promise<{ jobId: string; runs: JobRun[] }> {
+    const notebook = await this.notebookOf(ref);
+    const spec = specFromNotebook(notebook, ref.notebookPath, ref.cellId);
+    await this.options.store.touchNotebook(spec.notebook.path!, notebook.metadata.title);
+    return this.launch(spec, null);
+  }
+
+  /** Continues a stopped run from its stored settings. */
+  async resume(runId: string): Promise<{ jobId: string; runs: JobRun[] }> {
+    const record = this.options.store.get(runId);
+    return this.launch(specFromRun(record), record);
+  }
+
+  cancel(jobId: string): boolean {
+    const job = this.jobs.get(jobId);
+    if (!job) return false;
+    job.cancelled = true;
+    if (job.batchId) void this.options.engine.call('engine.cancel', { batchId: job.batchId }).catch(() => undefined);
+    return true;
+  }
+
+  wait(jobId: string): Promise<JobOutcome> {
+    const job = this.jobs.get(jobId);
+    if (job) return job.outcome;
+    const outcome = this.finished.get(jobId);
+    if (!outcome) throw new ApiError('unknown-job', `no job "${jobId}"`);
+    return Promise.resolve(outcome);
+  }
+
+  activeJobs(): Array<{ jobId: string; cellId: string; runIds: string[]; done: number; total: number }> {
+    return [...this.jobs.values()].map((j) => ({ jobId: j.id, cellId: j.cellId, runIds: j.runIds, done: j.done, total: j.total }));
+  }
+
+  /** The stored runs matching a cell's current settings, without reading model or dataset files. */
+  async lookup(ref: CellRef): Promise<RunRecord[]> {
+    const notebook = await this.notebookOf(ref);
+    const spec = specFromNotebook(notebook, ref.notebookPath, ref.cellId);
+    const found: RunRecord[] = [];
+    for (const strategy of spec.strategies) {
+      const settings = runSettingsOf(spec, strategy);
+      if (!settings) continue;
+      const matches = this.options.store.list({ settingsKey: settingsKeyOf(settings) });
+      const best = matches.find((r) => r.status === 'complete') ?? matches[0];
+      if (best) found.push(best);
+    }
+    return found;
+  }
+
+  /** Generates a stored run's samples again (nothing stored) and compares them token by token. */
+  async rerunDiff(runId: string, limit?: number): Promise<SampleDiff> {
+    const record = this.options.store.get(runId);
+    const plan = await this.plan(specFromRun(record));
+    const planned = plan.runs[0]!;
+    if (planned.cacheKey !== record.cacheKey) {
+      throw new ApiError('inputs-changed', `run ${runId}: its model or dataset changed since it ran (cache key differs); nothing to compare`);
+    }
+    const files = await this.options.store.runFiles(runId);
+    const stored = files.records().slice(0, limit ?? Infinity);
+    const wanted = new Set(stored.map((s) => s.key));
+    const items = plan.items.filter((i) => wanted.has(i.key));
+    const modelId = await this.loadModel(plan);
+    const diff: SampleDiff = { runId, compared: 0, identical: 0, differing: [] };
+    const comparisons: Array<Promise<void>> = [];
+    await this.generate(`diff-${randomBytes(4).toString('hex')}`, plan, [planned], modelId, items, null, (item, results) => {
+      comparisons.push(
+        (async () => {
+          const fresh = trajectoryTokens(results[0]!.segments);
+          const old = trajectoryTokens((await files.readTrajectory(item.key)).segments);
+          diff.compared++;
+          let at = 0;
+          while (at < fresh.length && at < old.length && fresh[at]!.token === old[at]!.token) at++;
+          if (at === fresh.length && at === old.length) diff.identical++;
+          else diff.differing.push({ key: item.key, firstDifference: at, phase: (old[at] ?? fresh[at])?.phase ?? null, storedTokens: old.length, newTokens: fresh.length });
+        })(),
+      );
+    });
+    await Promise.all(comparisons);
+    diff.differing.sort((a, b) => (files.get(a.key)?.index ?? 0) - (files.get(b.key)?.index ?? 0));
+    return diff;
+  }
+
+  async close(): Promise<void> {
+    for (const job of this.jobs.values()) this.cancel(job.id);
+    await Promise.all([...this.jobs.values()].map((j) => j.outcome.catch(() => undefined)));
+    this.unsubscribeEngine();
+    if (this.loaded) {
+      const { modelId } = this.loaded;
+      this.loaded = null;
+      await this.options.engine.call('engine.unloadModel', { modelId }).catch(() => undefined);
+    }
+  }
+
+  private async notebookOf(ref: CellRef): Promise<Notebook> {
+    if (ref.notebook === undefined) return readValidNotebook(ref.notebookPath);
+    const result = validateNotebook(ref.notebook);
+    if (!result.notebook) {
+      const first = result.issues[0]!;
+      throw new ApiError('invalid-notebook', first.message, first.path);
+    }
+    return result.notebook;
+  }
+
+  private plan(spec: RunSpec): Promise<Plan> {
+    return preparePlan(spec, {
+      engine: this.options.engine,
+      storeDir: this.options.storeDir,
+      onDatasetProgress: (p) => this.options.emit('dataset.progress', p),
+    });
+  }
+
+  private async launch(spec: RunSpec, resuming: RunRecord | null): Promise<{ jobId: string; runs: JobRun[] }> {
+    const plan = await this.plan(spec);
+    if (resuming && plan.runs[0]!.cacheKey !== resuming.cacheKey) {
+      throw new ApiError('inputs-changed', `run ${resuming.id}: its model or dataset changed since it started, so it cannot be resumed; run the cell again for a new run`);
+    }
+    const store = this.options.store;
+    const hardware = await this.options.engine.call('engine.hardware', {});
+    const provenance = provenanceOf(plan, hardware);
+    const jobRuns: JobRun[] = [];
+    const records: RunRecord[] = [];
+    for (const planned of plan.runs) {
+      const existing = resuming ?? store.findReusable(planned.cacheKey);
+      if (existing && this.busyRuns.has(existing.id)) {
+        throw new ApiError('run-busy', `run ${existing.id} (${existing.label}) is already running`);
+      }
+      let record: RunRecord;
+      let origin: JobRun['origin'];
+      if (existing) {
+        record = existing;
+        origin = existing.status === 'complete' ? 'cached' : 'resumed';
+      } else {
+        record = await store.createRun({
+          cacheKey: planned.cacheKey,
+          settingsKey: planned.settingsKey,
+          notebook: spec.notebook,
+          label: planned.label,
+          variant: planned.variant,
+          planned: plan.items.length,
+          settings: planned.settings,
+          provenance,
+        });
+        origin = 'new';
+      }
+      records.push(record);
+      jobRuns.push({ runId: record.id, label: record.label, origin });
+    }
+
+    const jobId = `job-${randomBytes(5).toString('hex')}`;
+    const work = records.map((record, i) => ({ record, planned: plan.runs[i]! })).filter((_, i) => jobRuns[i]!.origin !== 'cached');
+    for (const w of work) this.busyRuns.add(w.record.id);
+    const job: Job = {
+      id: jobId,
+      cellId: spec.notebook.cellId,
+      runIds: records.map((r) => r.id),
+      done: 0,
+      total: records.length * plan.items.length,
+      doneAtStart: 0,
+      startedAt: performance.now(),
+      tokensPerSecond: 0,
+      cancelled: false,
+      batchId: null,
+      lastProgress: 0,
+      lastCheckpoint: performance.now(),
+      outcome: Promise.resolve(null as never),
+    };
+    this.jobs.set(jobId, job);
+    this.emitState(job, 'running', null);
+    job.outcome = this.execute(job, plan, records, work).then((outcome) => {
+      this.finished.set(jobId, outcome);
+      if (this.finished.size > 100) this.finished.delete(this.finished.keys().next().value!);
+      return outcome;
+    });
+    void job.outcome.finally(() => {
+      for (const w of work) this.busyRuns.delete(w.record.id);
+      this.jobs.delete(jobId);
+    }).catch(() => undefined);
+    job.outcome.catch(() => undefined);
+    return { jobId, runs: jobRuns };
+  }
+
+  private async execute(
+    job: Job,
+    plan: Plan,
+    records: RunRecord[],
+    work: Array<{ record: RunRecord; planned: PlannedRun }>,
+  ): Promise<JobOutcome> {
+    const store = this.options.store;
+    let failure: string | null = null;
+    const files: RunFiles[] = [];
+    try {
+      files.push(...(await Promise.all(work.map((w) => store.runFiles(w.record.id)))));
+      const complete = records.length - work.length;
+      job.done = complete * plan.items.length + files.reduce((n, f) => n + f.count, 0);
+      job.doneAtStart = job.done;
+      await Promise.all(work.map((w) => store.updateRun(w.record.id, { status: 'running', error: null, planned: plan.items.length })));
+      const missing = plan.items.filter((item) => files.some((f) => !f.has(item.key)));
+      if (missing.length > 0 && !job.cancelled) {
+        const modelId = await this.loadModel(plan);
+        const size = this.options.itemsPerRequest ?? 1024;
+        for (let start = 0; start < missing.length && !job.cancelled; start += size) {
+          const batchId = `${job.id}-${start / size}`;
+          await this.generate(batchId, plan, work.map((w) => w.planned), modelId, missing.slice(start, start + size), job, (item, results) =>
+            this.storeSample(job, plan, work, files, item, results),
+          );
+        }
+      }
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    // Whatever happened, bring every run's record in line with what is durably on disk.
+    const finished = await Promise.all(
+      work.map(async (w, i) => {
+        const f = files[i];
+        if (f) await f.flush().catch(() => undefined);
+        const count = f?.count ?? w.record.done;
+        const isComplete = count >= plan.items.length;
+        return store.updateRun(w.record.id, {
+          done: count,
+          summary: f && count > 0 ? summarizeRun(f.records(), plan.spec.samples) : w.record.summary,
+          status: isComplete ? 'complete' : 'stopped',
+          error: isComplete ? null : (failure ?? (job.cancelled ? 'cancelled' : 'stopped before all samples were generated')),
+          finishedAt: isComplete ? new Date().toISOString() : null,
+        });
+      }),
+    );
+    this.emitProgress(job, true);
+    const runs = records.map((r) => finished.find((f) => f.id === r.id) ?? r);
+    const state: JobOutcome['state'] = runs.every((r) => r.status === 'complete') ? 'complete' : failure ? 'failed' : 'stopped';
+    const error = state === 'complete' ? null : (failure ?? (job.cancelled ? 'cancelled' : 'stopped'));
+    this.emitState(job, state, error);
+    return { jobId: job.id, cellId: job.cellId, state, error, runs };
+  }
+
+  /**
+   * One engine.generate request. Samples arrive as `engine.sample` events while it runs; the
+   * request's answer comes after the last of them. Every handler started is awaited before
+   * returning, and an engine failure is rethrown after them (finished samples are kept).
+   */
+  private async generate(
+    batchId: string,
+    plan: Plan,
+    runs: PlannedRun[],
+    modelId: string,
+    items: PlannedItem[],
+    job: Job | null,
+    onSample: (item: PlannedItem, results: SampleResult[]) => Promise<void> | void,
+  ): Promise<void> {
+    const byKey = new Map(items.map((i) => [i.key, i]));
+    const strategies = runs.map((r) => r.settings.strategy);
+    const strategyKeys = strategies.map((s) => canonicalJson(s));
+    const pending = new Set<Promise<void>>();
+    let handlerError: unknown = null;
+    const unsubscribe = this.options.engine.onEvent((message: EventMessage) => {
+      const data = message.data as { batchId?: string };
+      if (data?.batchId !== batchId) return;
+      if (message.event === 'engine.progress' && job) {
+        job.tokensPerSecond = (message.data as { tokensPerSecond: number }).tokensPerSecond;
+      } else if (message.event === 'engine.sample') {
+        const sample = message.data as { key: string; results: unknown[] };
+        const item = byKey.get(sample.key);
+        if (!item) return;
+        const results = orderResults(sample.results.map((r) => sampleResult.parse(r)), strategyKeys);
+        const task: Promise<void> = Promise.resolve()
+          .then(() => onSample(item, results))
+          .catch((error: unknown) => {
+            handlerError ??= error;
+          })
+          .finally(() => pending.delete(task));
+        pending.add(task);
+      }
+    });
+    if (job) job.batchId = batchId;
+    let requestError: unknown = null;
+    try {
+      await this.options.engine.call('engine.generate', {
+        batchId,
+        modelId,
+        prompt: plan.spec.prompt,
+        strategies,
+        sampling: plan.spec.sampling,
+        items: items.map((i) => ({ key: i.key, problemId: i.problemId, sampleIndex: i.sampleIndex, message: i.message })),
+        streamTokens: false,
+      });
+    } catch (error) {
+      requestError = error;
+    } finally {
+      unsubscribe();
+      if (job) job.batchId = null;
+    }
+    while (pending.size > 0) await Promise.all([...pending]);
+    if (requestError) {
+      const message = requestError instanceof Error ? requestError.message : String(requestError);
+      throw new Error(`${message}; the samples finished before are stored, resume the run to continue`);
+    }
+    if (handlerError) throw handlerError;
+  }
+
+  private async storeSample(
+    job: Job,
+    plan: Plan,
+    work: Array<{ record: RunRecord; planned: PlannedRun }>,
+    files: RunFiles[],
+    item: PlannedItem,
+    results: SampleResult[],
+  ): Promise<void> {
+    await Promise.all(
+      work.map(async (w, i) => {
+        const result = results[i];
+        // A sample cut short by a cancel is not a sample: it is generated again on resume.
+        if (!result || result.stopReason === 'cancelled' || files[i]!.has(item.key)) return;
+        const grade = await this.limitGrading(() =>
+          this.grade(plan.grader, {
+            id: item.problemId,
+            gold: item.row.answer ?? '',
+            response: result.text,
+            ...(item.row.choices && item.row.choices.length >= 2 ? { choices: item.row.choices } : {}),
+            ...(item.shuffleSeed !== null ? { shuffleSeed: item.shuffleSeed } : {}),
+            ...(Array.isArray(item.row.tests) ? { tests: item.row.tests as never } : {}),
+          }),
+        );
+        if (files[i]!.has(item.key)) return;
+        const stored = storedSample(item, result, grade);
+        await files[i]!.append([stored]);
+        job.done++;
+        this.options.emit('run.sample', { jobId: job.id, runId: w.record.id, sample: stored.record });
+      }),
+    );
+    this.emitProgress(job, false);
+    if (performance.now() - job.lastCheckpoint > (this.options.checkpointMs ?? 5000)) {
+      job.lastCheckpoint = performance.now();
+      await Promise.all(
+        work.map((w, i) => this.options.store.updateRun(w.record.id, { done: files[i]!.count, summary: summarizeRun(files[i]!.records(), plan.spec.samples) })),
+      );
+    }
+  }
+
+  private async loadModel(plan: Plan): Promise<string> {
+    const model = { ...plan.spec.model, source: plan.modelPath };
+    const key = canonicalJson(model);
+    if (this.loaded?.key === key) return this.loaded.modelId;
+    if (this.loaded) {
+      const previous = this.loaded.modelId;
+      this.loaded = null;
+      await this.options.engine.call('engine.unloadModel', { modelId: previous }).catch(() => undefined);
+    }
+    const loaded = await this.options.engine.call('engine.loadModel', { model });
+    this.loaded = { key, modelId: loaded.modelId };
+    return loaded.modelId;
+  }
+
+  private emitProgress(job: Job, force: boolean): void {
+    const now = performance.now();
+    if (!force && now - job.lastProgress < (this.options.progressMs ?? 200)) return;
+    job.lastProgress = now;
+    const elapsed = (now - job.startedAt) / 1000;
+    const rate = elapsed > 0 ? (job.done - job.doneAtStart) / elapsed : 0;
+    this.options.emit('run.progress', {
+      jobId: job.id,
+      cellId: job.cellId,
+      runIds: job.runIds,
+      done: job.done,
+      total: job.total,
+      tokensPerSecond: job.tokensPerSecond,
+      etaSeconds: rate > 0 ? (job.total - job.done) / rate : null,
+    });
+  }
+
+  private emitState(job: Job, state: EventData<'run.state'>['state'], error: string | null): void {
+    this.options.emit('run.state', { jobId: job.id, cellId: job.cellId, runIds: job.runIds, state, error });
+  }
+}
+
+/** Results in the order of the request's strategies (matched by content, as the engine may reorder). */
+function orderResults(results: SampleResult[], strategyKeys: string[]): SampleResult[] {
+  const keyed = results.map((r) => ({ key: canonicalJson(r.strategy), r }));
+  return strategyKeys.map((key, i) => keyed.find((k) => k.key === key)?.r ?? results[i]!);
+}

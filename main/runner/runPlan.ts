@@ -1,0 +1,227 @@
+import path from 'node:path';
+import type { ModelInfo } from '../../common/api/contract/generation';
+import type { RunRecord, RunSettings } from '../../common/api/contract/runs';
+import type { GraderSettings } from '../../common/grading/graderSettings';
+import type { DatasetRow, DatasetSource } from '../../common/notebook/datasetSettings';
+import type { Notebook } from '../../common/notebook/notebookSchema';
+import { resolveRunInputs } from '../../common/notebook/validateNotebook';
+import type { ModelSettings } from '../../common/settings/model';
+import type { PromptSettings } from '../../common/settings/prompt';
+import type { SamplingSettings } from '../../common/settings/sampling';
+import type { StrategySettings } from '../../common/settings/strategy';
+import { expandWindowCell } from '../../common/settings/windowCell';
+import { presentChoices, problemSeed } from '../grading';
+import { DATASET_PRESETS } from '../datasets/datasetPresets';
+import { loadDataset, type LoadContext, type ResolvedDataset } from '../datasets/loadDataset';
+import { hashOf } from '../store/cacheKey';
+import type { EnginePort } from './EnginePort';
+import { isRemoteSource, resolveModelSource } from './modelSource';
+import { fillTemplate, templateVariables } from './promptTemplate';
+
+/** Everything a run cell asks for, before any file is read: from a notebook, or from a stored run. */
+export interface RunSpec {
+  notebook: RunRecord['notebook'];
+  /** Relative model and dataset paths resolve against this folder (the notebook's). */
+  baseDir: string;
+  model: ModelSettings;
+  prompt: PromptSettings;
+  sampling: SamplingSettings;
+  samples: number;
+  dataset: DatasetSource;
+  /** The dataset cell's grader; null means the preset's own. */
+  grader: GraderSettings | null;
+  strategies: StrategySettings[];
+}
+
+export function specFromNotebook(notebook: Notebook, notebookPath: string, cellId: string): RunSpec {
+  const { run, inputs } = resolveRunInputs(notebook, cellId);
+  return {
+    notebook: { path: path.resolve(notebookPath), cellId, title: run.title ?? null },
+    baseDir: path.dirname(path.resolve(notebookPath)),
+    model: inputs.model.model,
+    prompt: inputs.prompt.prompt,
+    sampling: run.sampling,
+    samples: run.samples,
+    dataset: inputs.dataset.dataset,
+    grader: inputs.dataset.grader ?? null,
+    strategies: expandWindowCell(inputs.window.window),
+  };
+}
+
+/** A stored run's own settings: resuming or re-running it never depends on the notebook's current state. */
+export function specFromRun(record: RunRecord): RunSpec {
+  const s = record.settings;
+  return {
+    notebook: record.notebook,
+    baseDir: record.notebook.path ? path.dirname(record.notebook.path) : process.cwd(),
+    model: s.model,
+    prompt: s.prompt,
+    sampling: s.sampling,
+    samples: s.samples,
+    dataset: s.dataset,
+    grader: s.grader,
+    strategies: [s.strategy],
+  };
+}
+
+export function strategyLabel(strategy: StrategySettings): string {
+  switch (strategy.strategy) {
+    case 'shifted-window':
+      return `shifted-window W=${strategy.window}`;
+    case 'hard-cut':
+      return `hard-cut W=${strategy.window}`;
+    case 'budget-forcing':
+      return `budget-forcing max=${strategy.maxThinkingTokens}${strategy.minThinkingTokens > 0 ? ` min=${strategy.minThinkingTokens}` : ''}`;
+    case 'unbounded':
+      return `unbounded (${strategy.maxTokens} tokens)`;
+  }
+}
+
+export interface PlannedItem {
+  key: string;
+  /** Position in the plan: problem order, then sample index. */
+  index: number;
+  problemId: string;
+  sampleIndex: number;
+  message: string;
+  row: DatasetRow;
+  /** Multiple choice: the option order shown, and the seed that made it. */
+  presentedChoices: string[] | null;
+  shuffleSeed: number | null;
+}
+
+export interface PlannedRun {
+  settings: RunSettings;
+  settingsKey: string;
+  cacheKey: string;
+  label: string;
+  variant: RunRecord['variant'];
+}
+
+export interface Plan {
+  spec: RunSpec;
+  dataset: ResolvedDataset;
+  grader: GraderSettings;
+  /** What the engine loads: an absolute path (fixtures materialised, downloads done). */
+  modelPath: string;
+  modelInfo: ModelInfo;
+  items: PlannedItem[];
+  runs: PlannedRun[];
+}
+
+/** The grader a spec uses: the dataset cell's, else its preset's (null when neither names one). */
+export function graderOf(spec: RunSpec): GraderSettings | null {
+  return spec.grader ?? (spec.dataset.from === 'preset' ? DATASET_PRESETS[spec.dataset.preset].grader : null);
+}
+
+/** The resolved settings of the run of one strategy of a spec (what its record stores). */
+export function runSettingsOf(spec: RunSpec, strategy: StrategySettings): RunSettings | null {
+  const grader = graderOf(spec);
+  if (!grader) return null;
+  return {
+    model: spec.model,
+    prompt: spec.prompt,
+    sampling: spec.sampling,
+    strategy,
+    samples: spec.samples,
+    dataset: spec.dataset,
+    grader,
+    redactProblems: spec.dataset.from === 'preset' ? DATASET_PRESETS[spec.dataset.preset].redactProblems : false,
+  };
+}
+
+/** The key that finds a cell's runs without hashing files: the settings as written. */
+export function settingsKeyOf(settings: RunSettings): string {
+  return hashOf({ key: 'settings/1', ...settings });
+}
+
+/**
+ * The key under which samples are reused: every input that can change a sample. The model and
+ * dataset enter by content (sha256 of the GGUF, fingerprint of the mapped rows), not by path,
+ * so moving a file keeps the cache and editing one never reuses stale samples.
+ */
+export function cacheKeyOf(settings: RunSettings, modelSha256: string, datasetFingerprint: string): string {
+  const { source: _source, ...model } = settings.model;
+  return hashOf({
+    key: 'samples/1',
+    model,
+    modelSha256,
+    prompt: settings.prompt,
+    sampling: settings.sampling,
+    strategy: settings.strategy,
+    samples: settings.samples,
+    datasetFingerprint,
+    grader: settings.grader,
+  });
+}
+
+export interface PlanContext {
+  engine: EnginePort;
+  storeDir: string;
+  token?: string | undefined;
+  onDatasetProgress?: LoadContext['onProgress'];
+  signal?: AbortSignal;
+}
+
+/** Reads the dataset, materialises the model and fingerprints both: what a run needs before it starts. */
+export async function preparePlan(spec: RunSpec, ctx: PlanContext): Promise<Plan> {
+  const dataset = await loadDataset(spec.dataset, {
+    baseDir: spec.baseDir,
+    storeDir: ctx.storeDir,
+    token: ctx.token,
+    ...(ctx.onDatasetProgress ? { onProgress: ctx.onDatasetProgress } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  if (dataset.rows.length === 0) throw new Error(`the dataset (${dataset.description}) has no usable problems`);
+  const grader = graderOf(spec);
+  if (!grader) throw new Error('the dataset cell names no grader (add "grader": {"grader": "math"} or another)');
+
+  const unknown = templateVariables(spec.prompt.template).filter(
+    (name) => !['problem', 'answer', 'id', 'choices'].includes(name) && !name.startsWith('choice_') && !dataset.columns.includes(name),
+  );
+  if (unknown.length > 0) {
+    throw new Error(`the prompt uses ${unknown.map((n) => `{{${n}}}`).join(', ')}, which the dataset does not have (columns: ${dataset.columns.join(', ')})`);
+  }
+
+  let modelPath = await resolveModelSource(spec.model.source, { baseDir: spec.baseDir, storeDir: ctx.storeDir });
+  if (isRemoteSource(modelPath)) {
+    const downloaded = await ctx.engine.call('engine.downloadModel', { source: modelPath, downloadId: `run:${modelPath}` });
+    modelPath = downloaded.path;
+  }
+  const modelInfo = await ctx.engine.call('engine.inspectModel', { path: modelPath });
+
+  const items: PlannedItem[] = [];
+  dataset.rows.forEach((row, problemIndex) => {
+    let presented: string[] | null = null;
+    let shuffleSeed: number | null = null;
+    if (row.choices) {
+      shuffleSeed = grader.grader === 'mcq' && grader.shuffle ? problemSeed(grader.seed, row.id) : null;
+      presented = presentChoices(row.choices, shuffleSeed).choices;
+    }
+    const message = fillTemplate(spec.prompt.template, row, presented);
+    for (let sampleIndex = 0; sampleIndex < spec.samples; sampleIndex++) {
+      items.push({
+        key: `${row.id}#${sampleIndex}`,
+        index: problemIndex * spec.samples + sampleIndex,
+        problemId: row.id,
+        sampleIndex,
+        message,
+        row,
+        presentedChoices: presented,
+        shuffleSeed,
+      });
+    }
+  });
+
+  const runs = spec.strategies.map((strategy, index): PlannedRun => {
+    const settings = runSettingsOf(spec, strategy)!;
+    return {
+      settings,
+      settingsKey: settingsKeyOf(settings),
+      cacheKey: cacheKeyOf(settings, modelInfo.sha256, dataset.fingerprint),
+      label: strategyLabel(strategy),
+      variant: { index, of: spec.strategies.length },
+    };
+  });
+  return { spec, dataset, grader, modelPath, modelInfo, items, runs };
+}

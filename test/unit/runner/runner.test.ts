@@ -1,0 +1,208 @@
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../../common/api/contract/runs';
+import { expectAccuracy, expectThinkingHistogram, lastBoxed } from '../../../main/engine/fixture/oracleSpec';
+import type { GradeResult } from '../../../main/grading';
+import { Runner, type GradeFunction } from '../../../main/runner/Runner';
+import { RunStore } from '../../../main/store/RunStore';
+import { FakeOracleEngine } from './fakeOracleEngine';
+
+const EXAMPLE = path.resolve('experiments/oracle-sweep.z1.json');
+
+/** Compares the last \boxed{} with the gold answer: enough for the oracle, and instant. */
+const boxedGrader: GradeFunction = async (_settings, item) => {
+  const answer = lastBoxed(item.response);
+  const correct = answer === String(item.gold);
+  return { outcome: answer === null ? 'unparsed' : correct ? 'correct' : 'wrong', correct, extracted: answer, method: 'boxed', span: null, reason: '', answerKey: answer } satisfies GradeResult;
+};
+
+interface Setup {
+  dir: string;
+  notebookPath: string;
+  store: RunStore;
+  engine: FakeOracleEngine;
+  runner: Runner;
+  events: Array<{ event: string; data: unknown }>;
+}
+
+let open: Setup[] = [];
+afterEach(async () => {
+  for (const s of open) {
+    await s.runner.close();
+    await s.store.close();
+  }
+  open = [];
+});
+
+async function setup(dir?: string): Promise<Setup> {
+  dir ??= await mkdtemp(path.join(os.tmpdir(), 'z1wb-runner-'));
+  const notebookPath = path.join(dir, 'oracle-sweep.z1.json');
+  await mkdir(path.join(dir, 'datasets'), { recursive: true });
+  await copyFile(EXAMPLE, notebookPath).catch(() => undefined);
+  await copyFile(path.resolve('experiments/datasets/oracle.jsonl'), path.join(dir, 'datasets', 'oracle.jsonl')).catch(() => undefined);
+  const store = await RunStore.open(path.join(dir, 'store'));
+  const engine = new FakeOracleEngine();
+  const events: Setup['events'] = [];
+  const runner = new Runner({ store, engine, storeDir: path.join(dir, 'store'), emit: (event, data) => events.push({ event, data }), grade: boxedGrader, itemsPerRequest: 5 });
+  const s = { dir, notebookPath, store, engine, runner, events };
+  open.push(s);
+  return s;
+}
+
+async function runCell(s: Setup, cellId: string, notebook?: unknown) {
+  const started = await s.runner.start({ notebookPath: s.notebookPath, cellId, ...(notebook ? { notebook } : {}) });
+  return { started, outcome: await s.runner.wait(started.jobId) };
+}
+
+// Notebook JSON is edited freely here, as a user would in a text editor.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type EditableNotebook = { cells: Array<Record<string, any>> };
+
+async function editNotebook(s: Setup, edit: (nb: EditableNotebook) => void): Promise<unknown> {
+  const nb = JSON.parse(await readFile(s.notebookPath, 'utf8'));
+  edit(nb);
+  return nb;
+}
+
+const windowOf = (r: RunRecord) => (r.settings.strategy as { window: number }).window;
+
+describe('Runner (on an engine that answers from the oracle spec)', () => {
+  it('runs the sweep: exact accuracy and thinking histogram at every window', async () => {
+    const s = await setup();
+    const { started, outcome } = await runCell(s, 'z1-sweep');
+    expect(started.runs.map((r) => [r.label, r.origin])).toEqual([8, 16, 32, 64, 128].map((w) => [`shifted-window W=${w}`, 'new']));
+    expect(outcome.state).toBe('complete');
+    for (const run of outcome.runs) {
+      const strategy = { strategy: 'shifted-window' as const, window: windowOf(run) };
+      expect(run.status).toBe('complete');
+      expect(run.summary!.accuracy.value).toBeCloseTo(expectAccuracy('plain', strategy), 12);
+      const counts = new Map<number, number>();
+      for (const bin of run.summary!.thinking.phase1.histogram.bins) if (bin.count) counts.set(bin.start, bin.count);
+      expect(run.summary!.thinking.phase1.histogram.binWidth).toBe(windowOf(run) < 40 ? 1 : windowOf(run) < 80 ? 2 : 5);
+      // Every value falls in the bin that starts at it (or below it for wider bins).
+      const expected = new Map<number, number>();
+      const width = run.summary!.thinking.phase1.histogram.binWidth;
+      for (const [tokens, n] of expectThinkingHistogram('plain', strategy)) expected.set(Math.floor(tokens / width) * width, (expected.get(Math.floor(tokens / width) * width) ?? 0) + n);
+      expect(counts).toEqual(expected);
+      expect(run.provenance).toMatchObject({ llamaCpp: { release: 'b0000' }, dataset: { problems: 12 }, seeds: { run: 0 } });
+    }
+    // One request per chunk of 5 items, all five windows branched in each.
+    expect(s.engine.generateCalls.map((c) => [c.items.length, c.strategies.length])).toEqual([
+      [5, 5],
+      [5, 5],
+      [2, 5],
+    ]);
+    const states = s.events.filter((e) => e.event === 'run.state').map((e) => (e.data as { state: string }).state);
+    expect(states).toEqual(['running', 'complete']);
+    expect(s.events.filter((e) => e.event === 'run.sample')).toHaveLength(60);
+    expect(s.events.filter((e) => e.event === 'run.progress').at(-1)!.data).toMatchObject({ done: 60, total: 60 });
+  });
+
+  it('reuses stored samples for an unchanged cell, and never when an input changes', async () => {
+    const s = await setup();
+    const first = await runCell(s, 'z1-sweep');
+    const again = await runCell(s, 'z1-sweep');
+    expect(again.started.runs.map((r) => r.origin)).toEqual(['cached', 'cached', 'cached', 'cached', 'cached']);
+    expect(again.started.runs.map((r) => r.runId)).toEqual(first.started.runs.map((r) => r.runId));
+    expect(s.engine.generateCalls).toHaveLength(3);
+
+    // A longer sweep reuses the windows it shares and runs only the new one.
+    const longer = await editNotebook(s, (nb) => (nb.cells[4]!.window.window = [8, 16, 32, 64, 128, 256]));
+    const grown = await runCell(s, 'z1-sweep', longer);
+    expect(grown.started.runs.map((r) => r.origin)).toEqual(['cached', 'cached', 'cached', 'cached', 'cached', 'new']);
+
+    const changes: Array<[string, (nb: EditableNotebook) => void]> = [
+      ['seed', (nb) => (nb.cells[5]!.sampling.seed = 1)],
+      ['temperature', (nb) => (nb.cells[5]!.sampling.temperature = 0.5)],
+      ['sample count', (nb) => (nb.cells[5]!.samples = 2)],
+      ['hint', (nb) => (nb.cells[4]!.window.hint = '\n\nTime is up:\n\n')],
+      ['prompt', (nb) => (nb.cells[3]!.prompt.template = 'Q: {{problem}}')],
+      ['model settings', (nb) => (nb.cells[1]!.model.contextSize = 1024)],
+      ['model file', (nb) => (nb.cells[1]!.model.source = 'fixture:stochastic')],
+      ['grader', (nb) => (nb.cells[2]!.grader = { grader: 'exact' })],
+      ['dataset', (nb) => (nb.cells[2]!.dataset.limit = 11)],
+    ];
+    for (const [what, change] of changes) {
+      const edited = await editNotebook(s, change);
+      const { started } = await runCell(s, 'z1-sweep', edited);
+      expect(started.runs.map((r) => r.origin), what).toEqual(['new', 'new', 'new', 'new', 'new']);
+    }
+    // Editing the dataset file's content changes its fingerprint: new runs, not stale samples.
+    await writeFile(path.join(s.dir, 'datasets', 'oracle.jsonl'), (await readFile(path.join(s.dir, 'datasets', 'oracle.jsonl'), 'utf8')).replace('"answer":"5"', '"answer":"6"'));
+    expect((await runCell(s, 'z1-sweep')).started.runs.map((r) => r.origin)).toEqual(['new', 'new', 'new', 'new', 'new']);
+  });
+
+  it('stops when the engine crashes and resumes to exactly the uninterrupted result', async () => {
+    const reference = await setup();
+    const uninterrupted = (await runCell(reference, 'z1-sweep')).outcome.runs;
+
+    const s = await setup();
+    s.engine.crashAfter = 7;
+    const crashed = await runCell(s, 'z1-sweep');
+    expect(crashed.outcome.state).toBe('failed');
+    expect(crashed.outcome.error).toContain('killed by SIGKILL');
+    for (const run of crashed.outcome.runs) expect(run).toMatchObject({ status: 'stopped', done: 7, error: expect.stringContaining('resume') });
+
+    const resumed = await s.runner.resume(crashed.outcome.runs[2]!.id);
+    expect(resumed.runs).toEqual([{ runId: crashed.outcome.runs[2]!.id, label: 'shifted-window W=32', origin: 'resumed' }]);
+    expect((await s.runner.wait(resumed.jobId)).state).toBe('complete');
+    // Starting the cell again resumes the other four (the one just finished is cached).
+    const rest = await runCell(s, 'z1-sweep');
+    expect(rest.started.runs.map((r) => r.origin)).toEqual(['resumed', 'resumed', 'cached', 'resumed', 'resumed']);
+    expect(rest.outcome.state).toBe('complete');
+    for (const [i, run] of rest.outcome.runs.entries()) {
+      const files = await s.store.runFiles(run.id);
+      const keys = files.records().map((r) => r.key);
+      expect(new Set(keys).size).toBe(12);
+      expect(keys).toHaveLength(12);
+      const reference_ = await reference.store.runFiles(uninterrupted[i]!.id);
+      expect(files.records()).toEqual(reference_.records());
+      expect(run.summary).toEqual(uninterrupted[i]!.summary);
+    }
+    // Only the missing items were generated again: 7 before the crash, then 5 + 5 for the rest.
+    const generated = s.engine.generateCalls.flatMap((c) => c.items.map((i) => `${i.key}x${c.strategies.length}`));
+    expect(generated.filter((k) => k.startsWith('q01#0'))).toEqual(['q01#0x5']);
+  });
+
+  it('cancels a job, keeping finished samples, and resumes it', async () => {
+    const s = await setup();
+    const started = await s.runner.start({ notebookPath: s.notebookPath, cellId: 'baseline' });
+    s.runner.cancel(started.jobId);
+    const outcome = await s.runner.wait(started.jobId);
+    expect(outcome.state).toBe('stopped');
+    expect(outcome.runs[0]).toMatchObject({ status: 'stopped', error: 'cancelled' });
+    const done = outcome.runs[0]!.done;
+    expect(done).toBeLessThan(12);
+    const resumed = await s.runner.resume(outcome.runs[0]!.id);
+    const final = await s.runner.wait(resumed.jobId);
+    expect(final.runs[0]).toMatchObject({ status: 'complete', done: 12 });
+    expect(final.runs[0]!.summary!.accuracy.value).toBe(1);
+  });
+
+  it('re-runs a stored run and reports identical samples or the first differing token', async () => {
+    const s = await setup();
+    const { outcome } = await runCell(s, 'z1-sweep');
+    const w8 = outcome.runs[0]!;
+    const same = await s.runner.rerunDiff(w8.id);
+    expect(same).toEqual({ runId: w8.id, compared: 12, identical: 12, differing: [] });
+    s.engine.perturb.add('q03#0');
+    const diff = await s.runner.rerunDiff(w8.id);
+    const trajectory = await (await s.store.runFiles(w8.id)).readTrajectory('q03#0');
+    const answerStart = trajectory.segments.filter((seg) => seg.phase !== 'answer').reduce((n, seg) => n + seg.tokens.length, 0);
+    expect(diff.identical).toBe(11);
+    expect(diff.differing).toEqual([{ key: 'q03#0', firstDifference: answerStart, phase: 'answer', storedTokens: expect.any(Number), newTokens: expect.any(Number) }]);
+    expect(trajectory).toMatchObject({ cutAt: 8, hintOffset: expect.any(Number), segments: [{ phase: 'thinking' }, { phase: 'hint', inserted: true }, { phase: 'answer' }] });
+  });
+
+  it('finds a cell\'s stored runs by its settings and refuses to run one run twice at once', async () => {
+    const s = await setup();
+    expect(await s.runner.lookup({ notebookPath: s.notebookPath, cellId: 'z1-sweep' })).toEqual([]);
+    const started = await s.runner.start({ notebookPath: s.notebookPath, cellId: 'baseline' });
+    await expect(s.runner.start({ notebookPath: s.notebookPath, cellId: 'baseline' })).rejects.toThrow('is already running');
+    await s.runner.wait(started.jobId);
+    const found = await s.runner.lookup({ notebookPath: s.notebookPath, cellId: 'baseline' });
+    expect(found.map((r) => r.id)).toEqual([started.runs[0]!.runId]);
+  });
+});
