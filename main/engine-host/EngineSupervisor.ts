@@ -104,7 +104,9 @@ export class EngineSupervisor {
     const message = parsed.data;
     if (message.type === 'event') {
       if (message.event === ENGINE_READY_EVENT) {
-        this.setStatus({ state: 'ready' });
+        // An Electron utilityProcess has no pid until it runs: take the one the engine reports.
+        const pid = (message.data as { pid?: unknown } | null)?.pid;
+        this.setStatus({ state: 'ready', pid: typeof pid === 'number' ? pid : child.pid });
         const waiters = this.readyWaiters;
         this.readyWaiters = [];
         for (const waiter of waiters) waiter();

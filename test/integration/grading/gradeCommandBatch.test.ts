@@ -7,7 +7,8 @@ function threadCount(): number {
   return Number(readFileSync('/proc/self/status', 'utf8').match(/^Threads:\s+(\d+)/m)![1]);
 }
 
-function childProcesses(): number[] {
+/** This process's children, by pid and command line (for a readable failure). */
+function childProcesses(): string[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
@@ -17,7 +18,19 @@ function childProcesses(): number[] {
         return false;
       }
     })
-    .map(Number);
+    .map((pid) => {
+      try {
+        return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`;
+      } catch {
+        return `${pid}: (gone)`;
+      }
+    });
+}
+
+/** Children are reaped asynchronously: wait briefly for them to go before calling them leaked. */
+async function childProcessesAfterSettling(): Promise<string[]> {
+  for (let i = 0; i < 40 && childProcesses().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  return childProcesses();
 }
 
 /** One math item per line, every tenth malformed; `pulled` counts the lines the command has read. */
@@ -87,6 +100,6 @@ describe('z1wb grade on large inputs', () => {
     const lines = text.trim().split('\n').map((line) => JSON.parse(line) as { id: number; outcome: string; tests: Array<{ outcome: string }> });
     expect(lines.map((line) => line.id)).toEqual(rows.map((_, i) => i));
     expect(lines.map((line) => line.tests[0]!.outcome)).toEqual(rows.map((_, i) => (i % 4 === 3 ? 'timeout' : i % 4 === 2 ? 'fail' : 'pass')));
-    expect(childProcesses()).toEqual([]);
+    expect(await childProcessesAfterSettling()).toEqual([]);
   });
 });
