@@ -5,6 +5,9 @@ import { EventHub } from './EventHub';
 import { EngineSupervisor } from '../engine-host/EngineSupervisor';
 import type { SpawnEngine } from '../engine-host/EngineChild';
 import { createAppHandlers } from './handlers/appHandlers';
+import { createNotebookHandlers } from './handlers/notebookHandlers';
+import { createRunHandlers } from './handlers/runHandlers';
+import { createDatasetHandlers } from './handlers/datasetHandlers';
 import type { HostContext } from './HostContext';
 
 export interface WorkbenchOptions {
@@ -55,6 +58,6 @@ export class Workbench {
       engine: this.engine,
       events: this.events,
     };
-    return { ...createAppHandlers(ctx) };
+    return { ...createAppHandlers(ctx), ...createNotebookHandlers(ctx), ...createRunHandlers(ctx), ...createDatasetHandlers(ctx) };
   }
 }

@@ -3,6 +3,9 @@ import { EXIT, UsageError, type CliIo } from './cliIo';
 import { fixtureCommand, fixtureUsage } from './commands/fixture';
 import { gradeCommand, gradeUsage } from './commands/grade';
 import { serveCommand, serveUsage } from './commands/serve';
+import { runCommand, runUsage } from './commands/run';
+import { importCommand, importUsage } from './commands/import';
+import { runsCommand, runsUsage } from './commands/runs';
 
 interface Command {
   summary: string;
@@ -15,6 +18,9 @@ const COMMANDS: Record<string, Command> = {
   serve: { summary: 'serve the UI and API to a browser (headless host)', usage: serveUsage, run: serveCommand },
   grade: { summary: 'grade JSONL responses (math, mcq, exact, regex, numeric, code)', usage: gradeUsage, run: gradeCommand },
   fixture: { summary: "write one of the project's GGUF test models", usage: fixtureUsage, run: fixtureCommand },
+  run: { summary: 'run the run cells of a notebook headlessly (JSON summary on stdout)', usage: runUsage, run: runCommand },
+  import: { summary: 'read a dataset file (JSONL, JSON, CSV, Parquet) with a field mapping', usage: importUsage, run: importCommand },
+  runs: { summary: 'list, show, export and compare stored runs', usage: runsUsage, run: runsCommand },
 };
 
 function helpText(): string {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
@@ -31,6 +32,17 @@ export type NewRun = Omit<RunRecord, 'id' | 'createdAt' | 'updatedAt' | 'finishe
 
 const openStores = new Map<string, { store: RunStore; users: number }>();
 
+// A process that exits with stores open (a host shutting down) leaves no lock behind. Samples are
+// already durable; a run in progress is found stopped at the next open.
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const root of openStores.keys()) rmSync(path.join(root, LOCK_FILE), { force: true });
+  });
+}
+
 /**
  * The store: a lowdb index (`index.json`: runs with their settings, provenance and summaries,
  * and recent notebooks) plus a folder per run (`runs/ID/run.json`, `samples.jsonl`,
@@ -58,6 +70,7 @@ export class RunStore {
     }
     await mkdir(path.join(resolved, 'runs'), { recursive: true });
     await acquireLock(resolved);
+    installExitHook();
     try {
       const store = await RunStore.load(resolved);
       openStores.set(resolved, { store, users: 1 });
