@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGradingBench } from './suites/grading';
 import { runHostBench } from './suites/host';
+import { runStoreBench } from './suites/store';
 import { runUiBench } from './suites/ui';
 
 type Suite = () => Promise<Record<string, unknown>>;
@@ -11,6 +12,7 @@ type Suite = () => Promise<Record<string, unknown>>;
 /** Every benchmark suite by name; each measures its ratios side by side in one run. */
 const SUITES: Record<string, Suite> = {
   host: runHostBench,
+  store: runStoreBench,
   ui: runUiBench,
   grading: runGradingBench,
 };

@@ -67,3 +67,61 @@ export function scanLines(buffer: Buffer): LineScan {
   }
   return { lines, bad, tornTail: null, size: buffer.length };
 }
+
+/**
+ * The compact form for many small records (the samples file): a JSON array per line whose last
+ * element is the crc32 (hex) of the line before that element, e.g. `[3,"q04#0",…,"1a2b3c4d"]`.
+ * Arrays parse about twice as fast as objects and take a third of the bytes; a header line
+ * (object form) names the columns. The whole line is valid JSON, so it is parsed as it is.
+ */
+const ROW_SUFFIX_LENGTH = 12; // ,"xxxxxxxx"]
+
+export function encodeRowLine(values: readonly unknown[]): string {
+  if (values.length === 0) throw new Error('a checksummed row holds at least one value');
+  const prefix = JSON.stringify(values).slice(0, -1);
+  return `${prefix},"${crc32(prefix).toString(16).padStart(8, '0')}"]\n`;
+}
+
+/** Decodes one line of text (row or object form, without its newline). */
+export function decodeTextLine(line: string): { value: unknown } | { error: string } {
+  if (line.charCodeAt(line.length - 1) === 0x5d) {
+    let row: unknown;
+    try {
+      row = JSON.parse(line);
+    } catch (error) {
+      return { error: `invalid JSON: ${(error as Error).message}` };
+    }
+    const values = row as unknown[];
+    const stored = values.pop();
+    if (typeof stored !== 'string' || stored.length !== 8 || line.length < ROW_SUFFIX_LENGTH + 2) return { error: 'no checksum at the end of the line' };
+    const computed = crc32(line.slice(0, line.length - ROW_SUFFIX_LENGTH));
+    if (parseInt(stored, 16) !== computed) return { error: `checksum mismatch (stored ${stored}, computed ${computed.toString(16).padStart(8, '0')})` };
+    return { value: values };
+  }
+  const decoded = decodeLine(Buffer.from(line), 0, Buffer.byteLength(line));
+  return decoded;
+}
+
+export interface TextLineScan {
+  lines: Array<{ line: number; value: unknown }>;
+  bad: Array<{ line: number; error: string }>;
+  /** Text after the last newline: an unfinished write. */
+  tornTail: string | null;
+}
+
+export function scanTextLines(text: string): TextLineScan {
+  const lines: TextLineScan['lines'] = [];
+  const bad: TextLineScan['bad'] = [];
+  let start = 0;
+  let lineNumber = 0;
+  while (start < text.length) {
+    const newline = text.indexOf('\n', start);
+    if (newline === -1) return { lines, bad, tornTail: text.slice(start) };
+    lineNumber++;
+    const decoded = decodeTextLine(text.slice(start, newline));
+    if ('value' in decoded) lines.push({ line: lineNumber, value: decoded.value });
+    else bad.push({ line: lineNumber, error: decoded.error });
+    start = newline + 1;
+  }
+  return { lines, bad, tornTail: null };
+}

@@ -50,7 +50,7 @@ describe('RunFiles', () => {
     await files.append([sample(1), sample(2)]);
     await files.close();
     const lines = (await readFile(path.join(dir, SAMPLES_FILE), 'utf8')).trim().split('\n');
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4); // the header and three samples
   });
 
   it('keeps a torn tail aside, cuts it off and resumes appending cleanly', async () => {
@@ -85,12 +85,14 @@ describe('RunFiles', () => {
     const samplesPath = path.join(dir, SAMPLES_FILE);
     const original = await readFile(samplesPath, 'utf8');
     const lines = original.split('\n');
-    lines[1] = lines[1]!.replace('"phase1Tokens":11', '"phase1Tokens":99');
+    // Line 1 is the header naming the columns; line 3 holds the second sample.
+    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'z1-samples', version: 1, columns: expect.arrayContaining(['key', 'phase1Tokens']) });
+    lines[2] = lines[2]!.replace('"p1",0,1001,11,', '"p1",0,1001,99,');
     await writeFile(samplesPath, lines.join('\n'));
 
     const reopened = await RunFiles.open(dir);
     expect(reopened.issues).toHaveLength(1);
-    expect(reopened.issues[0]).toMatchObject({ kind: 'corrupt', file: samplesPath, message: expect.stringContaining('line 2: checksum mismatch') });
+    expect(reopened.issues[0]).toMatchObject({ kind: 'corrupt', file: samplesPath, message: expect.stringContaining('line 3: checksum mismatch') });
     expect(await readFile(reopened.issues[0]!.keptAs!, 'utf8')).toBe(lines.join('\n'));
     expect(reopened.files.records().map((r) => r.key)).toEqual(['p0#0', 'p2#0']);
     expect(reopened.files.has('p1#0')).toBe(false);

@@ -83,7 +83,7 @@ describe('RunStore', () => {
     await store.close();
     const samplesPath = path.join(root, 'runs', run.id, 'samples.jsonl');
     const text = await readFile(samplesPath, 'utf8');
-    await writeFile(samplesPath, text.replace('"seed":1001', '"seed":1002'));
+    await writeFile(samplesPath, text.replace(',1001,', ',1002,'));
 
     const reopened = await RunStore.open(root);
     await reopened.runFiles(run.id);
