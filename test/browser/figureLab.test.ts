@@ -224,7 +224,9 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
     const box = (await point.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await expect.poll(() => page.evaluate(() => window.z1Lab!.openedSample)).toMatchObject({ runId: 'run-w16', sampleKey: expect.stringMatching(/^q(0[3-9]|1[0-2])#0$/) });
+    await expect
+      .poll(() => page.evaluate(() => window.z1Lab!.openedSample))
+      .toMatchObject({ runId: 'run-w16', sampleKey: expect.stringMatching(/^q(0[3-9]|1[0-2])#0$/) });
   });
 
   it('shows schema markers in the window editor and clears them when fixed', async () => {

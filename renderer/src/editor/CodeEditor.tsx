@@ -23,8 +23,6 @@ export interface CodeEditorProps {
   onChange(value: string): void;
   /** Shift+Enter. */
   onRun?(): void;
-  /** Ctrl/Cmd+S inside the editor (the page-level shortcut cannot see keys Monaco keeps). */
-  onSave?(): void;
   onMarkers?(markers: EditorMarker[]): void;
   maxHeight?: number;
   readOnly?: boolean;
@@ -82,17 +80,12 @@ export function CodeEditor(props: CodeEditorProps) {
         quickSuggestions: callbacks.current.language === 'json',
       });
       editorRef.current = editor;
+      // Ctrl/Cmd+S is not bound in Monaco, so it reaches the notebook's page-level shortcut.
       editor.addAction({
         id: 'z1.runCell',
         label: 'Run cell',
         keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter],
         run: () => callbacks.current.onRun?.(),
-      });
-      editor.addAction({
-        id: 'z1.saveNotebook',
-        label: 'Save notebook',
-        keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS],
-        run: () => callbacks.current.onSave?.(),
       });
       disposables.push(
         editor,

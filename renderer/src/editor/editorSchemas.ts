@@ -4,6 +4,7 @@ import { modelSettings } from '../../../common/settings/model';
 import { promptSettings } from '../../../common/settings/prompt';
 import { samplingSettings } from '../../../common/settings/sampling';
 import { windowCellSettings } from '../../../common/settings/windowCell';
+import { datasetSource } from '../../../common/notebook/datasetSettings';
 
 import type { SettingsKind } from './modelUris';
 
@@ -13,6 +14,7 @@ export const SETTINGS_SCHEMAS: Record<SettingsKind, z.ZodType> = {
   model: modelSettings,
   prompt: promptSettings,
   sampling: samplingSettings,
+  dataset: datasetSource,
 };
 
 /** The JSON Schemas Monaco uses for completion, hover docs and markers, derived from zod. */

@@ -1,5 +1,5 @@
 /** The kinds of settings a JSON editor in the notebook can hold. */
-export type SettingsKind = 'window' | 'model' | 'prompt' | 'sampling';
+export type SettingsKind = 'window' | 'model' | 'prompt' | 'sampling' | 'dataset';
 
 /**
  * An editor's model URI names its kind (`z1://cells/<cell>.window.json`); Monaco's JSON service

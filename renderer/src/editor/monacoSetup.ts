@@ -6,23 +6,11 @@
  * it is in the first-paint bundle.
  */
 import * as monaco from 'monaco-editor/editor/editor.api';
-import 'monaco-editor/editor/browser/coreCommands';
-import 'monaco-editor/editor/contrib/bracketMatching/browser/bracketMatching';
-import 'monaco-editor/editor/contrib/clipboard/browser/clipboard';
-import 'monaco-editor/editor/contrib/comment/browser/comment';
-import 'monaco-editor/editor/contrib/contextmenu/browser/contextmenu';
-import 'monaco-editor/editor/contrib/find/browser/findController';
-import 'monaco-editor/editor/contrib/folding/browser/folding';
-import 'monaco-editor/editor/contrib/format/browser/formatActions';
-import 'monaco-editor/editor/contrib/gotoError/browser/gotoError';
-import 'monaco-editor/editor/contrib/gotoError/browser/markerSelectionStatus';
-import 'monaco-editor/editor/contrib/hover/browser/hoverContribution';
-import 'monaco-editor/editor/contrib/linesOperations/browser/linesOperations';
-import 'monaco-editor/editor/contrib/snippet/browser/snippetController2';
-import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
-import 'monaco-editor/editor/contrib/toggleTabFocusMode/browser/toggleTabFocusMode';
-import 'monaco-editor/editor/contrib/wordHighlighter/browser/wordHighlighter';
-import 'monaco-editor/editor/contrib/wordOperations/browser/wordOperations';
+// The editor contributions (hover, suggest, markers, find, folding …). Monaco's JSON language
+// imports this same module lazily with its worker manager; loading it after the first editor
+// exists registers services too late ("depends on UNKNOWN service ICodeLensCache" for every
+// editor created afterwards), so it is imported here, before any editor is created.
+import 'monaco-editor/internal/common/workers';
 import { jsonDefaults } from 'monaco-editor/languages/features/json/register';
 import 'monaco-editor/languages/definitions/markdown/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';

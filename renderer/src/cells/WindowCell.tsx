@@ -1,0 +1,48 @@
+import { expandWindowCell, parseWindowCell } from '../../../common/settings/windowCell';
+import type { StrategySettings } from '../../../common/settings/strategy';
+import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
+import type { CellProps } from './cellProps';
+
+/** The runs a strategy stands for, said the way tables and legends say it. */
+export function strategyLabel(s: StrategySettings): string {
+  switch (s.strategy) {
+    case 'shifted-window':
+    case 'hard-cut':
+      return `${s.strategy} W=${s.window}`;
+    case 'budget-forcing':
+      return `budget-forcing max=${s.maxThinkingTokens}`;
+    case 'unbounded':
+      return `unbounded (max ${s.maxTokens})`;
+  }
+}
+
+/** Checks a window cell with the engine's own zod schema and says what it expands to. */
+export function checkWindow(value: unknown): SettingsCheck {
+  const parsed = parseWindowCell(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    return { ok: false, message: `window${path}: ${issue.message}` };
+  }
+  const runs = expandWindowCell(parsed.data);
+  return {
+    ok: true,
+    summary: `${runs.length} run${runs.length === 1 ? '' : 's'}: ${runs.map(strategyLabel).join(', ')}`,
+  };
+}
+
+/** Window settings (Monaco JSON): one strategy, a sweep written as a list, or strategies side by side. */
+export function WindowCell({ cell, onChange, runRef, onValidity }: CellProps<'window'>) {
+  runRef.current = null;
+  return (
+    <JsonSettingsEditor
+      cellId={cell.id}
+      kind="window"
+      value={cell.window}
+      ariaLabel={`Window settings of cell ${cell.id} (JSON)`}
+      check={checkWindow}
+      onValid={(window) => onChange({ ...cell, window: window as typeof cell.window })}
+      onValidity={onValidity}
+    />
+  );
+}

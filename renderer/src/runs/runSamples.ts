@@ -1,0 +1,60 @@
+import type { ApiClient } from '../../../common/api/ApiClient';
+import type { RunRecord, SampleRecord } from '../../../common/api/contract/runs';
+import type { FigureSample } from '../figures/figureData';
+
+/** Which thinking count a figure shows (see DESIGN §2: store both, say which one is plotted). */
+export type ThinkingCount = 'phase1' | 'delimited';
+
+export const COUNT_LABEL: Record<ThinkingCount, string> = {
+  phase1: "phase 1, Z1's count",
+  delimited: 'before </think>',
+};
+
+/** The W of a run: its window, or the budget maximum of budget forcing; null when unbounded. */
+export function runWindow(run: RunRecord): number | null {
+  const s = run.settings.strategy;
+  return s.strategy === 'shifted-window' || s.strategy === 'hard-cut'
+    ? s.window
+    : s.strategy === 'budget-forcing'
+      ? s.maxThinkingTokens
+      : null;
+}
+
+function modelName(run: RunRecord): string {
+  return run.provenance?.model.name ?? run.settings.model.source.split(/[\\/]/).pop() ?? run.settings.model.source;
+}
+
+export function toFigureSample(run: RunRecord, sample: SampleRecord, count: ThinkingCount): FigureSample {
+  return {
+    runId: run.id,
+    runLabel: run.label,
+    strategy: run.settings.strategy.strategy,
+    window: runWindow(run),
+    model: modelName(run),
+    problemId: sample.problemId,
+    sampleKey: sample.key,
+    thinkingTokens:
+      count === 'delimited' ? (sample.delimitedThinkingTokens ?? sample.phase1Tokens) : sample.phase1Tokens,
+    correct: sample.correct,
+    cut: sample.cut,
+  };
+}
+
+const PAGE = 1000;
+
+/** Every sample of the runs, page by page (the store serves up to 1000 per call). */
+export async function loadRunSamples(
+  client: ApiClient,
+  runs: readonly RunRecord[],
+  count: ThinkingCount,
+): Promise<FigureSample[]> {
+  const all: FigureSample[] = [];
+  for (const run of runs) {
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await client.call('runs.samples', { runId: run.id, offset, limit: PAGE });
+      for (const sample of page.samples) all.push(toFigureSample(run, sample, count));
+      if (offset + page.samples.length >= page.total || page.samples.length === 0) break;
+    }
+  }
+  return all;
+}
