@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { openAiSourceProblem, remoteModelSettings } from './remoteModel';
 
 export const modelSettings = z
   .object({
     source: z
       .string()
       .min(1)
-      .describe('A local .gguf path, or a Hugging Face URI such as "hf:user/repo:Q4_K_M" (downloaded into the models folder).'),
+      .superRefine((source, ctx) => {
+        const problem = openAiSourceProblem(source);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .describe('A local .gguf path, a Hugging Face URI such as "hf:user/repo:Q4_K_M" (downloaded into the models folder), or an OpenAI-compatible server such as "openai:http://127.0.0.1:8080/v1" (see `remote`).'),
     backend: z
       .enum(['auto', 'cuda', 'metal', 'vulkan', 'cpu'])
       .default('auto')
@@ -20,6 +25,7 @@ export const modelSettings = z
       .default('auto')
       .describe('CPU threads; "auto" uses the physical cores (the library default can be 100x slower on small machines).'),
     parallel: z.number().int().min(1).max(64).default(1).describe('Samples generated at once, as sequences of one context.'),
+    remote: remoteModelSettings.optional(),
   })
   .strict();
 export type ModelSettings = z.infer<typeof modelSettings>;

@@ -14,7 +14,8 @@ export function createGenerationHandlers(models: LoadedModels, events: EventHub)
   const batches = new Map<string, GenerationBatch>();
   return {
     'engine.renderPrompt': async ({ modelId, prompt, message }) => {
-      const rendered = await localBackendFor(models.get(modelId)).renderPrompt(prompt, message);
+      const backend = models.remoteBackend?.(modelId) ?? localBackendFor(models.get(modelId));
+      const rendered = await backend.renderPrompt(prompt, message);
       return { text: rendered.text, tokenCount: rendered.tokens.length };
     },
 
@@ -26,7 +27,8 @@ export function createGenerationHandlers(models: LoadedModels, events: EventHub)
           'params.batchId',
         );
       }
-      const backend = localBackendFor(models.get(modelId));
+      // A model on an OpenAI-compatible server gets a view that reads a sweep's phase 1 in one request.
+      const backend = models.remoteBackend?.(modelId)?.forBatch(request.strategies) ?? localBackendFor(models.get(modelId));
       const batch = new GenerationBatch(backend, request, {
         sample: (data) => events.emit('engine.sample', data),
         token: (data) => events.emit('engine.token', data),

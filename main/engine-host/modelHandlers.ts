@@ -6,6 +6,7 @@ import { disposeWorkbenchLlama } from '../engine/hardware/workbenchLlama';
 import { downloadModel } from '../engine/models/huggingFaceDownload';
 import { ModelRegistry } from '../engine/models/ModelRegistry';
 import { SUGGESTED_MODELS } from '../engine/models/suggestedModels';
+import { API_KEYS_FILE_NAME } from '../engine/remote/apiKey';
 import { ensureLlamaCppTools } from '../engine/tools/llamaCppTools';
 import { buildNativeAddon } from '../engine/tools/nativeAddonBuild';
 import { defaultStoreDir } from '../store/storeDir';
@@ -21,7 +22,10 @@ let processRegistry: ModelRegistry | null = null;
 
 /** The engine process's one model registry (model handlers and generation handlers share it). */
 export function engineModelRegistry(): ModelRegistry {
-  processRegistry ??= new ModelRegistry({ modelsDir: defaultModelsDir() });
+  processRegistry ??= new ModelRegistry({
+    modelsDir: defaultModelsDir(),
+    remoteKeysFile: path.join(defaultStoreDir(), API_KEYS_FILE_NAME),
+  });
   return processRegistry;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { method } from '../method';
 import { modelSettings } from '../../settings/model';
+import { remoteServerInfo } from '../../settings/remoteModel';
 import { promptSettings } from '../../settings/prompt';
 import { samplingSettings } from '../../settings/sampling';
 import { strategySettings } from '../../settings/strategy';
@@ -47,6 +48,8 @@ export const loadedModel = z.object({
   parallel: z.number().int(),
   /** Memory the model and its context were estimated to need, checked before loading. */
   estimatedBytes: z.object({ ram: z.number(), vram: z.number() }),
+  /** For a model on an OpenAI-compatible server: where it runs (docs/remote.md). */
+  remote: remoteServerInfo.optional(),
 });
 export type LoadedModel = z.infer<typeof loadedModel>;
 

@@ -1,6 +1,7 @@
 import type { Llama, LlamaContext, LlamaModel } from 'node-llama-cpp';
 import type { LoadedModel } from '../../../common/api/contract/generation';
 import type { ModelSettings } from '../../../common/settings/model';
+import type { RemoteBackend } from '../remote/RemoteBackend';
 
 /** A model loaded in this engine process, with the context its sequences come from. */
 export interface LoadedLocalModel {
@@ -15,4 +16,6 @@ export interface LoadedLocalModel {
 export interface LoadedModels {
   /** Throws an ApiError('unknown-model') naming the id when it is not loaded. */
   get(modelId: string): LoadedLocalModel;
+  /** The backend of a model on an OpenAI-compatible server (main/engine/remote); undefined for local models. */
+  remoteBackend?(modelId: string): RemoteBackend | undefined;
 }

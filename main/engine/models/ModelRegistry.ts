@@ -5,6 +5,7 @@ import { InsufficientMemoryError, type LlamaContext, type LlamaModel } from 'nod
 import type { LoadedModel, ModelInfo } from '../../../common/api/contract/generation';
 import { ApiError } from '../../../common/api/messages';
 import type { ModelSettings } from '../../../common/settings/model';
+import { isOpenAiSource } from '../../../common/settings/remoteModel';
 import { describeHardware, type HardwareInfo } from '../hardware/hardwareInfo';
 import { resolveThreads } from '../hardware/physicalCores';
 import { backendOf, getWorkbenchLlama, type BuildChoice } from '../hardware/workbenchLlama';
@@ -14,6 +15,9 @@ import { downloadModel, isRemoteModelSource, type DownloadProgress } from './hug
 import type { LoadedLocalModel, LoadedModels } from './LoadedLocalModel';
 import { assertFits, planModelFit, type MemoryBudget } from './memoryFit';
 import { modelError } from './modelErrors';
+import type { RemoteBackend } from '../remote/RemoteBackend';
+import { RemoteModels } from '../remote/RemoteModels';
+import { remoteError } from '../remote/remoteErrors';
 
 export interface ModelRegistryOptions {
   /** Where `hf:` models are downloaded and relative local paths are also looked up. */
@@ -25,6 +29,8 @@ export interface ModelRegistryOptions {
   hfEndpoint?: string;
   /** Which llama.cpp build to use (default: a native build when present, else the prebuilt one). */
   build?: BuildChoice;
+  /** API keys of OpenAI-compatible servers, `{ "<base URL>": "<key>" }` (docs/remote.md). */
+  remoteKeysFile?: string;
 }
 
 export interface LoadOptions {
@@ -44,10 +50,13 @@ export interface LoadOptions {
 export class ModelRegistry implements LoadedModels {
   private readonly loaded = new Map<string, LoadedLocalModel>();
   private readonly loading = new Map<string, Promise<LoadedModel>>();
+  /** Models on OpenAI-compatible servers (`openai:` sources): connected, not loaded. */
+  private readonly remote: RemoteModels;
   readonly fingerprints: FileFingerprints;
 
   constructor(private readonly options: ModelRegistryOptions) {
     this.fingerprints = options.fingerprints ?? new FileFingerprints();
+    this.remote = new RemoteModels(options.remoteKeysFile ? { keysFile: options.remoteKeysFile } : {});
   }
 
   get modelsDir(): string {
@@ -67,7 +76,12 @@ export class ModelRegistry implements LoadedModels {
   }
 
   list(): LoadedModel[] {
-    return [...this.loaded.values()].map((m) => m.description);
+    return [...[...this.loaded.values()].map((m) => m.description), ...this.remote.list()];
+  }
+
+  /** The backend of a model on an OpenAI-compatible server; undefined for local models. */
+  remoteBackend(modelId: string): RemoteBackend | undefined {
+    return this.remote.backend(modelId);
   }
 
   async hardware(): Promise<HardwareInfo> {
@@ -82,6 +96,10 @@ export class ModelRegistry implements LoadedModels {
   }
 
   load(settings: ModelSettings, options: LoadOptions = {}): Promise<LoadedModel> {
+    if (isOpenAiSource(settings.source)) return this.remote.load(settings);
+    if (settings.remote) {
+      return Promise.reject(remoteError('remote-settings', `"remote" settings need an "openai:<URL>" source, not "${settings.source}"`));
+    }
     const modelId = modelIdFor(settings);
     const existing = this.loaded.get(modelId);
     if (existing) return Promise.resolve(existing.description);
@@ -94,6 +112,7 @@ export class ModelRegistry implements LoadedModels {
   }
 
   async unload(modelId: string): Promise<boolean> {
+    if (await this.remote.unload(modelId)) return true;
     const model = this.loaded.get(modelId);
     if (!model) return false;
     this.loaded.delete(modelId);
@@ -104,6 +123,7 @@ export class ModelRegistry implements LoadedModels {
 
   async dispose(): Promise<void> {
     for (const modelId of [...this.loaded.keys()]) await this.unload(modelId);
+    await this.remote.dispose();
   }
 
   private resolveLocalPath(source: string): string {

@@ -1,0 +1,252 @@
+import { ApiError } from '../../../common/api/messages';
+import type {
+  BackendSequence,
+  GenerateRequest,
+  GenerateResult,
+  GenerationEnd,
+  PeekedToken,
+  Token,
+} from '../backend/GenerationBackend';
+import { StopStringMatcher } from '../backend/StopStringMatcher';
+import { Continuation, type CompletionSource, type StreamedToken } from './Continuation';
+import { Utf8Pieces } from './Utf8Pieces';
+
+/** Continuations a sequence keeps: a sweep's phase 1, and the answer branches around it. */
+const KEPT_CONTINUATIONS = 4;
+
+/** What the sequence needs of its backend. */
+export interface SequenceHost extends CompletionSource {
+  readonly contextSize: number;
+  /** Remembers a token's bytes, so detokenizing generated text needs no request. */
+  rememberBytes(token: Token, bytes: Uint8Array): void;
+}
+
+type Drawn =
+  | { readonly kind: 'token'; readonly token: StreamedToken }
+  | { readonly kind: 'end-of-generation'; readonly token: Token }
+  | { readonly kind: 'context-full' };
+
+/**
+ * A sequence on an OpenAI-compatible server. The server holds no state we rely on: the token
+ * list lives here, and each request sends the whole prefix as token ids (no retokenization
+ * drift), with `max_tokens` as the limit. Servers with prefix caching (llama-server slots, vLLM's
+ * automatic prefix caching) make resending a long prefix cheap.
+ *
+ * The look-ahead (`peekAfterLimit`) is one more token in the same request, not kept. Tokens a
+ * request generated beyond what a call kept stay in the sequence's continuations and serve
+ * later calls from the same prefix: a window sweep reads phase 1 once, up to its largest
+ * window (`readAhead`), and branches the answers off it.
+ */
+export class RemoteSequence implements BackendSequence {
+  private sequenceTokens: Token[] = [];
+  private startLength = 0;
+  private continuations: Continuation[] = [];
+  private clock = 0;
+  /** Phase-1 tokens to ask for at once (a batch's largest swept window); null: only what a call needs. */
+  readAhead: number | null = null;
+
+  constructor(
+    private readonly host: SequenceHost,
+    private readonly giveBack: (sequence: RemoteSequence) => void,
+  ) {}
+
+  get tokens(): readonly Token[] {
+    return this.sequenceTokens;
+  }
+
+  /** Requests sent so far by this sequence's kept continuations (for tests and the benchmark). */
+  get requestCount(): number {
+    return this.continuations.reduce((sum, c) => sum + c.requests, 0);
+  }
+
+  /** Nothing is evaluated here: the prompt is processed by the server with the first request. */
+  async start(prefix: readonly Token[], signal?: AbortSignal): Promise<number> {
+    signal?.throwIfAborted();
+    if (prefix.length === 0) throw new Error('a sequence starts from a prompt of at least one token');
+    if (prefix.length > this.host.contextSize) {
+      throw new Error(`the prompt has ${prefix.length} tokens, more than the server's context holds (${this.host.contextSize})`);
+    }
+    this.sequenceTokens = [...prefix];
+    this.startLength = prefix.length;
+    for (const c of this.continuations) {
+      let agree = 0;
+      while (agree < prefix.length && c.tokenAt(agree) === prefix[agree]) agree += 1;
+      c.agree = agree;
+    }
+    return 0;
+  }
+
+  append(tokens: readonly Token[]): void {
+    for (const token of tokens) this.push(token);
+  }
+
+  async truncate(length: number): Promise<void> {
+    if (length < 0 || length > this.sequenceTokens.length) {
+      throw new Error(`cannot truncate a sequence of ${this.sequenceTokens.length} tokens to ${length}`);
+    }
+    this.sequenceTokens.length = length;
+    for (const c of this.continuations) c.agree = Math.min(c.agree, length);
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const started = performance.now();
+    const signal = request.signal ?? new AbortController().signal;
+    const key = samplingKey(request);
+    const pieces = new Utf8Pieces();
+    const stops = new StopStringMatcher(request.stopStrings, request.precedingText ?? '');
+    const kept: Token[] = [];
+    const offsets: number[] = [];
+    let textLength = 0;
+    const opened: Continuation[] = [];
+
+    const finish = (end: GenerationEnd, extra: Partial<GenerateResult> = {}): GenerateResult => ({
+      tokens: kept,
+      end,
+      elapsedMs: performance.now() - started,
+      ...extra,
+    });
+
+    let result: GenerateResult | null = null;
+    try {
+      for (;;) {
+        if (signal.aborted) return (result = finish('cancelled'));
+        const atLimit = kept.length >= request.maxTokens;
+        if (atLimit && !request.peekAfterLimit) return (result = finish('max-tokens'));
+        if (this.sequenceTokens.length >= this.host.contextSize) return (result = finish('context-full'));
+
+        const wanted = request.maxTokens - kept.length + (request.peekAfterLimit ? 1 : 0);
+        let drawn: Drawn;
+        try {
+          drawn = await this.draw(key, request, wanted, signal, opened);
+        } catch (error) {
+          if (signal.aborted) return (result = finish('cancelled'));
+          throw error;
+        }
+        if (drawn.kind === 'context-full') return (result = finish('context-full'));
+        if (atLimit) {
+          const endsGeneration = drawn.kind === 'end-of-generation';
+          const text = drawn.kind === 'token' ? pieces.peek(drawn.token.bytes) : '';
+          const next: PeekedToken = {
+            token: drawn.kind === 'token' ? drawn.token.token : drawn.token,
+            text,
+            endsGeneration,
+            completesStopString: endsGeneration ? null : (stops.find(text)?.text ?? null),
+          };
+          return (result = finish('max-tokens', { next }));
+        }
+        if (drawn.kind === 'end-of-generation') return (result = finish('end-of-generation'));
+
+        const { token, bytes } = drawn.token;
+        this.push(token);
+        kept.push(token);
+        const piece = pieces.push(bytes);
+        offsets.push(textLength);
+        textLength += piece.length;
+        request.onToken?.(token, piece);
+        const match = stops.push(piece);
+        if (match) return (result = finish('stop-string', { stop: { text: match.text, tokenIndex: tokenAt(offsets, match.start) } }));
+      }
+    } finally {
+      // A read-ahead request is received to its end (the next windows are read from it); every
+      // other request still under way is abandoned (a stop string, a cancel, an error).
+      let failure: unknown = null;
+      for (const c of opened) {
+        if (result?.end === 'max-tokens' && c.open && !signal.aborted) {
+          try {
+            await c.fill(c.target, signal);
+          } catch (error) {
+            // A read-ahead that failed only costs a request later; wrong token counts do not pass.
+            if (error instanceof ApiError && error.code === 'remote-token-mismatch') failure ??= error;
+          }
+        }
+        await c.close();
+      }
+      if (failure) throw failure;
+    }
+  }
+
+  release(): void {
+    this.giveBack(this);
+  }
+
+  /** The next token at the end of the sequence: from a continuation that agrees, else from a new request. */
+  private async draw(
+    key: string,
+    request: GenerateRequest,
+    wanted: number,
+    signal: AbortSignal,
+    opened: Continuation[],
+  ): Promise<Drawn> {
+    const position = this.sequenceTokens.length;
+    let continuation = this.usable(key, position);
+    if (!continuation) {
+      const room = this.host.contextSize - position;
+      const readAhead =
+        this.readAhead !== null && request.seed.stream === 'thinking'
+          ? this.startLength + this.readAhead + 1 - position
+          : 0;
+      continuation = new Continuation(
+        key,
+        [...this.sequenceTokens],
+        Math.min(room, Math.max(wanted, readAhead)),
+        { sampling: request.sampling, sampleSeed: request.seed.sampleSeed, stream: request.seed.stream },
+        this.host,
+      );
+      continuation.lastUsed = ++this.clock;
+      this.keep(continuation);
+      opened.push(continuation);
+    }
+    continuation.lastUsed = ++this.clock;
+    const index = position - continuation.prefix.length;
+    if (index >= continuation.generated.length && continuation.open) await continuation.fill(index + 1, signal);
+    const token = continuation.generated[index];
+    if (token) {
+      if (token.exact) this.host.rememberBytes(token.token, token.bytes);
+      return { kind: 'token', token };
+    }
+    if (continuation.end === 'end-of-generation') return { kind: 'end-of-generation', token: continuation.endToken ?? -1 };
+    return { kind: 'context-full' };
+  }
+
+  /** A continuation whose prefix and tokens are exactly the sequence, with the token at `position` known or coming. */
+  private usable(key: string, position: number): Continuation | undefined {
+    return this.continuations.find(
+      (c) =>
+        c.key === key &&
+        c.agree === position &&
+        position >= c.prefix.length &&
+        (position < c.knownLength || c.open || c.end === 'end-of-generation' || c.end === 'context-full'),
+    );
+  }
+
+  private keep(continuation: Continuation): void {
+    this.continuations.push(continuation);
+    if (this.continuations.length > KEPT_CONTINUATIONS) {
+      const oldest = this.continuations.reduce((a, b) => (b.lastUsed < a.lastUsed ? b : a));
+      this.continuations.splice(this.continuations.indexOf(oldest), 1);
+    }
+  }
+
+  private push(token: Token): void {
+    const position = this.sequenceTokens.length;
+    this.sequenceTokens.push(token);
+    for (const c of this.continuations) if (c.agree === position && c.tokenAt(position) === token) c.agree += 1;
+  }
+}
+
+/**
+ * Which requests draw the same tokens: under greedy decoding every request from the same prefix
+ * does (whatever its phase); with sampling, those with the same settings, sample seed and phase.
+ */
+function samplingKey(request: GenerateRequest): string {
+  const { sampling, seed } = request;
+  if (sampling.temperature <= 0) return 'greedy';
+  return JSON.stringify([sampling.temperature, sampling.topK, sampling.topP, sampling.minP, seed.sampleSeed, seed.stream]);
+}
+
+/** The index of the token whose text contains character `offset` (0 when it lies before them all). */
+function tokenAt(offsets: readonly number[], offset: number): number {
+  let index = 0;
+  for (let i = 0; i < offsets.length; i += 1) if (offsets[i]! <= offset) index = i;
+  return index;
+}

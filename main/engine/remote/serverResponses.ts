@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { remoteError } from './remoteErrors';
+
+/**
+ * The parts of OpenAI-compatible servers' answers the remote backend reads, as zod schemas.
+ * Objects are loose (servers add fields freely); only what is read is checked, so a server that
+ * answers something else fails with the name of the field, not with an `undefined` later on.
+ */
+
+/** GET /v1/models. llama-server adds `meta` (n_ctx, n_params…) and `aliases`; vLLM adds `max_model_len`. */
+export const modelList = z.looseObject({
+  data: z.array(
+    z.looseObject({
+      id: z.string(),
+      owned_by: z.string().optional(),
+      aliases: z.array(z.string()).optional(),
+      max_model_len: z.number().int().optional(),
+      meta: z
+        .looseObject({
+          n_ctx: z.number().int().optional(),
+          n_ctx_train: z.number().int().optional(),
+          n_params: z.number().optional(),
+          ftype: z.string().optional(),
+        })
+        .nullish(),
+    }),
+  ),
+});
+export type ModelList = z.infer<typeof modelList>;
+
+/** llama-server's GET /props. */
+export const llamaServerProps = z.looseObject({
+  total_slots: z.number().int().optional(),
+  build_info: z.string().optional(),
+  bos_token: z.string().optional(),
+  eos_token: z.string().optional(),
+  chat_template: z.string().optional(),
+  default_generation_settings: z.looseObject({ n_ctx: z.number().int().optional() }).optional(),
+});
+
+/** vLLM's GET /version. */
+export const serverVersion = z.looseObject({ version: z.string() });
+
+/** llama-server's and vLLM's POST /tokenize (llama-server may return pieces with the ids). */
+export const tokenizeResult = z.looseObject({
+  tokens: z.array(z.union([z.number().int(), z.looseObject({ id: z.number().int() })])),
+});
+
+/** POST /detokenize: llama-server answers `content`, vLLM `prompt`. */
+export const detokenizeResult = z.union([
+  z.looseObject({ content: z.string() }),
+  z.looseObject({ prompt: z.string() }),
+]);
+
+/** llama-server's POST /apply-template: the chat rendered by the model's template. */
+export const appliedTemplate = z.looseObject({ prompt: z.string() });
+
+/** One generated token as llama-server reports it in `logprobs.content`. */
+const contentLogprob = z.looseObject({
+  id: z.number().int(),
+  token: z.string().optional(),
+  bytes: z.array(z.number().int().min(0).max(255)).nullish(),
+});
+
+/**
+ * A chunk's `logprobs`: llama-server fills `content` (ids and bytes); the legacy completions
+ * format (vLLM) fills `tokens`, which read "token_id:123" with `return_tokens_as_token_ids`.
+ */
+const streamedLogprobs = z.looseObject({
+  content: z.array(contentLogprob).nullish(),
+  tokens: z.array(z.string()).nullish(),
+  text_offset: z.array(z.number().int()).nullish(),
+});
+
+export const completionUsage = z.looseObject({
+  prompt_tokens: z.number().int(),
+  completion_tokens: z.number().int(),
+});
+export type CompletionUsage = z.infer<typeof completionUsage>;
+
+/** One server-sent event of a streamed POST /v1/completions. */
+export const completionChunk = z.looseObject({
+  choices: z
+    .array(
+      z.looseObject({
+        index: z.number().int().optional(),
+        text: z.string().nullish(),
+        finish_reason: z.string().nullish(),
+        logprobs: streamedLogprobs.nullish(),
+        /** vLLM ≥ 0.10.2 with `return_token_ids`. */
+        token_ids: z.array(z.number().int()).nullish(),
+      }),
+    )
+    .default([]),
+  usage: completionUsage.nullish(),
+});
+export type CompletionChunk = z.infer<typeof completionChunk>;
+
+/** The error bodies servers send: OpenAI/llama-server `{error: {message}}`, vLLM `{message}`, FastAPI `{detail}`. */
+export function errorMessageOf(body: unknown): string | null {
+  if (!body || typeof body !== 'object') return null;
+  const record = body as Record<string, unknown>;
+  const error = record.error;
+  if (typeof error === 'string') return error;
+  if (error && typeof error === 'object' && typeof (error as Record<string, unknown>).message === 'string') {
+    return (error as Record<string, string>).message!;
+  }
+  if (typeof record.message === 'string') return record.message;
+  if (typeof record.detail === 'string') return record.detail;
+  return null;
+}
+
+/** Parses a server's JSON answer; a mismatch names the endpoint and the field. */
+export function parseServerJson<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(the answer)';
+  throw remoteError(
+    'remote-bad-response',
+    `${what} answered something an OpenAI-compatible server would not: ${field}: ${issue.message}`,
+  );
+}
