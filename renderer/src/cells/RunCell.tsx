@@ -87,11 +87,27 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
   }, [client, cell.id, lookup]);
 
   // The engine names a job's batches "<jobId>-<n>": only this job's tokens reach the live view.
+  // Parallel sequences interleave their tokens, so the view follows one sample at a time: the
+  // first one seen, until it is done, then the next one that streams.
   const tokens = useCallback<TokenSource>(
-    (push) =>
-      jobId
-        ? client.on('engine.token', (event) => event.batchId.startsWith(`${jobId}-`) && push(event))
-        : () => undefined,
+    (push) => {
+      if (!jobId) return () => undefined;
+      let following: string | null = null;
+      const offToken = client.on('engine.token', (event) => {
+        if (!event.batchId.startsWith(`${jobId}-`)) return;
+        if (following === null) {
+          following = event.key;
+          push({ phase: event.phase, text: event.text, sample: event.key });
+        } else if (event.key === following) push(event);
+      });
+      const offSample = client.on('engine.sample', (event) => {
+        if (event.key === following && event.batchId.startsWith(`${jobId}-`)) following = null;
+      });
+      return () => {
+        offToken();
+        offSample();
+      };
+    },
     [client, jobId],
   );
 

@@ -19,6 +19,7 @@ const BLOCK_CHARS = 2000;
 export function LiveSampleView({ source, label }: { source: TokenSource; label: string }) {
   const box = useRef<HTMLPreElement>(null);
   const counter = useRef<HTMLSpanElement>(null);
+  const sampleName = useRef<HTMLSpanElement>(null);
 
   useEffect(() => {
     const node = box.current!;
@@ -61,6 +62,16 @@ export function LiveSampleView({ source, label }: { source: TokenSource; label: 
       const stickToBottom = node.scrollHeight - node.scrollTop - node.clientHeight < 24;
       let text = '';
       for (const chunk of pending) {
+        if (chunk.sample !== undefined) {
+          // A new sample: drop the previous one (anything still unwritten of it goes too).
+          node.replaceChildren();
+          block = null;
+          span = null;
+          phase = null;
+          tokens = 0;
+          text = '';
+          if (sampleName.current) sampleName.current.textContent = chunk.sample;
+        }
         if (chunk.phase !== phase) {
           if (text) append(text);
           text = '';
@@ -98,6 +109,7 @@ export function LiveSampleView({ source, label }: { source: TokenSource; label: 
     <div className="live-sample" aria-label={label}>
       <div className="live-sample-header">
         <span>{label}</span>
+        <span ref={sampleName} className="muted" data-testid="live-sample-key" />
         <span ref={counter} className="muted" data-testid="live-token-count" />
         <span className="legend">
           <span className="phase phase-thinking">thinking</span> <span className="phase phase-hint">hint</span>{' '}

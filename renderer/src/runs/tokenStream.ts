@@ -6,6 +6,8 @@ export type TokenPhase = EventData<'engine.token'>['phase'];
 export interface TokenChunk {
   phase: TokenPhase;
   text: string;
+  /** Set on the first chunk of a new sample: the view starts afresh and shows this key. */
+  sample?: string;
 }
 
 /** Something that pushes chunks until unsubscribed: the engine's token events, or a replay. */
