@@ -162,6 +162,31 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
     expect(saved.cells).toHaveLength(10);
   });
 
+  it('opens a notebook with a broken cell: the issues name the cell and line, the rest still shows', async () => {
+    const broken = path.join(workDir, 'broken.z1.json');
+    const text = (await readFile(EXAMPLE, 'utf8'))
+      .replace('"window": [8, 16, 32, 64, 128]', '"window": [8, "sixteen"]')
+      .replace('"kind": "thinking-histogram"', '"kind": "pie"');
+    await writeFile(broken, text);
+    await page.getByTestId('open-notebook').click();
+    await page.getByLabel('path on the host').fill(broken);
+    await page.getByLabel('path on the host').press('Enter');
+    await expect.poll(() => page.getByTestId('notebook-path').textContent()).toBe(broken);
+    const issues = await page.getByTestId('notebook-issues').locator('li').allInnerTexts();
+    expect(issues).toHaveLength(2);
+    expect(issues[0]).toMatch(/^line \d+: cells\[4\]\.window\.window/);
+    expect(issues[1]).toMatch(/^line \d+: cells\[9\]\.plot\.kind/);
+    expect(await page.getByTestId('status-z1-windows').getAttribute('class')).toContain('error');
+    expect(await page.locator('[data-cell-type]').count()).toBe(10);
+    // Back to the saved copy for the steps that follow.
+    await page.getByTestId('open-notebook').click();
+    await page.getByLabel('path on the host').fill(path.join(workDir, 'oracle-sweep.z1.json'));
+    await page.getByLabel('path on the host').press('Enter');
+    await expect
+      .poll(() => page.getByTestId('notebook-path').textContent())
+      .toBe(path.join(workDir, 'oracle-sweep.z1.json'));
+  });
+
   it('previews the dataset: row count and a table', async () => {
     await page.getByTestId('preview-dataset-problems').click();
     await expect

@@ -2,6 +2,7 @@ import { useCallback, useRef, useState, type KeyboardEvent } from 'react';
 import type { CellType } from '../../../common/notebook/notebookSchema';
 import { isCollapsed, setCollapsed, type NotebookCellDraft } from '../notebook/notebookDocument';
 import type { CellProps } from './cellProps';
+import { CellErrorBoundary } from './CellErrorBoundary';
 import { DatasetCell } from './DatasetCell';
 import { MarkdownCell } from './MarkdownCell';
 import { ModelCell } from './ModelCell';
@@ -49,7 +50,7 @@ export function CellFrame({ cell, index, cells, onChange, onMove, onDelete }: Ce
   const [valid, setValid] = useState(true);
   const collapsed = isCollapsed(cell);
   const change = useCallback((next: NotebookCellDraft) => onChange(cell.id, next), [onChange, cell.id]);
-  const Body = BODIES[cell.type] as (props: CellProps) => React.ReactNode;
+  const Body = BODIES[cell.type] as ((props: CellProps) => React.ReactNode) | undefined;
 
   function keyDown(event: KeyboardEvent) {
     if (event.key === 'Enter' && event.shiftKey && !event.defaultPrevented) {
@@ -105,7 +106,13 @@ export function CellFrame({ cell, index, cells, onChange, onMove, onDelete }: Ce
         </span>
       </header>
       <div className="cell-body">
-        <Body cell={cell} index={index} cells={cells} onChange={change} runRef={runRef} onValidity={setValid} />
+        <CellErrorBoundary cell={cell}>
+          {Body ? (
+            <Body cell={cell} index={index} cells={cells} onChange={change} runRef={runRef} onValidity={setValid} />
+          ) : (
+            <div className="status-line error">Unknown cell type {JSON.stringify(cell.type)}.</div>
+          )}
+        </CellErrorBoundary>
       </div>
     </section>
   );
