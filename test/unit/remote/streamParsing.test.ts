@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { serverSentData } from '../../../main/engine/remote/serverSentEvents';
+import { completePrefixLength, Utf8Pieces } from '../../../main/engine/remote/Utf8Pieces';
+
+async function collect(chunks: string[]): Promise<string[]> {
+  const encoder = new TextEncoder();
+  async function* body() {
+    for (const chunk of chunks) yield encoder.encode(chunk);
+  }
+  const out: string[] = [];
+  for await (const data of serverSentData(body())) out.push(data);
+  return out;
+}
+
+describe('server-sent events', () => {
+  it('yields each data payload, whatever the chunking, and stops at [DONE]', async () => {
+    const stream = 'data: {"a":1}\n\n: a comment\n\ndata: {"b":\ndata: 2}\r\n\r\ndata: [DONE]\n\ndata: {"late":true}\n\n';
+    const whole = await collect([stream]);
+    expect(whole).toEqual(['{"a":1}', '{"b":\n2}']);
+    const byteByByte = await collect([...stream]);
+    expect(byteByByte).toEqual(whole);
+  });
+
+  it("turns llama-server's error lines into an error payload", async () => {
+    const out = await collect(['error: {"code":500,"message":"boom"}\n\n']);
+    expect(JSON.parse(out[0]!)).toEqual({ error: { code: 500, message: 'boom' } });
+  });
+
+  it('delivers a last event without a blank line after it', async () => {
+    expect(await collect(['data: {"x":1}'])).toEqual(['{"x":1}']);
+  });
+});
+
+describe('text of streamed tokens', () => {
+  const bytes = (...values: number[]) => Uint8Array.from(values);
+
+  it('holds a UTF-8 character split across tokens until it is complete', () => {
+    const pieces = new Utf8Pieces();
+    // "é" is C3 A9, "€" is E2 82 AC.
+    expect(pieces.push(bytes(0x61, 0xc3))).toBe('a');
+    expect(pieces.peek(bytes(0xa9))).toBe('é');
+    expect(pieces.push(bytes(0xa9, 0xe2))).toBe('é');
+    expect(pieces.push(bytes(0x82))).toBe('');
+    expect(pieces.push(bytes(0xac, 0x21))).toBe('€!');
+  });
+
+  it('never holds more than an incomplete character, and lets invalid bytes through', () => {
+    expect(completePrefixLength(bytes(0x61, 0xf0, 0x9f, 0x98))).toBe(1);
+    expect(completePrefixLength(bytes(0xf0, 0x9f, 0x98, 0x80))).toBe(4);
+    expect(completePrefixLength(bytes(0xff))).toBe(1);
+    expect(completePrefixLength(bytes(0x80, 0x80, 0x80, 0x80))).toBe(4);
+  });
+});
