@@ -157,6 +157,27 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
     expect(marks).toEqual(WINDOWS);
   });
 
+  it('splits the histogram into facets and switches to a log x axis', async () => {
+    const panel = page.getByRole('region', { name: 'Thinking tokens' });
+    const figure = page.getByTestId('figure-thinking-tokens');
+    const axes = () =>
+      figure.evaluate((node) => {
+        const gd = node as unknown as {
+          data: Array<{ xaxis: string; yaxis: string }>;
+          layout: Record<string, { type?: string }>;
+        };
+        return { traces: gd.data.map((t) => `${t.xaxis}/${t.yaxis}`), xType: gd.layout.xaxis?.type };
+      });
+    await panel.getByLabel('as').selectOption('facets');
+    await expect.poll(axes).toEqual({ traces: ['x/y', 'x2/y2', 'x3/y3'], xType: 'linear' });
+    await panel.getByLabel('log x').check();
+    await expect.poll(async () => (await axes()).xType).toBe('log');
+    await figure.screenshot({ path: path.join(ARTIFACTS, 'histogram-facets-logx.png') });
+    await panel.getByLabel('log x').uncheck();
+    await panel.getByLabel('as').selectOption('overlay');
+    await expect.poll(axes).toEqual({ traces: ['x/y', 'x/y', 'x/y'], xType: 'linear' });
+  });
+
   it('draws the scaling curve: 2/12, 6/12, 12/12 with Wilson intervals', async () => {
     const [curve] = await traces(page, 'figure-accuracy-vs-window');
     expect(curve!.x).toEqual([16, 48, 100]);

@@ -5,11 +5,14 @@ import { OKABE_ITO, OKABE_ITO_DARK } from './palette';
 /** Fills in what every on-screen figure shares (theme colours, fonts, margins) under its own layout. */
 export function screenLayout(layout: PlotlyLayout, theme: ResolvedTheme, height: number): PlotlyLayout {
   const colours = THEME_COLORS[theme];
+  // An axis without a fixed range autoranges on every update: Plotly.react would otherwise keep
+  // the previous range, wrong after a switch between linear and log.
   const axis = (own: unknown) => ({
     gridcolor: colours.grid,
     linecolor: colours.border,
     zerolinecolor: colours.border,
     automargin: true,
+    ...((own as { range?: unknown }).range ? {} : { autorange: true }),
     ...(own as object),
   });
   const themed: Record<string, unknown> = {

@@ -73,15 +73,22 @@ export function thinkingHistogram(samples: readonly FigureSample[], options: His
   }
 
   const xTitle = `thinking tokens${options.countLabel ? ` (${options.countLabel})` : ''}`;
-  const xaxis = { title: { text: xTitle }, type: options.logX ? 'log' : 'linear', zeroline: false } as const;
+  // autorange: Plotly.react keeps the previous range otherwise, and a linear range read as
+  // log10 exponents spans 10^5…10^100 after switching to log x.
+  const xaxis = {
+    title: { text: xTitle },
+    type: options.logX ? 'log' : 'linear',
+    zeroline: false,
+    autorange: true,
+  } as const;
   const layout: FigureSpec['layout'] = {
     barmode: 'overlay',
     bargap: 0,
     showlegend: groups.size > 1 && !facets,
     xaxis: { ...xaxis },
     yaxis: { title: { text: 'samples' }, rangemode: 'tozero' },
-    shapes: windowMarks(options.windows ?? []),
-    annotations: windowLabels(options.windows ?? []),
+    shapes: windowMarks(options.windows ?? [], options.logX),
+    annotations: windowLabels(options.windows ?? [], options.logX),
   };
   if (facets) {
     const n = groups.size;
@@ -115,8 +122,11 @@ function linearEdges(min: number, max: number, width: number): number[] {
   return edges;
 }
 
-/** Dashed lines at each W, across every facet (y in paper coordinates; facets share x). */
-function windowMarks(windows: number[]): NonNullable<FigureSpec['layout']['shapes']> {
+/**
+ * Dashed lines at each W, across every facet (y in paper coordinates; facets share x). On a log
+ * axis Plotly places annotations by log10 of the value.
+ */
+function windowMarks(windows: number[], _log: boolean): NonNullable<FigureSpec['layout']['shapes']> {
   return [...new Set(windows)].map((w) => ({
     type: 'line',
     xref: 'x',
@@ -129,9 +139,9 @@ function windowMarks(windows: number[]): NonNullable<FigureSpec['layout']['shape
   }));
 }
 
-function windowLabels(windows: number[]): NonNullable<FigureSpec['layout']['annotations']> {
+function windowLabels(windows: number[], log: boolean): NonNullable<FigureSpec['layout']['annotations']> {
   return [...new Set(windows)].map((w) => ({
-    x: w,
+    x: log ? Math.log10(Math.max(1, w)) : w,
     xref: 'x',
     y: 1,
     yref: 'paper',
