@@ -3,7 +3,7 @@ import { copyFile, mkdir, open, readFile, stat, truncate, writeFile } from 'node
 import path from 'node:path';
 import type { SampleRecord, StoreIssue, Trajectory } from '../../common/api/contract/runs';
 import { fileTimestamp, syncDirectory, writeFileAtomic } from './atomicWrite';
-import { decodeLine, encodeLine, encodeRowLine, scanTextLines } from './checksummedLines';
+import { decodeLine, encodeLine, encodeRowLine, forEachTextLine } from './checksummedLines';
 
 export const SAMPLES_FILE = 'samples.jsonl';
 export const TRAJECTORIES_FILE = 'trajectories.jsonl';
@@ -154,42 +154,34 @@ export class RunFiles {
       if (error.code === 'ENOENT') return '';
       throw error;
     });
-    const scan = scanTextLines(text);
     const byKey = new Map<string, SampleRecord>();
     const trajectoryAt = new Map<string, [number, number]>();
     let duplicates = 0;
     let missing = 0;
-    const shapeErrors: Array<{ line: number; error: string }> = [];
+    const badLines: Array<{ line: number; error: string }> = [];
     let columns: readonly string[] = SAMPLE_COLUMNS;
     let tAt = columns.indexOf('t');
-    let headerSeen = false;
-    for (const line of scan.lines) {
-      if (!Array.isArray(line.value)) {
-        const header = line.value as { format?: unknown; columns?: unknown };
-        if (!headerSeen && line.line === 1 && header.format === SAMPLES_FORMAT && Array.isArray(header.columns)) {
-          columns = (header.columns as string[]).join(',') === CURRENT_COLUMNS ? SAMPLE_COLUMNS : (header.columns as string[]);
-          tAt = columns.indexOf('t');
-          headerSeen = true;
-        } else shapeErrors.push({ line: line.line, error: 'not a sample row' });
-        continue;
-      }
-      const sample = rowToSample(line.value, columns, tAt);
-      if (!sample) {
-        shapeErrors.push({ line: line.line, error: 'not a sample row' });
-        continue;
-      }
-      if (byKey.has(sample.record.key)) {
-        duplicates++;
-        continue;
-      }
-      if (sample.t[0] + sample.t[1] > trajectoriesSize) {
-        missing++;
-        continue;
-      }
-      byKey.set(sample.record.key, sample.record);
-      trajectoryAt.set(sample.record.key, sample.t);
-    }
-    const bad = [...scan.bad, ...shapeErrors].sort((a, b) => a.line - b.line);
+    const tornTail = forEachTextLine(
+      text,
+      (line, value) => {
+        if (!Array.isArray(value)) {
+          const header = value as { format?: unknown; columns?: unknown };
+          if (line === 1 && header.format === SAMPLES_FORMAT && Array.isArray(header.columns)) {
+            columns = (header.columns as string[]).join(',') === CURRENT_COLUMNS ? SAMPLE_COLUMNS : (header.columns as string[]);
+            tAt = columns.indexOf('t');
+          } else badLines.push({ line, error: 'not a sample row' });
+          return;
+        }
+        const sample = rowToSample(value, columns, tAt);
+        if (!sample) return void badLines.push({ line, error: 'not a sample row' });
+        if (byKey.has(sample.record.key)) return void duplicates++;
+        if (sample.t[0] + sample.t[1] > trajectoriesSize) return void missing++;
+        byKey.set(sample.record.key, sample.record);
+        trajectoryAt.set(sample.record.key, sample.t);
+      },
+      (line, error) => badLines.push({ line, error }),
+    );
+    const bad = badLines.sort((a, b) => a.line - b.line);
     let keptWhole: string | null = null;
     if (bad.length > 0 || duplicates > 0 || missing > 0) {
       keptWhole = `${samplesPath}.corrupt-${stamp}`;
@@ -201,13 +193,13 @@ export class RunFiles {
       if (duplicates > 0) report('duplicate', samplesPath, `${duplicates} repeated sample(s) dropped (the first copy is kept)`, keptWhole);
       if (missing > 0) report('missing', samplesPath, `${missing} sample(s) whose trajectory was never written dropped; they will be generated again on resume`, keptWhole);
     }
-    if (scan.tornTail !== null) {
+    if (tornTail !== null) {
       let keptAs = keptWhole;
       if (!keptAs) {
         keptAs = `${samplesPath}.torn-${stamp}`;
-        await writeFile(keptAs, scan.tornTail);
+        await writeFile(keptAs, tornTail);
       }
-      report('truncated', samplesPath, `the last ${Buffer.byteLength(scan.tornTail)} bytes are an unfinished write; kept aside and cut off`, keptAs);
+      report('truncated', samplesPath, `the last ${Buffer.byteLength(tornTail)} bytes are an unfinished write; kept aside and cut off`, keptAs);
     }
     if (issues.some((i) => i.file === samplesPath)) {
       // Rewritten in the current column order, header first.
