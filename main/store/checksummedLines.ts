@@ -34,40 +34,6 @@ export function decodeLine(buffer: Buffer, start: number, end: number): { value:
   }
 }
 
-export interface ScannedLine {
-  /** 1-based line number. */
-  line: number;
-  offset: number;
-  /** Bytes including the newline. */
-  length: number;
-  value: Record<string, unknown>;
-}
-
-export interface LineScan {
-  lines: ScannedLine[];
-  bad: Array<{ line: number; offset: number; error: string }>;
-  /** Bytes after the last newline: a write that did not finish (kept aside, never parsed). */
-  tornTail: { offset: number; length: number } | null;
-  size: number;
-}
-
-export function scanLines(buffer: Buffer): LineScan {
-  const lines: ScannedLine[] = [];
-  const bad: LineScan['bad'] = [];
-  let start = 0;
-  let lineNumber = 0;
-  while (start < buffer.length) {
-    const newline = buffer.indexOf(0x0a, start);
-    if (newline === -1) return { lines, bad, tornTail: { offset: start, length: buffer.length - start }, size: buffer.length };
-    lineNumber++;
-    const decoded = decodeLine(buffer, start, newline);
-    if ('value' in decoded) lines.push({ line: lineNumber, offset: start, length: newline + 1 - start, value: decoded.value });
-    else bad.push({ line: lineNumber, offset: start, error: decoded.error });
-    start = newline + 1;
-  }
-  return { lines, bad, tornTail: null, size: buffer.length };
-}
-
 /**
  * The compact form for many small records (the samples file): a JSON array per line whose last
  * element is the crc32 (hex) of the line before that element, e.g. `[3,"q04#0",…,"1a2b3c4d"]`.

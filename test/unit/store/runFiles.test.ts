@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readdir, readFile, stat, truncate, writeFile } fro
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeLine, encodeLine, scanLines } from '../../../main/store/checksummedLines';
+import { decodeLine, decodeTextLine, encodeLine, encodeRowLine, forEachTextLine } from '../../../main/store/checksummedLines';
 import { RunFiles, SAMPLES_FILE, TRAJECTORIES_FILE } from '../../../main/store/RunFiles';
 import { sample } from './sampleFactory';
 
@@ -17,12 +17,21 @@ describe('checksummed lines', () => {
     expect(decodeLine(flipped, 0, flipped.length - 1)).toEqual({ error: expect.stringContaining('checksum mismatch') });
   });
 
+  it('in row form parse as JSON arrays and detect a changed value', () => {
+    const line = encodeRowLine([3, 'q04#0', 12, null]).trimEnd();
+    expect(JSON.parse(line)).toEqual([3, 'q04#0', 12, null, expect.stringMatching(/^[0-9a-f]{8}$/)]);
+    expect(decodeTextLine(line)).toEqual({ value: [3, 'q04#0', 12, null] });
+    expect(decodeTextLine(line.replace(',12,', ',13,'))).toEqual({ error: expect.stringContaining('checksum mismatch') });
+  });
+
   it('report a torn last line separately from damaged lines', () => {
-    const buffer = Buffer.concat([encodeLine({ a: 1 }), Buffer.from('garbage\n'), encodeLine({ b: 2 }).subarray(0, 5)]);
-    const scan = scanLines(buffer);
-    expect(scan.lines.map((l) => l.value.a)).toEqual([1]);
-    expect(scan.bad).toEqual([{ line: 2, offset: expect.any(Number), error: 'no checksum at the end of the line' }]);
-    expect(scan.tornTail).toEqual({ offset: buffer.length - 5, length: 5 });
+    const text = encodeRowLine([1]) + 'garbage\n' + encodeLine({ b: 2 }).toString() + encodeRowLine([2]).slice(0, 5);
+    const values: unknown[] = [];
+    const bad: Array<[number, string]> = [];
+    const torn = forEachTextLine(text, (_line, value) => values.push(value), (line, error) => bad.push([line, error]));
+    expect(values).toEqual([[1], { b: 2 }]);
+    expect(bad).toEqual([[2, 'no checksum at the end of the line']]);
+    expect(torn).toBe(encodeRowLine([2]).slice(0, 5));
   });
 });
 
