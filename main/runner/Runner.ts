@@ -42,6 +42,8 @@ export interface RunnerOptions {
   /** How often the index is brought up to date with a running run (done count, summary). */
   checkpointMs?: number;
   progressMs?: number;
+  /** Ask the engine for `engine.token` events (the UI's live view); off for headless runs. */
+  streamTokens?: boolean;
 }
 
 export interface CellRef {
@@ -398,7 +400,8 @@ export class Runner {
         strategies,
         sampling: plan.spec.sampling,
         items: items.map((i) => ({ key: i.key, problemId: i.problemId, sampleIndex: i.sampleIndex, message: i.message })),
-        streamTokens: false,
+        // A re-run diff is never watched live.
+        streamTokens: job !== null && (this.options.streamTokens ?? false),
       });
     } catch (error) {
       requestError = error;

@@ -25,6 +25,8 @@ export function experimentsOf(ctx: HostContext): Promise<Experiments> {
         engine: engineOfHost(ctx),
         storeDir: ctx.storeDir,
         emit: (event, data) => ctx.events.emit(event, data),
+        // A front end shows the sample being generated; the CLI host has no one watching.
+        streamTokens: ctx.host !== 'cli',
       }),
     }));
     experiments.catch(() => perHost.delete(ctx));
