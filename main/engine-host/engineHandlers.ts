@@ -1,5 +1,6 @@
 import type { Handlers } from '../api/Dispatcher';
 import type { EventHub } from '../api/EventHub';
+import { createGenerationHandlers } from './generationHandlers';
 import { createModelHandlers, engineModelRegistry } from './modelHandlers';
 
 /**
@@ -7,10 +8,12 @@ import { createModelHandlers, engineModelRegistry } from './modelHandlers';
  * Model loading and generation live here so that a llama.cpp crash only takes this process down.
  * Each concern contributes its handlers (models, generation) in a file of its own beside this one.
  */
-export function createEngineHandlers(_events: EventHub): Handlers {
+export function createEngineHandlers(events: EventHub): Handlers {
   const startedAt = Date.now();
+  const models = engineModelRegistry();
   return {
     'engine.ping': () => ({ pid: process.pid, uptimeMs: Date.now() - startedAt }),
-    ...createModelHandlers(engineModelRegistry(), _events),
+    ...createModelHandlers(models, events),
+    ...createGenerationHandlers(models, events),
   };
 }
