@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runEngineBench } from './suites/engine';
 import { runGradingBench } from './suites/grading';
 import { runHostBench } from './suites/host';
 import { runStoreBench } from './suites/store';
@@ -14,6 +15,7 @@ const SUITES: Record<string, Suite> = {
   host: runHostBench,
   store: runStoreBench,
   ui: runUiBench,
+  engine: runEngineBench,
   grading: runGradingBench,
 };
 

@@ -5,7 +5,7 @@ import { deriveSampleSeed } from '../sampling/seeds';
 import { runStrategy } from '../strategies/runStrategy';
 import { SampleRun } from '../strategies/SampleRun';
 import { runBranchedSweep } from '../sweep/branchedSweep';
-import { planSweeps } from '../sweep/planSweeps';
+import { planSweeps, type SweepPlanStep } from '../sweep/planSweeps';
 import { TokenStream } from './TokenStream';
 
 export type GenerationRequest = Omit<ParsedParams<'engine.generate'>, 'modelId'>;
@@ -36,7 +36,7 @@ export class GenerationBatch {
   private readonly running = new Map<string, AbortController>();
   private readonly skipped = new Set<string>();
   private readonly prompts = new Map<string, Promise<RenderedPrompt>>();
-  private readonly plan;
+  private readonly plan: SweepPlanStep[];
   private completed = 0;
   private done = 0;
   private generatedTokens = 0;

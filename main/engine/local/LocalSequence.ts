@@ -39,6 +39,11 @@ export class LocalSequence implements BackendSequence {
     return this.sequenceTokens;
   }
 
+  /** The node-llama-cpp sequence underneath, for benchmarks that compare against a bare token loop. */
+  get llamaSequence(): LlamaContextSequence {
+    return this.sequence;
+  }
+
   /**
    * Evaluates all of the prefix but its last token (drawing the first token evaluates that).
    * The KV cache is reused only when it starts with this very prompt: a prompt's cache is then

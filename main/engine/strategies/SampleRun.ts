@@ -106,7 +106,7 @@ export class SampleRun {
     request: { maxTokens: number; peekAfterLimit?: boolean; stopStrings?: readonly string[] },
   ): Promise<GenerateResult> {
     if (this.cancelled) return this.finishedWith({ tokens: [], end: 'cancelled', elapsedMs: 0 });
-    const segment = this.openSegment(phase, false);
+    const segment = this.openSegment(phase);
     const pieces: string[] = [];
     const result = await this.options.sequence.generate({
       maxTokens: Math.max(0, request.maxTokens),
@@ -141,7 +141,7 @@ export class SampleRun {
 
   /** Keeps a token the model was about to generate (seen with `peekAfterLimit`). */
   accept(phase: GeneratedPhase, next: PeekedToken): void {
-    const segment = this.openSegment(phase, false);
+    const segment = this.openSegment(phase);
     this.options.sequence.append([next.token]);
     segment.tokens.push(next.token);
     segment.pieces.push(next.text);
@@ -258,10 +258,11 @@ export class SampleRun {
     return this.options.thinkingOpened ? before : null;
   }
 
-  private openSegment(phase: GeneratedPhase, inserted: boolean): Segment {
+  /** The segment generated tokens of `phase` go to: the last one if it is of that phase, else a new one. */
+  private openSegment(phase: GeneratedPhase): Segment {
     const last = this.segments.at(-1);
-    if (last && last.phase === phase && last.inserted === inserted) return last;
-    const segment: Segment = { phase, inserted, tokens: [], pieces: [] };
+    if (last && last.phase === phase && !last.inserted) return last;
+    const segment: Segment = { phase, inserted: false, tokens: [], pieces: [] };
     this.segments.push(segment);
     return segment;
   }
