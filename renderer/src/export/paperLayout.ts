@@ -38,7 +38,20 @@ export function paperFigure(
     font: { family, size, color: '#000000' },
     colorway: OKABE_ITO,
     margin: { l: size * 4.5, r: size, t: size * 1.8, b: size * 4, pad: 0 },
-    legend: { orientation: 'h', x: 0, y: 1, yanchor: 'bottom', font: { size: size - 1 }, bgcolor: 'rgba(0,0,0,0)' },
+    // Inside the plot, top right, as papers usually place it: at a column's width a legend above
+    // or beside the plot would take a third of the figure (Plotly's legend items are ≥ 30 pt wide).
+    legend: {
+      orientation: 'v',
+      x: 1,
+      xanchor: 'right',
+      y: 1,
+      yanchor: 'top',
+      font: { size: size - 1 },
+      itemwidth: 30,
+      tracegroupgap: 0,
+      bgcolor: 'rgba(255,255,255,0.85)',
+      borderwidth: 0,
+    },
     annotations: (figure.layout.annotations ?? []).map((a) => ({ ...a, font: { ...(a.font ?? {}), size: size - 1 } })),
   };
   for (const [key, value] of Object.entries(figure.layout)) {

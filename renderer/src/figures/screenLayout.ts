@@ -24,7 +24,8 @@ export function screenLayout(layout: PlotlyLayout, theme: ResolvedTheme, height:
     font: { family: 'system-ui, sans-serif', size: 12, color: colours.foreground },
     colorway: theme === 'dark' ? OKABE_ITO_DARK : OKABE_ITO,
     margin: { l: 56, r: 16, t: 28, b: 48 },
-    legend: { orientation: 'h', y: -0.2, ...(layout.legend ?? {}) },
+    // Right of the plot: below it the legend would cover the x-axis title.
+    legend: { orientation: 'v', x: 1.01, xanchor: 'left', y: 1, ...(layout.legend ?? {}) },
   };
   for (const [key, value] of Object.entries(layout)) {
     if (/^[xy]axis\d*$/.test(key)) themed[key] = axis(value);

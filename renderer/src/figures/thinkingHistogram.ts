@@ -143,9 +143,12 @@ function windowLabels(windows: number[], log: boolean): NonNullable<FigureSpec['
   return [...new Set(windows)].map((w) => ({
     x: log ? Math.log10(Math.max(1, w)) : w,
     xref: 'x',
+    // Along the line, inside the plot: the space above the plot stays free for the legend.
     y: 1,
     yref: 'paper',
-    yanchor: 'bottom',
+    yanchor: 'top',
+    xanchor: 'right',
+    textangle: -90,
     text: `W=${w}`,
     showarrow: false,
     font: { size: 10, color: '#888888' },
