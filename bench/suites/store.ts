@@ -46,11 +46,24 @@ function makeSample(index: number): SampleWithTrajectory {
     text: `${text}\n\nThe final answer is \\boxed{${record.extracted}}`,
     segments: [
       { phase: 'thinking', inserted: false, text, tokens },
-      { phase: 'answer', inserted: false, text: `\n\nThe final answer is \\boxed{${record.extracted}}`, tokens: Array.from({ length: 12 }, (_, i) => 50 + i) },
+      {
+        phase: 'answer',
+        inserted: false,
+        text: `\n\nThe final answer is \\boxed{${record.extracted}}`,
+        tokens: Array.from({ length: 12 }, (_, i) => 50 + i),
+      },
     ],
     cutAt: record.cutAt,
     hintOffset: null,
-    grade: { outcome: record.outcome, correct, extracted: record.extracted, method: 'boxed', span: [10, 12], reason: 'equal', answerKey: record.answerKey },
+    grade: {
+      outcome: record.outcome,
+      correct,
+      extracted: record.extracted,
+      method: 'boxed',
+      span: [10, 12],
+      reason: 'equal',
+      answerKey: record.answerKey,
+    },
   };
   return { record, trajectory };
 }
@@ -71,10 +84,29 @@ export async function runStoreBench(): Promise<Record<string, unknown>> {
       variant: { index: 0, of: 1 },
       planned: SAMPLES,
       settings: {
-        model: { source: 'bench.gguf', backend: 'auto', gpuLayers: 'auto', contextSize: 4096, threads: 'auto', parallel: 8 },
-        prompt: { template: '{{problem}}', chatTemplate: 'model', systemPrompt: null, thinkPrefix: '', stopStrings: [] },
+        model: {
+          source: 'bench.gguf',
+          backend: 'auto',
+          gpuLayers: 'auto',
+          contextSize: 4096,
+          threads: 'auto',
+          parallel: 8,
+        },
+        prompt: {
+          template: '{{problem}}',
+          chatTemplate: 'model',
+          systemPrompt: null,
+          thinkPrefix: '',
+          stopStrings: [],
+        },
         sampling: { temperature: 0.6, topK: 40, topP: 0.95, minP: 0, seed: 1 },
-        strategy: { strategy: 'shifted-window', window: 100, hint: '\n\nI overthought it, the final answer should be:\n\n', answerBudget: 64, maxTokens: 256 },
+        strategy: {
+          strategy: 'shifted-window',
+          window: 100,
+          hint: '\n\nI overthought it, the final answer should be:\n\n',
+          answerBudget: 64,
+          maxTokens: 256,
+        },
         samples: 4,
         dataset: { from: 'file', path: 'bench.jsonl', map: {} },
         grader: { grader: 'math', fallbacks: [], relativeTolerance: 1e-4, timeLimitMs: 5000 },
@@ -170,6 +202,17 @@ export async function runStoreBench(): Promise<Record<string, unknown>> {
 }
 
 function runInit(run: Awaited<ReturnType<RunStore['createRun']>>) {
-  const { id: _id, createdAt: _c, updatedAt: _u, finishedAt: _f, issues: _i, summary: _s, done: _d, status: _st, error: _e, ...init } = run;
+  const {
+    id: _id,
+    createdAt: _c,
+    updatedAt: _u,
+    finishedAt: _f,
+    issues: _i,
+    summary: _s,
+    done: _d,
+    status: _st,
+    error: _e,
+    ...init
+  } = run;
   return init;
 }

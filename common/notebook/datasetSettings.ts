@@ -18,9 +18,15 @@ export const fieldMap = z
     choices: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(2)])
       .optional()
-      .describe('Column holding a list of options, or several columns that each hold one option (the first is the correct one when there is no answer column).'),
+      .describe(
+        'Column holding a list of options, or several columns that each hold one option (the first is the correct one when there is no answer column).',
+      ),
     tests: z.string().min(1).optional().describe('Column with the tests of a code problem (default "tests").'),
-    id: z.string().min(1).optional().describe('Column with a unique problem id (default "id"; the row number when absent).'),
+    id: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Column with a unique problem id (default "id"; the row number when absent).'),
   })
   .strict();
 export type FieldMap = z.infer<typeof fieldMap>;
@@ -37,7 +43,7 @@ const common = {
 
 export const fileDatasetSource = z
   .object({
-    from: z.literal('file').describe('A local file; a relative path is resolved against the notebook\'s folder.'),
+    from: z.literal('file').describe("A local file; a relative path is resolved against the notebook's folder."),
     path: z.string().min(1).describe('Path of the dataset file, e.g. "datasets/oracle.jsonl".'),
     format: datasetFormat.optional(),
     ...common,
@@ -48,29 +54,53 @@ export const huggingFaceDatasetSource = z
   .object({
     from: z
       .literal('huggingface')
-      .describe("A Hugging Face dataset, downloaded once into the store's cache as the Hub's Parquet conversion of the split."),
-    repo: z.string().regex(/^[\w.-]+(\/[\w.-]+)?$/, 'expected a dataset id such as "openai/gsm8k"').describe('Dataset id, e.g. "openai/gsm8k".'),
+      .describe(
+        "A Hugging Face dataset, downloaded once into the store's cache as the Hub's Parquet conversion of the split.",
+      ),
+    repo: z
+      .string()
+      .regex(/^[\w.-]+(\/[\w.-]+)?$/, 'expected a dataset id such as "openai/gsm8k"')
+      .describe('Dataset id, e.g. "openai/gsm8k".'),
     config: z.string().min(1).default('default').describe('Dataset configuration (subset), e.g. "main".'),
     split: z.string().min(1).default('test').describe('Split, e.g. "test".'),
-    gated: z.boolean().default(false).describe('The dataset needs the user\'s access token (HF_TOKEN); it is never stored in the notebook.'),
+    gated: z
+      .boolean()
+      .default(false)
+      .describe("The dataset needs the user's access token (HF_TOKEN); it is never stored in the notebook."),
     ...common,
   })
   .strict();
 
-export const datasetPresetNames = ['math-500', 'gsm8k', 'aime-2024', 'gpqa-diamond', 'humaneval', 'mbpp', 'livecodebench'] as const;
+export const datasetPresetNames = [
+  'math-500',
+  'gsm8k',
+  'aime-2024',
+  'gpqa-diamond',
+  'humaneval',
+  'mbpp',
+  'livecodebench',
+] as const;
 export const datasetPresetName = z.enum(datasetPresetNames);
 export type DatasetPresetName = z.infer<typeof datasetPresetName>;
 
 export const presetDatasetSource = z
   .object({
-    from: z.literal('preset').describe('A benchmark the workbench knows: its Hugging Face location, field mapping and grader.'),
-    preset: datasetPresetName.describe('math-500, gsm8k, aime-2024, gpqa-diamond (gated), humaneval, mbpp or livecodebench.'),
+    from: z
+      .literal('preset')
+      .describe('A benchmark the workbench knows: its Hugging Face location, field mapping and grader.'),
+    preset: datasetPresetName.describe(
+      'math-500, gsm8k, aime-2024, gpqa-diamond (gated), humaneval, mbpp or livecodebench.',
+    ),
     limit: common.limit,
   })
   .strict();
 
 /** Where a dataset cell's problems come from. */
-export const datasetSource = z.discriminatedUnion('from', [fileDatasetSource, huggingFaceDatasetSource, presetDatasetSource]);
+export const datasetSource = z.discriminatedUnion('from', [
+  fileDatasetSource,
+  huggingFaceDatasetSource,
+  presetDatasetSource,
+]);
 export type DatasetSource = z.infer<typeof datasetSource>;
 export type DatasetSourceInput = z.input<typeof datasetSource>;
 

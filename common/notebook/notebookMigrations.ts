@@ -35,7 +35,10 @@ export function migrateNotebook(
   }
   const record = value as Record<string, unknown>;
   if (record.format !== NOTEBOOK_FORMAT) {
-    throw new NotebookVersionError(`format: expected "${NOTEBOOK_FORMAT}", got ${JSON.stringify(record.format)}: not a Z1 notebook`, 'format');
+    throw new NotebookVersionError(
+      `format: expected "${NOTEBOOK_FORMAT}", got ${JSON.stringify(record.format)}: not a Z1 notebook`,
+      'format',
+    );
   }
   const version = record.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {

@@ -21,10 +21,15 @@ const cellRef = (type: string) =>
   cellId.optional().describe(`Id of the ${type} cell to use; left out, the nearest ${type} cell above this one.`);
 
 /** Free-form state a front end keeps with a cell (collapsed, editor height …), as in Jupyter. */
-const cellMetadata = z.record(z.string(), z.unknown()).default({}).describe('Front-end state of the cell; ignored by the runner.');
+const cellMetadata = z
+  .record(z.string(), z.unknown())
+  .default({})
+  .describe('Front-end state of the cell; ignored by the runner.');
 
 /** Text stored as a list of lines (Jupyter's habit) diffs line by line; a single string is accepted too. */
-export const multilineText = z.union([z.string(), z.array(z.string())]).describe('Text, as one string or a list of lines.');
+export const multilineText = z
+  .union([z.string(), z.array(z.string())])
+  .describe('Text, as one string or a list of lines.');
 
 export const markdownCell = z
   .object({ type: z.literal('markdown'), id: cellId, metadata: cellMetadata, source: multilineText })
@@ -49,7 +54,7 @@ export const datasetCell = z
     dataset: datasetSource,
     grader: graderSettings
       .optional()
-      .describe("How answers are graded; a preset brings its own grader, which this replaces when given."),
+      .describe('How answers are graded; a preset brings its own grader, which this replaces when given.'),
   })
   .strict();
 
@@ -62,7 +67,9 @@ export const windowCell = z
     type: z.literal('window'),
     id: cellId,
     metadata: cellMetadata,
-    window: windowCellSettings.describe('One strategy, a sweep (a list of counts, e.g. "window": [512, 1024]) or a list of strategies side by side.'),
+    window: windowCellSettings.describe(
+      'One strategy, a sweep (a list of counts, e.g. "window": [512, 1024]) or a list of strategies side by side.',
+    ),
   })
   .strict();
 
@@ -77,7 +84,9 @@ export const runCell = z
     prompt: cellRef('prompt'),
     window: cellRef('window'),
     samples: z.number().int().min(1).max(1024).default(1).describe('Samples per problem (k of pass@k / maj@k).'),
-    sampling: samplingSettings.default(samplingSettings.parse({})).describe('Temperature, top-k/p, min-p and the run seed.'),
+    sampling: samplingSettings
+      .default(samplingSettings.parse({}))
+      .describe('Temperature, top-k/p, min-p and the run seed.'),
   })
   .strict();
 
@@ -89,7 +98,9 @@ export const plotKind = z
 
 export const thinkingCount = z
   .enum(['phase1', 'delimited'])
-  .describe('"phase1": tokens generated before the window cut (Z1\'s count); "delimited": tokens before the model\'s own </think>.');
+  .describe(
+    '"phase1": tokens generated before the window cut (Z1\'s count); "delimited": tokens before the model\'s own </think>.',
+  );
 
 export const plotCell = z
   .object({
@@ -110,7 +121,15 @@ export const plotCell = z
 export const cellTypes = ['markdown', 'model', 'dataset', 'prompt', 'window', 'run', 'plot'] as const;
 export type CellType = (typeof cellTypes)[number];
 
-export const notebookCell = z.discriminatedUnion('type', [markdownCell, modelCell, datasetCell, promptCell, windowCell, runCell, plotCell]);
+export const notebookCell = z.discriminatedUnion('type', [
+  markdownCell,
+  modelCell,
+  datasetCell,
+  promptCell,
+  windowCell,
+  runCell,
+  plotCell,
+]);
 export type NotebookCell = z.infer<typeof notebookCell>;
 export type NotebookCellInput = z.input<typeof notebookCell>;
 

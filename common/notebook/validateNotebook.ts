@@ -66,7 +66,8 @@ export function validateNotebook(value: unknown): NotebookValidation {
   const issues: NotebookIssue[] = [];
 
   for (const key of Object.keys(raw)) {
-    if (!['format', 'version', 'metadata', 'cells'].includes(key)) issues.push(issue(null, null, key, `${key}: unknown field`));
+    if (!['format', 'version', 'metadata', 'cells'].includes(key))
+      issues.push(issue(null, null, key, `${key}: unknown field`));
   }
   const metadata = notebookMetadata.default({ title: 'Untitled' }).safeParse(raw.metadata);
   if (!metadata.success) issues.push(...zodIssues(metadata.error, 'metadata', null, null));
@@ -78,11 +79,19 @@ export function validateNotebook(value: unknown): NotebookValidation {
   const cells: NotebookCell[] = [];
   raw.cells.forEach((cell: unknown, index) => {
     const root = `cells[${index}]`;
-    const record = typeof cell === 'object' && cell !== null && !Array.isArray(cell) ? (cell as Record<string, unknown>) : null;
+    const record =
+      typeof cell === 'object' && cell !== null && !Array.isArray(cell) ? (cell as Record<string, unknown>) : null;
     const id = typeof record?.id === 'string' ? record.id : null;
     if (!record) return void issues.push(issue(index, null, root, `${root}: expected a cell object`));
     if (typeof record.type !== 'string' || !CELL_TYPES.has(record.type)) {
-      return void issues.push(issue(index, id, `${root}.type`, `${root}.type: expected one of ${cellTypes.join(', ')}, got ${JSON.stringify(record.type)}`));
+      return void issues.push(
+        issue(
+          index,
+          id,
+          `${root}.type`,
+          `${root}.type: expected one of ${cellTypes.join(', ')}, got ${JSON.stringify(record.type)}`,
+        ),
+      );
     }
     const type = record.type as CellType;
     const parsed = cellSchemas[type].safeParse(record);
@@ -151,7 +160,14 @@ function referenceIssues(notebook: Notebook): NotebookIssue[] {
   notebook.cells.forEach((cell, index) => {
     const first = seen.get(cell.id);
     if (first !== undefined) {
-      issues.push(issue(index, cell.id, `cells[${index}].id`, `cells[${index}].id: "${cell.id}" is already the id of cells[${first}]`));
+      issues.push(
+        issue(
+          index,
+          cell.id,
+          `cells[${index}].id`,
+          `cells[${index}].id: "${cell.id}" is already the id of cells[${first}]`,
+        ),
+      );
     } else seen.set(cell.id, index);
   });
   notebook.cells.forEach((cell, index) => {
@@ -166,14 +182,16 @@ function referenceIssues(notebook: Notebook): NotebookIssue[] {
     }
     if (cell.type === 'window') {
       const count = expandWindowCell(cell.window).length;
-      if (count > 256) issues.push(issue(index, cell.id, `${root}.window`, `${root}.window: expands to ${count} runs (at most 256)`));
+      if (count > 256)
+        issues.push(issue(index, cell.id, `${root}.window`, `${root}.window: expands to ${count} runs (at most 256)`));
     }
     if (cell.type === 'plot') {
       cell.plot.runs.forEach((ref, i) => {
         const target = notebook.cells.find((c) => c.id === ref);
         const path = `${root}.plot.runs[${i}]`;
         if (!target) issues.push(issue(index, cell.id, path, `${path}: cell "${ref}" does not exist`));
-        else if (target.type !== 'run') issues.push(issue(index, cell.id, path, `${path}: cell "${ref}" is a ${target.type} cell, not a run cell`));
+        else if (target.type !== 'run')
+          issues.push(issue(index, cell.id, path, `${path}: cell "${ref}" is a ${target.type} cell, not a run cell`));
       });
     }
   });
@@ -190,7 +208,16 @@ export function validateNotebookText(text: string): NotebookValidation {
     const at = syntaxErrorPosition(text, message);
     return {
       notebook: null,
-      issues: [{ cellIndex: null, cellId: null, path: '', message: `invalid JSON: ${message}`, line: at.line, column: at.column }],
+      issues: [
+        {
+          cellIndex: null,
+          cellId: null,
+          path: '',
+          message: `invalid JSON: ${message}`,
+          line: at.line,
+          column: at.column,
+        },
+      ],
       migratedFrom: null,
     };
   }

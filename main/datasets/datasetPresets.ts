@@ -70,7 +70,11 @@ export const DATASET_PRESETS: Record<DatasetPresetName, PresetDefinition> = {
       repo: 'Idavidrein/gpqa',
       config: 'gpqa_diamond',
       split: 'train',
-      map: { id: 'Record ID', problem: 'Question', choices: ['Correct Answer', 'Incorrect Answer 1', 'Incorrect Answer 2', 'Incorrect Answer 3'] },
+      map: {
+        id: 'Record ID',
+        problem: 'Question',
+        choices: ['Correct Answer', 'Incorrect Answer 1', 'Incorrect Answer 2', 'Incorrect Answer 3'],
+      },
     },
     grader: { grader: 'mcq', shuffle: true, seed: 0 },
     gated: true,
@@ -80,23 +84,42 @@ export const DATASET_PRESETS: Record<DatasetPresetName, PresetDefinition> = {
     name: 'humaneval',
     title: 'HumanEval',
     description: "164 Python functions to complete, checked by each problem's check(candidate).",
-    source: { repo: 'openai/openai_humaneval', config: 'openai_humaneval', split: 'test', map: { id: 'task_id', problem: 'prompt', tests: 'test' } },
+    source: {
+      repo: 'openai/openai_humaneval',
+      config: 'openai_humaneval',
+      split: 'test',
+      map: { id: 'task_id', problem: 'prompt', tests: 'test' },
+    },
     grader: { grader: 'code' },
     gated: false,
     redactProblems: false,
-    finish: (row) => ({ ...row, tests: [{ type: 'function', code: String(row.tests), entryPoint: String(row.fields.entry_point) }] }),
+    finish: (row) => ({
+      ...row,
+      tests: [{ type: 'function', code: String(row.tests), entryPoint: String(row.fields.entry_point) }],
+    }),
   }),
   mbpp: preset({
     name: 'mbpp',
     title: 'MBPP (sanitized)',
     description: 'Mostly Basic Python Problems, the hand-verified subset; checked by assert statements.',
-    source: { repo: 'google-research-datasets/mbpp', config: 'sanitized', split: 'test', map: { id: 'task_id', problem: 'prompt', tests: 'test_list' } },
+    source: {
+      repo: 'google-research-datasets/mbpp',
+      config: 'sanitized',
+      split: 'test',
+      map: { id: 'task_id', problem: 'prompt', tests: 'test_list' },
+    },
     grader: { grader: 'code' },
     gated: false,
     redactProblems: false,
     finish: (row) => {
-      const setup = typeof row.fields.test_setup_code === 'string' && row.fields.test_setup_code ? `${row.fields.test_setup_code}\n` : '';
-      return { ...row, tests: parseJsonList(row.tests).map((code) => ({ type: 'assert', code: setup + String(code) })) };
+      const setup =
+        typeof row.fields.test_setup_code === 'string' && row.fields.test_setup_code
+          ? `${row.fields.test_setup_code}\n`
+          : '';
+      return {
+        ...row,
+        tests: parseJsonList(row.tests).map((code) => ({ type: 'assert', code: setup + String(code) })),
+      };
     },
   }),
   livecodebench: preset({

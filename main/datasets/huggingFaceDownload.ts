@@ -60,13 +60,22 @@ export function splitCacheDir(storeDir: string, s: HuggingFaceSplit): string {
 export async function downloadSplit(
   storeDir: string,
   s: HuggingFaceSplit,
-  options: { token?: string | undefined; onProgress?: (p: DownloadProgress) => void; signal?: AbortSignal; endpoint?: string } = {},
+  options: {
+    token?: string | undefined;
+    onProgress?: (p: DownloadProgress) => void;
+    signal?: AbortSignal;
+    endpoint?: string;
+  } = {},
 ): Promise<DownloadedSplit> {
   const dir = splitCacheDir(storeDir, s);
   const manifestPath = path.join(dir, 'manifest.json');
   const cached = await readManifest(manifestPath);
   if (cached && (await filesIntact(dir, cached))) {
-    return { files: cached.files.map((f) => path.join(dir, f.name)), bytes: cached.files.reduce((n, f) => n + f.bytes, 0), cached: true };
+    return {
+      files: cached.files.map((f) => path.join(dir, f.name)),
+      bytes: cached.files.reduce((n, f) => n + f.bytes, 0),
+      cached: true,
+    };
   }
 
   const endpoint = options.endpoint ?? huggingFaceEndpoint();
@@ -76,7 +85,9 @@ export async function downloadSplit(
   const listing = await fetchOrExplain(listUrl, headers, s, options.signal);
   const urls = (await listing.json()) as unknown;
   if (!Array.isArray(urls) || urls.length === 0 || !urls.every((u) => typeof u === 'string')) {
-    throw new HuggingFaceError(`${s.repo}: the Hub listed no Parquet files for config "${s.config}", split "${s.split}"`);
+    throw new HuggingFaceError(
+      `${s.repo}: the Hub listed no Parquet files for config "${s.config}", split "${s.split}"`,
+    );
   }
 
   await mkdir(dir, { recursive: true });
@@ -92,7 +103,11 @@ export async function downloadSplit(
     const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
     body.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      options.onProgress?.({ file: name, receivedBytes: received, totalBytes: Number.isFinite(total) && total > 0 ? total : null });
+      options.onProgress?.({
+        file: name,
+        receivedBytes: received,
+        totalBytes: Number.isFinite(total) && total > 0 ? total : null,
+      });
     });
     try {
       await pipeline(body, createWriteStream(temp), { signal: options.signal });
@@ -105,7 +120,11 @@ export async function downloadSplit(
   }
   const manifest: CacheManifest = { ...s, urls: urls as string[], files, downloadedAt: new Date().toISOString() };
   await writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
-  return { files: files.map((f) => path.join(dir, f.name)), bytes: files.reduce((n, f) => n + f.bytes, 0), cached: false };
+  return {
+    files: files.map((f) => path.join(dir, f.name)),
+    bytes: files.reduce((n, f) => n + f.bytes, 0),
+    cached: false,
+  };
 }
 
 /** The Hub answers with absolute URLs on huggingface.co; keep them on the configured endpoint. */
@@ -118,12 +137,19 @@ function onEndpoint(url: string, endpoint: string): string {
   return url;
 }
 
-async function fetchOrExplain(url: string, headers: Record<string, string>, s: HuggingFaceSplit, signal?: AbortSignal): Promise<Response> {
+async function fetchOrExplain(
+  url: string,
+  headers: Record<string, string>,
+  s: HuggingFaceSplit,
+  signal?: AbortSignal,
+): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(url, { headers, signal: signal ?? null });
   } catch (error) {
-    throw new HuggingFaceError(`${s.repo}: cannot reach ${new URL(url).origin} (${(error as Error).message}); set HF_ENDPOINT for a mirror`);
+    throw new HuggingFaceError(
+      `${s.repo}: cannot reach ${new URL(url).origin} (${(error as Error).message}); set HF_ENDPOINT for a mirror`,
+    );
   }
   if (response.ok && response.body) return response;
   if (response.status === 401 || response.status === 403) {
@@ -133,7 +159,10 @@ async function fetchOrExplain(url: string, headers: Record<string, string>, s: H
         : `${s.repo} is gated: it needs your Hugging Face token (set HF_TOKEN, after accepting the dataset's terms on the Hub)`,
     );
   }
-  if (response.status === 404) throw new HuggingFaceError(`${s.repo}: no config "${s.config}" / split "${s.split}" on the Hub (HTTP 404 for ${url})`);
+  if (response.status === 404)
+    throw new HuggingFaceError(
+      `${s.repo}: no config "${s.config}" / split "${s.split}" on the Hub (HTTP 404 for ${url})`,
+    );
   throw new HuggingFaceError(`${s.repo}: HTTP ${response.status} for ${url}`);
 }
 
@@ -147,7 +176,10 @@ async function readManifest(file: string): Promise<CacheManifest | null> {
 
 async function filesIntact(dir: string, manifest: CacheManifest): Promise<boolean> {
   for (const f of manifest.files) {
-    const size = await stat(path.join(dir, f.name)).then((s) => s.size, () => -1);
+    const size = await stat(path.join(dir, f.name)).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size !== f.bytes) return false;
   }
   return true;

@@ -38,7 +38,12 @@ export async function loadDataset(source: DatasetSource, ctx: LoadContext): Prom
     const hit = cache.get(key);
     if (hit?.stamp === stamp) return hit.dataset;
     const records = await readDatasetFile(file, source.format);
-    const dataset = finish(records, { map: source.map, answerAfter: source.answerAfter, limit: source.limit }, `file ${source.path}`, null);
+    const dataset = finish(
+      records,
+      { map: source.map, answerAfter: source.answerAfter, limit: source.limit },
+      `file ${source.path}`,
+      null,
+    );
     cache.set(key, { stamp, dataset });
     return dataset;
   }
@@ -48,7 +53,9 @@ export async function loadDataset(source: DatasetSource, ctx: LoadContext): Prom
   const description = `hf:${hf.repo}/${hf.config}/${hf.split}`;
   const token = huggingFaceToken(ctx.token);
   if (hf.gated && !token) {
-    throw new Error(`${hf.repo} is gated: it needs your Hugging Face token (set HF_TOKEN, after accepting the dataset's terms on the Hub)`);
+    throw new Error(
+      `${hf.repo} is gated: it needs your Hugging Face token (set HF_TOKEN, after accepting the dataset's terms on the Hub)`,
+    );
   }
   const downloaded = await downloadSplit(ctx.storeDir, hf, {
     token,
@@ -58,10 +65,16 @@ export async function loadDataset(source: DatasetSource, ctx: LoadContext): Prom
   const records: SourceRecord[] = [];
   for (const file of downloaded.files) {
     const offset = records.length;
-    for (const record of await readDatasetFile(file, 'parquet')) records.push({ ...record, line: record.line + offset });
+    for (const record of await readDatasetFile(file, 'parquet'))
+      records.push({ ...record, line: record.line + offset });
   }
   const limit = source.limit ?? (source.from === 'huggingface' ? source.limit : undefined);
-  return finish(records, { map: hf.map, answerAfter: hf.answerAfter, limit }, preset ? `${preset.title} (${description})` : description, preset);
+  return finish(
+    records,
+    { map: hf.map, answerAfter: hf.answerAfter, limit },
+    preset ? `${preset.title} (${description})` : description,
+    preset,
+  );
 }
 
 function finish(

@@ -22,7 +22,9 @@ class RowError extends Error {}
 function text(value: unknown, what: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new RowError(`${what} is ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}, expected text`);
+  throw new RowError(
+    `${what} is ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}, expected text`,
+  );
 }
 
 function field(record: Record<string, unknown>, column: string, required: boolean): unknown {
@@ -80,7 +82,8 @@ export function mapRecords(records: readonly SourceRecord[], options: MapOptions
       const problem = text(field(value, map.problem ?? 'problem', true), `field "${map.problem ?? 'problem'}"`);
       if (problem.trim() === '') throw new RowError(`field "${map.problem ?? 'problem'}" is empty`);
       const rawAnswer = field(value, map.answer ?? 'answer', map.answer !== undefined);
-      let answer = rawAnswer === undefined || rawAnswer === null ? null : text(rawAnswer, `field "${map.answer ?? 'answer'}"`);
+      let answer =
+        rawAnswer === undefined || rawAnswer === null ? null : text(rawAnswer, `field "${map.answer ?? 'answer'}"`);
       if (answer !== null && options.answerAfter) {
         const at = answer.lastIndexOf(options.answerAfter);
         if (at === -1) throw new RowError(`the answer has no "${options.answerAfter}"`);

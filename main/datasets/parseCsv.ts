@@ -48,7 +48,11 @@ export function parseCsv(text: string): CsvRow[] {
         i++;
       }
       if (!closed) {
-        rows.push({ line: rowLine, fields: [...fields, field], error: `a quoted field opened on line ${start} is never closed` });
+        rows.push({
+          line: rowLine,
+          fields: [...fields, field],
+          error: `a quoted field opened on line ${start} is never closed`,
+        });
         return rows;
       }
       // Text between a closing quote and the next separator is malformed; keep it but say so.

@@ -18,11 +18,16 @@ export function guessFormat(file: string): DatasetFormat {
   if (name.endsWith('.json')) return 'json';
   if (name.endsWith('.csv')) return 'csv';
   if (name.endsWith('.parquet')) return 'parquet';
-  throw new DatasetFileError(`cannot tell the format of ${path.basename(file)} from its name: pass --format jsonl|json|csv|parquet`);
+  throw new DatasetFileError(
+    `cannot tell the format of ${path.basename(file)} from its name: pass --format jsonl|json|csv|parquet`,
+  );
 }
 
 /** Reads every record of a dataset file; damage confined to a record is reported per record. */
-export async function readDatasetFile(file: string, format: DatasetFormat = guessFormat(file)): Promise<SourceRecord[]> {
+export async function readDatasetFile(
+  file: string,
+  format: DatasetFormat = guessFormat(file),
+): Promise<SourceRecord[]> {
   if (format === 'parquet') return readParquet(file);
   const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   if (format === 'jsonl') return readJsonl(text);
@@ -38,7 +43,8 @@ export function readJsonl(text: string): SourceRecord[] {
     if (line.trim() === '') return;
     try {
       const value = JSON.parse(line) as unknown;
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) records.push({ line: i + 1, error: 'expected a JSON object' });
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        records.push({ line: i + 1, error: 'expected a JSON object' });
       else records.push({ line: i + 1, value: value as Record<string, unknown> });
     } catch (error) {
       records.push({ line: i + 1, error: `invalid JSON: ${(error as Error).message}` });
@@ -61,7 +67,10 @@ export function readJson(text: string): SourceRecord[] {
     key = ['data', 'rows', 'examples'].find((k) => Array.isArray((value as Record<string, unknown>)[k])) ?? '';
     value = key ? (value as Record<string, unknown>)[key] : undefined;
   }
-  if (!Array.isArray(value)) throw new DatasetFileError('expected a JSON array of objects (or an object with a "data", "rows" or "examples" array)');
+  if (!Array.isArray(value))
+    throw new DatasetFileError(
+      'expected a JSON array of objects (or an object with a "data", "rows" or "examples" array)',
+    );
   const offsets = jsonValueOffsets(text);
   return value.map((item: unknown, i) => {
     const line = positionAt(text, offsets.get(key ? `${key}[${i}]` : `[${i}]`) ?? 0).line;
@@ -85,7 +94,10 @@ export function readCsv(text: string): SourceRecord[] {
       continue;
     }
     if (row.fields.length !== names.length) {
-      records.push({ line: row.line, error: `expected ${names.length} fields as in the header, got ${row.fields.length}` });
+      records.push({
+        line: row.line,
+        error: `expected ${names.length} fields as in the header, got ${row.fields.length}`,
+      });
       continue;
     }
     const value: Record<string, unknown> = {};
@@ -123,8 +135,10 @@ async function readParquet(file: string): Promise<SourceRecord[]> {
 function plainValues(value: unknown): unknown {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (Array.isArray(value)) return value.map(plainValues);
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>, plainValues);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<number>, plainValues);
   if (value instanceof Date) return value.toISOString();
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainValues(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainValues(v)]));
   return value;
 }

@@ -20,7 +20,10 @@ export async function openNotebookFile(file: string): Promise<OpenedNotebook> {
     text = await readFile(resolved, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ApiError(code === 'ENOENT' ? 'not-found' : 'failed', `cannot read notebook ${resolved}: ${(error as Error).message}`);
+    throw new ApiError(
+      code === 'ENOENT' ? 'not-found' : 'failed',
+      `cannot read notebook ${resolved}: ${(error as Error).message}`,
+    );
   }
   const result = validateNotebookText(text);
   return { path: resolved, text, notebook: result.notebook, issues: result.issues, migratedFrom: result.migratedFrom };
@@ -31,7 +34,11 @@ export async function readValidNotebook(file: string): Promise<Notebook> {
   const opened = await openNotebookFile(file);
   if (!opened.notebook) {
     const lines = opened.issues.map((i) => `  ${i.line !== null ? `line ${i.line}:${i.column}: ` : ''}${i.message}`);
-    throw new ApiError('invalid-notebook', `${opened.path} is not a valid notebook:\n${lines.join('\n')}`, opened.issues[0]?.path);
+    throw new ApiError(
+      'invalid-notebook',
+      `${opened.path} is not a valid notebook:\n${lines.join('\n')}`,
+      opened.issues[0]?.path,
+    );
   }
   return opened.notebook;
 }
@@ -41,7 +48,11 @@ export async function saveNotebookFile(file: string, value: unknown): Promise<{ 
   const result = validateNotebook(value);
   if (!result.notebook) {
     const first = result.issues[0]!;
-    throw new ApiError('invalid-params', `notebook.${first.message}${result.issues.length > 1 ? ` (and ${result.issues.length - 1} more)` : ''}`, `notebook.${first.path}`);
+    throw new ApiError(
+      'invalid-params',
+      `notebook.${first.message}${result.issues.length > 1 ? ` (and ${result.issues.length - 1} more)` : ''}`,
+      `notebook.${first.path}`,
+    );
   }
   const resolved = path.resolve(file);
   const text = formatNotebook(result.notebook);

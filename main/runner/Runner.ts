@@ -27,7 +27,10 @@ import {
 } from './runPlan';
 import { storedSample, trajectoryTokens } from './sampleRecord';
 
-export type GradeFunction = (settings: GraderSettings, item: Parameters<typeof gradeResponse>[1]) => Promise<GradeResult>;
+export type GradeFunction = (
+  settings: GraderSettings,
+  item: Parameters<typeof gradeResponse>[1],
+) => Promise<GradeResult>;
 
 export interface RunnerOptions {
   store: RunStore;
@@ -114,7 +117,8 @@ export class Runner {
     this.limitGrading = limiter(options.gradeConcurrency ?? 4);
     // A restarted engine has no models: forget the one we loaded.
     this.unsubscribeEngine = options.engine.onEvent((message) => {
-      if (message.event === 'engine.state' && (message.data as { state?: string }).state !== 'ready') this.loaded = null;
+      if (message.event === 'engine.state' && (message.data as { state?: string }).state !== 'ready')
+        this.loaded = null;
     });
   }
 
@@ -149,7 +153,13 @@ export class Runner {
   }
 
   activeJobs(): Array<{ jobId: string; cellId: string; runIds: string[]; done: number; total: number }> {
-    return [...this.jobs.values()].map((j) => ({ jobId: j.id, cellId: j.cellId, runIds: j.runIds, done: j.done, total: j.total }));
+    return [...this.jobs.values()].map((j) => ({
+      jobId: j.id,
+      cellId: j.cellId,
+      runIds: j.runIds,
+      done: j.done,
+      total: j.total,
+    }));
   }
 
   /** The stored runs matching a cell's current settings, without reading model or dataset files. */
@@ -173,7 +183,10 @@ export class Runner {
     const plan = await this.plan(specFromRun(record));
     const planned = plan.runs[0]!;
     if (planned.cacheKey !== record.cacheKey) {
-      throw new ApiError('inputs-changed', `run ${runId}: its model or dataset changed since it ran (cache key differs); nothing to compare`);
+      throw new ApiError(
+        'inputs-changed',
+        `run ${runId}: its model or dataset changed since it ran (cache key differs); nothing to compare`,
+      );
     }
     const files = await this.options.store.runFiles(runId);
     const stored = files.records().slice(0, limit ?? Infinity);
@@ -182,19 +195,34 @@ export class Runner {
     const modelId = await this.loadModel(plan);
     const diff: SampleDiff = { runId, compared: 0, identical: 0, differing: [] };
     const comparisons: Array<Promise<void>> = [];
-    await this.generate(`diff-${randomBytes(4).toString('hex')}`, plan, [planned], modelId, items, null, (item, results) => {
-      comparisons.push(
-        (async () => {
-          const fresh = trajectoryTokens(results[0]!.segments);
-          const old = trajectoryTokens((await files.readTrajectory(item.key)).segments);
-          diff.compared++;
-          let at = 0;
-          while (at < fresh.length && at < old.length && fresh[at]!.token === old[at]!.token) at++;
-          if (at === fresh.length && at === old.length) diff.identical++;
-          else diff.differing.push({ key: item.key, firstDifference: at, phase: (old[at] ?? fresh[at])?.phase ?? null, storedTokens: old.length, newTokens: fresh.length });
-        })(),
-      );
-    });
+    await this.generate(
+      `diff-${randomBytes(4).toString('hex')}`,
+      plan,
+      [planned],
+      modelId,
+      items,
+      null,
+      (item, results) => {
+        comparisons.push(
+          (async () => {
+            const fresh = trajectoryTokens(results[0]!.segments);
+            const old = trajectoryTokens((await files.readTrajectory(item.key)).segments);
+            diff.compared++;
+            let at = 0;
+            while (at < fresh.length && at < old.length && fresh[at]!.token === old[at]!.token) at++;
+            if (at === fresh.length && at === old.length) diff.identical++;
+            else
+              diff.differing.push({
+                key: item.key,
+                firstDifference: at,
+                phase: (old[at] ?? fresh[at])?.phase ?? null,
+                storedTokens: old.length,
+                newTokens: fresh.length,
+              });
+          })(),
+        );
+      },
+    );
     await Promise.all(comparisons);
     diff.differing.sort((a, b) => (files.get(a.key)?.index ?? 0) - (files.get(b.key)?.index ?? 0));
     return diff;
@@ -232,7 +260,10 @@ export class Runner {
   private async launch(spec: RunSpec, resuming: RunRecord | null): Promise<{ jobId: string; runs: JobRun[] }> {
     const plan = await this.plan(spec);
     if (resuming && plan.runs[0]!.cacheKey !== resuming.cacheKey) {
-      throw new ApiError('inputs-changed', `run ${resuming.id}: its model or dataset changed since it started, so it cannot be resumed; run the cell again for a new run`);
+      throw new ApiError(
+        'inputs-changed',
+        `run ${resuming.id}: its model or dataset changed since it started, so it cannot be resumed; run the cell again for a new run`,
+      );
     }
     const store = this.options.store;
     const hardware = await this.options.engine.call('engine.hardware', {});
@@ -267,7 +298,9 @@ export class Runner {
     }
 
     const jobId = `job-${randomBytes(5).toString('hex')}`;
-    const work = records.map((record, i) => ({ record, planned: plan.runs[i]! })).filter((_, i) => jobRuns[i]!.origin !== 'cached');
+    const work = records
+      .map((record, i) => ({ record, planned: plan.runs[i]! }))
+      .filter((_, i) => jobRuns[i]!.origin !== 'cached');
     for (const w of work) this.busyRuns.add(w.record.id);
     const job: Job = {
       id: jobId,
@@ -291,10 +324,12 @@ export class Runner {
       if (this.finished.size > 100) this.finished.delete(this.finished.keys().next().value!);
       return outcome;
     });
-    void job.outcome.finally(() => {
-      for (const w of work) this.busyRuns.delete(w.record.id);
-      this.jobs.delete(jobId);
-    }).catch(() => undefined);
+    void job.outcome
+      .finally(() => {
+        for (const w of work) this.busyRuns.delete(w.record.id);
+        this.jobs.delete(jobId);
+      })
+      .catch(() => undefined);
     job.outcome.catch(() => undefined);
     return { jobId, runs: jobRuns };
   }
@@ -313,15 +348,23 @@ export class Runner {
       const complete = records.length - work.length;
       job.done = complete * plan.items.length + files.reduce((n, f) => n + f.count, 0);
       job.doneAtStart = job.done;
-      await Promise.all(work.map((w) => store.updateRun(w.record.id, { status: 'running', error: null, planned: plan.items.length })));
+      await Promise.all(
+        work.map((w) => store.updateRun(w.record.id, { status: 'running', error: null, planned: plan.items.length })),
+      );
       const missing = plan.items.filter((item) => files.some((f) => !f.has(item.key)));
       if (missing.length > 0 && !job.cancelled) {
         const modelId = await this.loadModel(plan);
         const size = this.options.itemsPerRequest ?? 1024;
         for (let start = 0; start < missing.length && !job.cancelled; start += size) {
           const batchId = `${job.id}-${start / size}`;
-          await this.generate(batchId, plan, work.map((w) => w.planned), modelId, missing.slice(start, start + size), job, (item, results) =>
-            this.storeSample(job, plan, work, files, item, results),
+          await this.generate(
+            batchId,
+            plan,
+            work.map((w) => w.planned),
+            modelId,
+            missing.slice(start, start + size),
+            job,
+            (item, results) => this.storeSample(job, plan, work, files, item, results),
           );
         }
       }
@@ -339,14 +382,20 @@ export class Runner {
           done: count,
           summary: f && count > 0 ? summarizeRun(f.records(), plan.spec.samples) : w.record.summary,
           status: isComplete ? 'complete' : 'stopped',
-          error: isComplete ? null : (failure ?? (job.cancelled ? 'cancelled' : 'stopped before all samples were generated')),
+          error: isComplete
+            ? null
+            : (failure ?? (job.cancelled ? 'cancelled' : 'stopped before all samples were generated')),
           finishedAt: isComplete ? new Date().toISOString() : null,
         });
       }),
     );
     this.emitProgress(job, true);
     const runs = records.map((r) => finished.find((f) => f.id === r.id) ?? r);
-    const state: JobOutcome['state'] = runs.every((r) => r.status === 'complete') ? 'complete' : failure ? 'failed' : 'stopped';
+    const state: JobOutcome['state'] = runs.every((r) => r.status === 'complete')
+      ? 'complete'
+      : failure
+        ? 'failed'
+        : 'stopped';
     const error = state === 'complete' ? null : (failure ?? (job.cancelled ? 'cancelled' : 'stopped'));
     this.emitState(job, state, error);
     return { jobId: job.id, cellId: job.cellId, state, error, runs };
@@ -380,7 +429,10 @@ export class Runner {
         const sample = message.data as { key: string; results: unknown[] };
         const item = byKey.get(sample.key);
         if (!item) return;
-        const results = orderResults(sample.results.map((r) => sampleResult.parse(r)), strategyKeys);
+        const results = orderResults(
+          sample.results.map((r) => sampleResult.parse(r)),
+          strategyKeys,
+        );
         const task: Promise<void> = Promise.resolve()
           .then(() => onSample(item, results))
           .catch((error: unknown) => {
@@ -399,7 +451,12 @@ export class Runner {
         prompt: plan.spec.prompt,
         strategies,
         sampling: plan.spec.sampling,
-        items: items.map((i) => ({ key: i.key, problemId: i.problemId, sampleIndex: i.sampleIndex, message: i.message })),
+        items: items.map((i) => ({
+          key: i.key,
+          problemId: i.problemId,
+          sampleIndex: i.sampleIndex,
+          message: i.message,
+        })),
         // A re-run diff is never watched live.
         streamTokens: job !== null && (this.options.streamTokens ?? false),
       });
@@ -451,7 +508,12 @@ export class Runner {
     if (performance.now() - job.lastCheckpoint > (this.options.checkpointMs ?? 5000)) {
       job.lastCheckpoint = performance.now();
       await Promise.all(
-        work.map((w, i) => this.options.store.updateRun(w.record.id, { done: files[i]!.count, summary: summarizeRun(files[i]!.records(), plan.spec.samples) })),
+        work.map((w, i) =>
+          this.options.store.updateRun(w.record.id, {
+            done: files[i]!.count,
+            summary: summarizeRun(files[i]!.records(), plan.spec.samples),
+          }),
+        ),
       );
     }
   }

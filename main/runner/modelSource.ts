@@ -13,7 +13,9 @@ export function fixtureKindOf(source: string): FixtureKind | null {
   if (!source.startsWith(FIXTURE_PREFIX)) return null;
   const kind = source.slice(FIXTURE_PREFIX.length);
   if (!(FIXTURE_KINDS as readonly string[]).includes(kind)) {
-    throw new Error(`unknown fixture model "${source}" (known: ${FIXTURE_KINDS.map((k) => FIXTURE_PREFIX + k).join(', ')})`);
+    throw new Error(
+      `unknown fixture model "${source}" (known: ${FIXTURE_KINDS.map((k) => FIXTURE_PREFIX + k).join(', ')})`,
+    );
   }
   return kind as FixtureKind;
 }
@@ -22,7 +24,10 @@ export function fixtureKindOf(source: string): FixtureKind | null {
  * The source the engine loads: a fixture materialised in the store, a local path made absolute
  * (relative to the notebook's folder), or an `hf:` / URL source unchanged (the engine downloads it).
  */
-export async function resolveModelSource(source: string, options: { baseDir: string; storeDir: string }): Promise<string> {
+export async function resolveModelSource(
+  source: string,
+  options: { baseDir: string; storeDir: string },
+): Promise<string> {
   const kind = fixtureKindOf(source);
   if (kind) return ensureFixtureFile(kind, { directory: path.join(options.storeDir, 'models', 'fixtures') });
   if (/^(hf:|https?:\/\/)/.test(source)) return source;

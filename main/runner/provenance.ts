@@ -19,10 +19,15 @@ export function provenanceOf(plan: Plan, hardware: HardwareInfo): Provenance {
     },
     llamaCpp: { release: hardware.llamaCppRelease, buildType: hardware.buildType, backend: hardware.backend },
     appVersion,
-    dataset: { fingerprint: plan.dataset.fingerprint, problems: plan.dataset.rows.length, description: plan.dataset.description },
+    dataset: {
+      fingerprint: plan.dataset.fingerprint,
+      problems: plan.dataset.rows.length,
+      description: plan.dataset.description,
+    },
     seeds: {
       run: plan.spec.sampling.seed,
-      derivation: 'sample seed = first 31 bits of sha256("z1wb-sample", run seed, problem id, sample index); stored with each sample',
+      derivation:
+        'sample seed = first 31 bits of sha256("z1wb-sample", run seed, problem id, sample index); stored with each sample',
     },
     machine: {
       platform: `${process.platform} ${os.release()}`,

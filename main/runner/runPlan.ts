@@ -177,15 +177,23 @@ export async function preparePlan(spec: RunSpec, ctx: PlanContext): Promise<Plan
   if (!grader) throw new Error('the dataset cell names no grader (add "grader": {"grader": "math"} or another)');
 
   const unknown = templateVariables(spec.prompt.template).filter(
-    (name) => !['problem', 'answer', 'id', 'choices'].includes(name) && !name.startsWith('choice_') && !dataset.columns.includes(name),
+    (name) =>
+      !['problem', 'answer', 'id', 'choices'].includes(name) &&
+      !name.startsWith('choice_') &&
+      !dataset.columns.includes(name),
   );
   if (unknown.length > 0) {
-    throw new Error(`the prompt uses ${unknown.map((n) => `{{${n}}}`).join(', ')}, which the dataset does not have (columns: ${dataset.columns.join(', ')})`);
+    throw new Error(
+      `the prompt uses ${unknown.map((n) => `{{${n}}}`).join(', ')}, which the dataset does not have (columns: ${dataset.columns.join(', ')})`,
+    );
   }
 
   let modelPath = await resolveModelSource(spec.model.source, { baseDir: spec.baseDir, storeDir: ctx.storeDir });
   if (isRemoteSource(modelPath)) {
-    const downloaded = await ctx.engine.call('engine.downloadModel', { source: modelPath, downloadId: `run:${modelPath}` });
+    const downloaded = await ctx.engine.call('engine.downloadModel', {
+      source: modelPath,
+      downloadId: `run:${modelPath}`,
+    });
     modelPath = downloaded.path;
   }
   const modelInfo = await ctx.engine.call('engine.inspectModel', { path: modelPath });

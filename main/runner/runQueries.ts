@@ -16,7 +16,12 @@ export interface SampleFilter {
 export async function samplePage(store: RunStore, runId: string, offset: number, limit: number, filter: SampleFilter) {
   const files = await store.runFiles(runId);
   let records: readonly SampleRecord[] = files.records();
-  if (filter.correct !== undefined || filter.cut !== undefined || filter.outcome !== undefined || filter.problemId !== undefined) {
+  if (
+    filter.correct !== undefined ||
+    filter.cut !== undefined ||
+    filter.outcome !== undefined ||
+    filter.problemId !== undefined
+  ) {
     records = records.filter(
       (r) =>
         (filter.correct === undefined || r.correct === filter.correct) &&
@@ -34,10 +39,19 @@ export async function trajectoryOf(store: RunStore, runId: string, key: string) 
   return files.readTrajectory(key);
 }
 
-export async function compareStoredRuns(store: RunStore, a: string, b: string, bootstrapSeed: number): Promise<RunComparison> {
+export async function compareStoredRuns(
+  store: RunStore,
+  a: string,
+  b: string,
+  bootstrapSeed: number,
+): Promise<RunComparison> {
   const side = async (id: string) => {
     const run = store.get(id);
-    return { run, samples: (await store.runFiles(id)).records(), datasetFingerprint: run.provenance?.dataset.fingerprint ?? null };
+    return {
+      run,
+      samples: (await store.runFiles(id)).records(),
+      datasetFingerprint: run.provenance?.dataset.fingerprint ?? null,
+    };
   };
   return compareRuns(await side(a), await side(b), { bootstrapSeed });
 }
@@ -55,11 +69,15 @@ export async function exportRuns(
   const runs: RunRecord[] = runIds.map((id) => store.get(id));
   let text: string;
   if (what === 'samples') {
-    if (format !== 'csv' && format !== 'jsonl') throw new ApiError('invalid-params', 'samples export as csv or jsonl', 'params.format');
-    const withSamples = await Promise.all(runs.map(async (run) => ({ run, samples: (await store.runFiles(run.id)).records() })));
+    if (format !== 'csv' && format !== 'jsonl')
+      throw new ApiError('invalid-params', 'samples export as csv or jsonl', 'params.format');
+    const withSamples = await Promise.all(
+      runs.map(async (run) => ({ run, samples: (await store.runFiles(run.id)).records() })),
+    );
     text = format === 'csv' ? samplesCsv(withSamples) : samplesJsonl(withSamples);
   } else {
-    if (format === 'jsonl') throw new ApiError('invalid-params', 'summaries export as csv, markdown or latex', 'params.format');
+    if (format === 'jsonl')
+      throw new ApiError('invalid-params', 'summaries export as csv, markdown or latex', 'params.format');
     // Summaries come from the store: opening the files would only be needed for a run never summarised.
     for (const run of runs) if (!run.summary && run.done > 0) await store.runFiles(run.id);
     text = format === 'csv' ? summaryCsv(runs) : format === 'markdown' ? summaryMarkdown(runs) : summaryLatex(runs);

@@ -41,6 +41,8 @@ export function storedSample(item: PlannedItem, result: SampleResult, grade: Gra
 }
 
 /** The generated tokens of a trajectory in order (model and inserted text alike). */
-export function trajectoryTokens(segments: Trajectory['segments']): Array<{ token: number; phase: Trajectory['segments'][number]['phase'] }> {
+export function trajectoryTokens(
+  segments: Trajectory['segments'],
+): Array<{ token: number; phase: Trajectory['segments'][number]['phase'] }> {
   return segments.flatMap((s) => s.tokens.map((token) => ({ token, phase: s.phase })));
 }

@@ -49,7 +49,11 @@ function sampleToRow(record: SampleRecord, t: [number, number]): unknown[] {
 /** A row back into a record, by the file's own column names; null when it is not a sample. */
 const CURRENT_COLUMNS = SAMPLE_COLUMNS.join(',');
 
-function rowToSample(row: unknown[], columns: readonly string[], tAt: number): { record: SampleRecord; t: [number, number] } | null {
+function rowToSample(
+  row: unknown[],
+  columns: readonly string[],
+  tAt: number,
+): { record: SampleRecord; t: [number, number] } | null {
   let record: Record<string, unknown>;
   if (columns === SAMPLE_COLUMNS) {
     // The common case as one object literal: a single hidden class, several times faster to build.
@@ -80,7 +84,8 @@ function rowToSample(row: unknown[], columns: readonly string[], tAt: number): {
     for (let i = 0; i < columns.length; i++) if (i !== tAt) record[columns[i]!] = row[i];
   }
   const t = row[tAt];
-  if (typeof record.key !== 'string' || typeof record.index !== 'number' || !Array.isArray(t) || t.length !== 2) return null;
+  if (typeof record.key !== 'string' || typeof record.index !== 'number' || !Array.isArray(t) || t.length !== 2)
+    return null;
   return { record: record as unknown as SampleRecord, t: t as [number, number] };
 }
 
@@ -145,7 +150,12 @@ export class RunFiles {
         const keptAs = `${trajectoriesPath}.torn-${stamp}`;
         await keepTail(trajectoriesPath, tail + 1, trajectoriesSize, keptAs);
         await truncate(trajectoriesPath, tail + 1);
-        report('truncated', trajectoriesPath, `the last ${trajectoriesSize - tail - 1} bytes are an unfinished write; kept aside and cut off`, keptAs);
+        report(
+          'truncated',
+          trajectoriesPath,
+          `the last ${trajectoriesSize - tail - 1} bytes are an unfinished write; kept aside and cut off`,
+          keptAs,
+        );
         trajectoriesSize = tail + 1;
       }
     }
@@ -167,7 +177,10 @@ export class RunFiles {
         if (!Array.isArray(value)) {
           const header = value as { format?: unknown; columns?: unknown };
           if (line === 1 && header.format === SAMPLES_FORMAT && Array.isArray(header.columns)) {
-            columns = (header.columns as string[]).join(',') === CURRENT_COLUMNS ? SAMPLE_COLUMNS : (header.columns as string[]);
+            columns =
+              (header.columns as string[]).join(',') === CURRENT_COLUMNS
+                ? SAMPLE_COLUMNS
+                : (header.columns as string[]);
             tAt = columns.indexOf('t');
           } else badLines.push({ line, error: 'not a sample row' });
           return;
@@ -187,11 +200,31 @@ export class RunFiles {
       keptWhole = `${samplesPath}.corrupt-${stamp}`;
       await copyFile(samplesPath, keptWhole);
       if (bad.length > 0) {
-        const where = bad.slice(0, 5).map((b) => `line ${b.line}: ${b.error}`).join('; ');
-        report('corrupt', samplesPath, `${bad.length} damaged line(s) dropped (${where}${bad.length > 5 ? '; …' : ''}); those samples will be generated again on resume`, keptWhole);
+        const where = bad
+          .slice(0, 5)
+          .map((b) => `line ${b.line}: ${b.error}`)
+          .join('; ');
+        report(
+          'corrupt',
+          samplesPath,
+          `${bad.length} damaged line(s) dropped (${where}${bad.length > 5 ? '; …' : ''}); those samples will be generated again on resume`,
+          keptWhole,
+        );
       }
-      if (duplicates > 0) report('duplicate', samplesPath, `${duplicates} repeated sample(s) dropped (the first copy is kept)`, keptWhole);
-      if (missing > 0) report('missing', samplesPath, `${missing} sample(s) whose trajectory was never written dropped; they will be generated again on resume`, keptWhole);
+      if (duplicates > 0)
+        report(
+          'duplicate',
+          samplesPath,
+          `${duplicates} repeated sample(s) dropped (the first copy is kept)`,
+          keptWhole,
+        );
+      if (missing > 0)
+        report(
+          'missing',
+          samplesPath,
+          `${missing} sample(s) whose trajectory was never written dropped; they will be generated again on resume`,
+          keptWhole,
+        );
     }
     if (tornTail !== null) {
       let keptAs = keptWhole;
@@ -199,11 +232,18 @@ export class RunFiles {
         keptAs = `${samplesPath}.torn-${stamp}`;
         await writeFile(keptAs, tornTail);
       }
-      report('truncated', samplesPath, `the last ${Buffer.byteLength(tornTail)} bytes are an unfinished write; kept aside and cut off`, keptAs);
+      report(
+        'truncated',
+        samplesPath,
+        `the last ${Buffer.byteLength(tornTail)} bytes are an unfinished write; kept aside and cut off`,
+        keptAs,
+      );
     }
     if (issues.some((i) => i.file === samplesPath)) {
       // Rewritten in the current column order, header first.
-      const rows = [...byKey.values()].map((record) => encodeRowLine(sampleToRow(record, trajectoryAt.get(record.key)!)));
+      const rows = [...byKey.values()].map((record) =>
+        encodeRowLine(sampleToRow(record, trajectoryAt.get(record.key)!)),
+      );
       await writeFileAtomic(samplesPath, rows.length > 0 ? samplesHeader() + rows.join('') : '');
     }
     return { files: new RunFiles(dir, byKey, trajectoryAt, trajectoriesSize), issues };
@@ -250,7 +290,10 @@ export class RunFiles {
       writeAll(this.trajectoriesFd!, Buffer.concat(trajectoryLines));
       this.trajectoriesSize = offset;
       const header = this.byKey.size === 0 && !this.headerWritten ? samplesHeader() : '';
-      writeAll(this.samplesFd!, Buffer.from(header + stored.map((s) => encodeRowLine(sampleToRow(s.record, s.t))).join('')));
+      writeAll(
+        this.samplesFd!,
+        Buffer.from(header + stored.map((s) => encodeRowLine(sampleToRow(s.record, s.t))).join('')),
+      );
       this.headerWritten = true;
     } catch (error) {
       this.failure = error as Error;
@@ -361,7 +404,7 @@ async function lastNewline(file: string, size: number): Promise<number> {
   const handle = await open(file, 'r');
   try {
     const chunk = Buffer.alloc(64 * 1024);
-    for (let end = size; end > 0; ) {
+    for (let end = size; end > 0;) {
       const start = Math.max(0, end - chunk.length);
       await handle.read(chunk, 0, end - start, start);
       const at = chunk.subarray(0, end - start).lastIndexOf(0x0a);
@@ -385,4 +428,3 @@ async function keepTail(file: string, from: number, to: number, keptAs: string):
   }
   await syncDirectory(path.dirname(file));
 }
-

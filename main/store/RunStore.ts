@@ -28,7 +28,10 @@ interface StoreIndex {
 
 const emptyIndex = (): StoreIndex => ({ format: INDEX_FORMAT, version: 1, runs: [], notebooks: [] });
 
-export type NewRun = Omit<RunRecord, 'id' | 'createdAt' | 'updatedAt' | 'finishedAt' | 'issues' | 'summary' | 'done' | 'status' | 'error'>;
+export type NewRun = Omit<
+  RunRecord,
+  'id' | 'createdAt' | 'updatedAt' | 'finishedAt' | 'issues' | 'summary' | 'done' | 'status' | 'error'
+>;
 
 const openStores = new Map<string, { store: RunStore; users: number }>();
 
@@ -99,7 +102,13 @@ export class RunStore {
     if (damaged) {
       const keptAs = `${indexPath}.corrupt-${fileTimestamp()}`;
       await copyFile(indexPath, keptAs);
-      issues.push({ kind: 'corrupt', file: indexPath, message: `the store index was unreadable: ${damaged}; kept aside and rebuilt from the runs' own files`, keptAs, at: now });
+      issues.push({
+        kind: 'corrupt',
+        file: indexPath,
+        message: `the store index was unreadable: ${damaged}; kept aside and rebuilt from the runs' own files`,
+        keptAs,
+        at: now,
+      });
       db.data = emptyIndex();
     }
 
@@ -125,13 +134,29 @@ export class RunStore {
       runs.push(record);
     }
     for (const lost of indexed.values()) {
-      issues.push({ kind: 'missing', file: store.runDir(lost.id), message: `run ${lost.id} (${lost.label}) is in the index but its folder is gone; dropped from the index`, keptAs: null, at: now });
+      issues.push({
+        kind: 'missing',
+        file: store.runDir(lost.id),
+        message: `run ${lost.id} (${lost.label}) is in the index but its folder is gone; dropped from the index`,
+        keptAs: null,
+        at: now,
+      });
     }
     if (damaged) {
-      issues.push({ kind: 'index-rebuilt', file: indexPath, message: `index rebuilt from ${runs.length} run folder(s)`, keptAs: null, at: now });
+      issues.push({
+        kind: 'index-rebuilt',
+        file: indexPath,
+        message: `index rebuilt from ${runs.length} run folder(s)`,
+        keptAs: null,
+        at: now,
+      });
     }
     runs.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-    db.data = { ...emptyIndex(), runs, notebooks: damaged ? [] : z.array(notebookEntry).catch([]).parse(db.data.notebooks) };
+    db.data = {
+      ...emptyIndex(),
+      runs,
+      notebooks: damaged ? [] : z.array(notebookEntry).catch([]).parse(db.data.notebooks),
+    };
     await db.write();
     return store;
   }
@@ -140,7 +165,15 @@ export class RunStore {
     return path.join(this.root, 'runs', id);
   }
 
-  list(filter: { notebookPath?: string; cellId?: string; status?: RunStatus; cacheKey?: string; settingsKey?: string } = {}): RunRecord[] {
+  list(
+    filter: {
+      notebookPath?: string;
+      cellId?: string;
+      status?: RunStatus;
+      cacheKey?: string;
+      settingsKey?: string;
+    } = {},
+  ): RunRecord[] {
     return this.db.data.runs.filter(
       (r) =>
         (filter.notebookPath === undefined || r.notebook.path === filter.notebookPath) &&
@@ -167,7 +200,18 @@ export class RunStore {
     this.assertOpen();
     const now = new Date().toISOString();
     const id = `r${now.slice(2, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
-    const record: RunRecord = { ...init, id, status: 'stopped', error: null, done: 0, createdAt: now, updatedAt: now, finishedAt: null, summary: null, issues: [] };
+    const record: RunRecord = {
+      ...init,
+      id,
+      status: 'stopped',
+      error: null,
+      done: 0,
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: null,
+      summary: null,
+      issues: [],
+    };
     await mkdir(this.runDir(id), { recursive: true });
     // run.json first: a folder without it is ignored, an index entry without a folder is dropped.
     await writeFileAtomic(path.join(this.runDir(id), RUN_FILE), JSON.stringify(record, null, 2) + '\n');
@@ -204,7 +248,10 @@ export class RunStore {
             done: opened.count,
             summary: opened.count > 0 ? summarizeRun(opened.records(), record.settings.samples) : null,
             status: record.status === 'complete' && !complete ? 'stopped' : record.status,
-            error: record.status === 'complete' && !complete ? 'samples were lost to damaged files; resume to generate them again' : record.error,
+            error:
+              record.status === 'complete' && !complete
+                ? 'samples were lost to damaged files; resume to generate them again'
+                : record.error,
           });
         }
         return opened;
@@ -271,7 +318,13 @@ export class RunStore {
     } catch (error) {
       const keptAs = `${file}.corrupt-${fileTimestamp()}`;
       await copyFile(file, keptAs);
-      this.issues.push({ kind: 'corrupt', file, message: `run ${id}: run.json is unreadable (${(error as Error).message}); the run is left out of the index, its samples stay on disk`, keptAs, at: now });
+      this.issues.push({
+        kind: 'corrupt',
+        file,
+        message: `run ${id}: run.json is unreadable (${(error as Error).message}); the run is left out of the index, its samples stay on disk`,
+        keptAs,
+        at: now,
+      });
       return null;
     }
   }
@@ -287,7 +340,10 @@ async function acquireLock(root: string): Promise<void> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new ApiError('store-busy', `the store ${root} is in use by process ${pid} (another Z1 Workbench or z1wb run)`);
+        throw new ApiError(
+          'store-busy',
+          `the store ${root} is in use by process ${pid} (another Z1 Workbench or z1wb run)`,
+        );
       }
       await rm(file, { force: true }); // left behind by a process that died (kill -9, power loss)
     }

@@ -6,7 +6,10 @@ import path from 'node:path';
  * file beside it, fsync, rename over the target, then fsync the folder so the rename is durable.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`,
+  );
   const handle = await open(temp, 'w');
   try {
     await handle.writeFile(data);

@@ -17,14 +17,21 @@ export function encodeLine(record: object): Buffer {
 }
 
 /** Decodes one line (without its newline); returns an error message instead of throwing. */
-export function decodeLine(buffer: Buffer, start: number, end: number): { value: Record<string, unknown> } | { error: string } {
+export function decodeLine(
+  buffer: Buffer,
+  start: number,
+  end: number,
+): { value: Record<string, unknown> } | { error: string } {
   const length = end - start;
-  if (length < SUFFIX_LENGTH + 2 || buffer[end - 1] !== 0x7d || buffer[end - 2] !== 0x22) return { error: 'no checksum at the end of the line' };
+  if (length < SUFFIX_LENGTH + 2 || buffer[end - 1] !== 0x7d || buffer[end - 2] !== 0x22)
+    return { error: 'no checksum at the end of the line' };
   const markerAt = end - SUFFIX_LENGTH;
-  if (buffer.compare(MARKER, 0, MARKER.length, markerAt, markerAt + MARKER.length) !== 0) return { error: 'no checksum at the end of the line' };
+  if (buffer.compare(MARKER, 0, MARKER.length, markerAt, markerAt + MARKER.length) !== 0)
+    return { error: 'no checksum at the end of the line' };
   const stored = buffer.toString('latin1', markerAt + MARKER.length, markerAt + MARKER.length + 8);
   const computed = crc32(CLOSE, crc32(buffer.subarray(start, markerAt)));
-  if (computed.toString(16).padStart(8, '0') !== stored) return { error: `checksum mismatch (stored ${stored}, computed ${computed.toString(16).padStart(8, '0')})` };
+  if (computed.toString(16).padStart(8, '0') !== stored)
+    return { error: `checksum mismatch (stored ${stored}, computed ${computed.toString(16).padStart(8, '0')})` };
   try {
     const value = JSON.parse(buffer.toString('utf8', start, markerAt) + '}') as unknown;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'not a JSON object' };
@@ -59,9 +66,11 @@ export function decodeTextLine(line: string): { value: unknown } | { error: stri
     }
     const values = row as unknown[];
     const stored = values.pop();
-    if (typeof stored !== 'string' || stored.length !== 8 || line.length < ROW_SUFFIX_LENGTH + 2) return { error: 'no checksum at the end of the line' };
+    if (typeof stored !== 'string' || stored.length !== 8 || line.length < ROW_SUFFIX_LENGTH + 2)
+      return { error: 'no checksum at the end of the line' };
     const computed = crc32(line.slice(0, line.length - ROW_SUFFIX_LENGTH));
-    if (parseInt(stored, 16) !== computed) return { error: `checksum mismatch (stored ${stored}, computed ${computed.toString(16).padStart(8, '0')})` };
+    if (parseInt(stored, 16) !== computed)
+      return { error: `checksum mismatch (stored ${stored}, computed ${computed.toString(16).padStart(8, '0')})` };
     return { value: values };
   }
   const decoded = decodeLine(Buffer.from(line), 0, Buffer.byteLength(line));

@@ -81,8 +81,13 @@ export const datasetMethods = {
         token: z.string().min(1).optional(),
       })
       .strict(),
-    result: z.object({ cached: z.boolean(), files: z.array(z.string()), bytes: z.number().int(), rows: z.number().int() }),
-    doc: 'Downloads a Hugging Face dataset (by id/config/split, or a preset) into the store\'s cache, with `dataset.progress` events.',
+    result: z.object({
+      cached: z.boolean(),
+      files: z.array(z.string()),
+      bytes: z.number().int(),
+      rows: z.number().int(),
+    }),
+    doc: "Downloads a Hugging Face dataset (by id/config/split, or a preset) into the store's cache, with `dataset.progress` events.",
   }),
 };
 

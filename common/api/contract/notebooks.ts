@@ -31,7 +31,11 @@ export const notebookMethods = {
   }),
   'notebooks.validate': method({
     params: z.object({ text: z.string() }).strict(),
-    result: z.object({ notebook: notebookFile.nullable(), issues: z.array(notebookIssue), migratedFrom: z.number().int().nullable() }),
+    result: z.object({
+      notebook: notebookFile.nullable(),
+      issues: z.array(notebookIssue),
+      migratedFrom: z.number().int().nullable(),
+    }),
     doc: 'Validates notebook text without touching disk.',
   }),
   'notebooks.save': method({
@@ -51,7 +55,7 @@ export const notebookMethods = {
       cells: z.record(z.string(), z.record(z.string(), z.unknown())),
       window: z.record(z.string(), z.unknown()),
     }),
-    doc: 'JSON Schemas for Monaco: the whole file, each cell type, and a window cell\'s settings alone.',
+    doc: "JSON Schemas for Monaco: the whole file, each cell type, and a window cell's settings alone.",
   }),
 };
 

@@ -224,7 +224,13 @@ export const runComparison = z.object({
     onlyB: z.number().int(),
     neither: z.number().int(),
     /** Accuracy of A minus accuracy of B over the pairs, with a paired bootstrap 95% interval. */
-    difference: z.object({ value: z.number(), low: z.number(), high: z.number(), resamples: z.number().int(), seed: z.number().int() }),
+    difference: z.object({
+      value: z.number(),
+      low: z.number(),
+      high: z.number(),
+      resamples: z.number().int(),
+      seed: z.number().int(),
+    }),
     /** McNemar's test on the discordant pairs (exact binomial when they are fewer than 25). */
     mcnemar: z.object({ statistic: z.number(), pValue: z.number(), exact: z.boolean() }),
     meanThinkingDifference: z.number(),
@@ -286,7 +292,15 @@ export const runMethods = {
   'runs.jobs': method({
     params: z.object({}).strict(),
     result: z.object({
-      jobs: z.array(z.object({ jobId: z.string(), cellId: z.string(), runIds: z.array(z.string()), done: z.number().int(), total: z.number().int() })),
+      jobs: z.array(
+        z.object({
+          jobId: z.string(),
+          cellId: z.string(),
+          runIds: z.array(z.string()),
+          done: z.number().int(),
+          total: z.number().int(),
+        }),
+      ),
     }),
     doc: 'Jobs running now.',
   }),
@@ -314,7 +328,12 @@ export const runMethods = {
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(1000).default(100),
         filter: z
-          .object({ correct: z.boolean().optional(), cut: z.boolean().optional(), outcome: gradeOutcomeName.optional(), problemId: z.string().optional() })
+          .object({
+            correct: z.boolean().optional(),
+            cut: z.boolean().optional(),
+            outcome: gradeOutcomeName.optional(),
+            problemId: z.string().optional(),
+          })
           .strict()
           .default({}),
       })
@@ -328,7 +347,9 @@ export const runMethods = {
     doc: "A sample's trajectory with its segments (thinking, hint, answer …), the window cut and the hint offset.",
   }),
   'runs.compare': method({
-    params: z.object({ a: z.string().min(1), b: z.string().min(1), bootstrapSeed: z.number().int().min(0).default(0) }).strict(),
+    params: z
+      .object({ a: z.string().min(1), b: z.string().min(1), bootstrapSeed: z.number().int().min(0).default(0) })
+      .strict(),
     result: runComparison,
     doc: 'Two runs on the same problems: accuracies with Wilson intervals, thinking tokens, the paired difference (bootstrap interval, McNemar) and the disagreements.',
   }),

@@ -13,7 +13,13 @@ export function createDatasetHandlers(ctx: HostContext): Handlers {
   return {
     'datasets.import': async ({ path: file, format, map, answerAfter, previewRows }) => {
       const mapped = mapRecords(await readDatasetFile(path.resolve(file), format), { map, answerAfter });
-      return { rows: mapped.rows.length, skipped: mapped.skipped, fingerprint: mapped.fingerprint, columns: mapped.columns, preview: mapped.rows.slice(0, previewRows) };
+      return {
+        rows: mapped.rows.length,
+        skipped: mapped.skipped,
+        fingerprint: mapped.fingerprint,
+        columns: mapped.columns,
+        preview: mapped.rows.slice(0, previewRows),
+      };
     },
     'datasets.preview': async ({ source, notebookPath, offset, limit }) => {
       const dataset = await loadDataset(source, {
@@ -32,8 +38,18 @@ export function createDatasetHandlers(ctx: HostContext): Handlers {
     },
     'datasets.presets': () => ({ presets: presetList() }),
     'datasets.download': async ({ source, token }) => {
-      const split = source.from === 'preset' ? DATASET_PRESETS[source.preset].source : source.from === 'huggingface' ? source : null;
-      if (!split) throw new ApiError('invalid-params', 'params.source: only Hugging Face datasets and presets are downloaded', 'params.source');
+      const split =
+        source.from === 'preset'
+          ? DATASET_PRESETS[source.preset].source
+          : source.from === 'huggingface'
+            ? source
+            : null;
+      if (!split)
+        throw new ApiError(
+          'invalid-params',
+          'params.source: only Hugging Face datasets and presets are downloaded',
+          'params.source',
+        );
       const name = `hf:${split.repo}/${split.config}/${split.split}`;
       const downloaded = await downloadSplit(ctx.storeDir, split, {
         token: huggingFaceToken(token),

@@ -27,7 +27,9 @@ export function createNotebookHandlers(ctx: HostContext): Handlers {
     'notebooks.list': async () => {
       const { store } = await experimentsOf(ctx);
       const examples = (await exampleNotebooks()).map((e) => ({ ...e, kind: 'example' as const, lastOpened: null }));
-      const recent = store.notebooks().map((n) => ({ path: n.path, title: n.title, kind: 'recent' as const, lastOpened: n.lastOpened }));
+      const recent = store
+        .notebooks()
+        .map((n) => ({ path: n.path, title: n.title, kind: 'recent' as const, lastOpened: n.lastOpened }));
       return { notebooks: [...recent, ...examples] };
     },
     'notebooks.schema': () => ({

@@ -23,7 +23,8 @@ export function parseFieldMap(text: string | undefined): FieldMap {
     const field = pair.slice(0, eq).trim();
     const column = pair.slice(eq + 1).trim();
     if (eq === -1 || !column) throw new UsageError(`--map: expected FIELD=COLUMN, got "${pair}"`);
-    if (!(FIELDS as readonly string[]).includes(field)) throw new UsageError(`--map: unknown field "${field}" (fields: ${FIELDS.join(', ')})`);
+    if (!(FIELDS as readonly string[]).includes(field))
+      throw new UsageError(`--map: unknown field "${field}" (fields: ${FIELDS.join(', ')})`);
     map[field] = field === 'choices' && column.includes('+') ? column.split('+').map((c) => c.trim()) : column;
   }
   return map as FieldMap;
@@ -34,12 +35,20 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   if (parsed.positional.length !== 1) throw new UsageError('expected one dataset file');
   const formatFlag = flagString(parsed, 'format');
   const format = formatFlag === undefined ? undefined : datasetFormat.safeParse(formatFlag);
-  if (format && !format.success) throw new UsageError(`--format must be jsonl, json, csv or parquet, got "${formatFlag}"`);
+  if (format && !format.success)
+    throw new UsageError(`--format must be jsonl, json, csv or parquet, got "${formatFlag}"`);
   const map = parseFieldMap(flagString(parsed, 'map'));
   const file = path.resolve(parsed.positional[0]!);
-  const mapped = mapRecords(await readDatasetFile(file, format?.data), { map, answerAfter: flagString(parsed, 'answer-after') });
+  const mapped = mapRecords(await readDatasetFile(file, format?.data), {
+    map,
+    answerAfter: flagString(parsed, 'answer-after'),
+  });
   const out = flagString(parsed, 'out');
-  if (out) await writeFileAtomic(path.resolve(out), mapped.rows.map((row) => JSON.stringify(row)).join('\n') + (mapped.rows.length ? '\n' : ''));
+  if (out)
+    await writeFileAtomic(
+      path.resolve(out),
+      mapped.rows.map((row) => JSON.stringify(row)).join('\n') + (mapped.rows.length ? '\n' : ''),
+    );
   io.stdout.write(JSON.stringify({ rows: mapped.rows.length, skipped: mapped.skipped }) + '\n');
   return EXIT.ok;
 }

@@ -73,12 +73,18 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const only = flagString(parsed, 'cell');
   const notebook = await readValidNotebook(notebookPath);
   const cells = notebook.cells.filter((c) => c.type === 'run' && (only === undefined || c.id === only));
-  if (cells.length === 0) throw new UsageError(only ? `no run cell "${only}" in ${notebookPath}` : `${notebookPath} has no run cells`);
+  if (cells.length === 0)
+    throw new UsageError(only ? `no run cell "${only}" in ${notebookPath}` : `${notebookPath} has no run cells`);
 
   const store = await RunStore.open(storeDir);
-  for (const issue of store.issues) io.stderr.write(`store: ${issue.message}${issue.keptAs ? ` (kept as ${issue.keptAs})` : ''}\n`);
+  for (const issue of store.issues)
+    io.stderr.write(`store: ${issue.message}${issue.keptAs ? ` (kept as ${issue.keptAs})` : ''}\n`);
   // The engine child finds models (and writes downloads) in this store, not the default one.
-  const workbench = new Workbench({ host: 'cli', storeDir, spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }) });
+  const workbench = new Workbench({
+    host: 'cli',
+    storeDir,
+    spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }),
+  });
   const showProgress = progressPrinter(io);
   let currentCell = '';
   const runner = new Runner({
@@ -111,7 +117,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
         const started = await runner.start({ notebookPath, cellId: cell.id, notebook });
         origins = new Map(started.runs.map((r) => [r.runId, r.origin]));
         const reused = started.runs.filter((r) => r.origin === 'cached').length;
-        io.stderr.write(`${cell.id}: ${started.runs.length} run(s)${reused ? `, ${reused} reused from the store` : ''}\n`);
+        io.stderr.write(
+          `${cell.id}: ${started.runs.length} run(s)${reused ? `, ${reused} reused from the store` : ''}\n`,
+        );
         outcome = await runner.wait(started.jobId);
       } catch (error) {
         failures.push(`${cell.id}: ${(error as Error).message}`);

@@ -18,27 +18,49 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 export async function runsCommand(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, { values: ['store', 'notebook', 'status', 'what', 'format', 'out', 'seed'], booleans: ['json'] });
+  const parsed = parseArgs(args, {
+    values: ['store', 'notebook', 'status', 'what', 'format', 'out', 'seed'],
+    booleans: ['json'],
+  });
   const [sub, ...ids] = parsed.positional;
   const json = parsed.flags.has('json');
   const store = await RunStore.open(path.resolve(flagString(parsed, 'store') ?? defaultStoreDir()));
   try {
-    for (const issue of store.issues) io.stderr.write(`store: ${issue.message}${issue.keptAs ? ` (kept as ${issue.keptAs})` : ''}\n`);
+    for (const issue of store.issues)
+      io.stderr.write(`store: ${issue.message}${issue.keptAs ? ` (kept as ${issue.keptAs})` : ''}\n`);
     switch (sub) {
       case 'list': {
         const status = flagString(parsed, 'status');
-        if (status !== undefined && !['running', 'stopped', 'complete'].includes(status)) throw new UsageError(`--status must be running, stopped or complete`);
+        if (status !== undefined && !['running', 'stopped', 'complete'].includes(status))
+          throw new UsageError(`--status must be running, stopped or complete`);
         const notebook = flagString(parsed, 'notebook');
         const runs = store.list({
           ...(notebook ? { notebookPath: path.resolve(notebook) } : {}),
           ...(status ? { status: status as RunRecord['status'] } : {}),
         });
         if (json) {
-          io.stdout.write(JSON.stringify(runs.map((r) => ({ ...runSummaryJson(r, r.notebook.cellId, null), notebook: r.notebook.path, createdAt: r.createdAt }))) + '\n');
+          io.stdout.write(
+            JSON.stringify(
+              runs.map((r) => ({
+                ...runSummaryJson(r, r.notebook.cellId, null),
+                notebook: r.notebook.path,
+                createdAt: r.createdAt,
+              })),
+            ) + '\n',
+          );
         } else if (runs.length === 0) {
           io.stdout.write('no runs in this store\n');
         } else {
@@ -72,9 +94,15 @@ export async function runsCommand(args: string[], io: CliIo): Promise<number> {
             `run ${run.id}: ${run.label} (${run.status}${run.error ? `: ${run.error}` : ''})`,
             `notebook ${run.notebook.path ?? '–'}, cell ${run.notebook.cellId}`,
             `samples ${run.done}/${run.planned}`,
-            s ? `accuracy ${pct(s.accuracy.value)} (95% CI ${pct(s.accuracy.low)}–${pct(s.accuracy.high)})` : 'no samples yet',
-            s ? `thinking tokens: mean ${s.thinking.phase1.mean.toFixed(1)}, median ${s.thinking.phase1.median}, max ${s.thinking.phase1.max}; cut ${pct(s.cut.value)}` : '',
-            run.provenance ? `model ${run.provenance.model.source} (sha256 ${run.provenance.model.sha256.slice(0, 12)}…), llama.cpp ${run.provenance.llamaCpp.release} ${run.provenance.llamaCpp.backend}` : '',
+            s
+              ? `accuracy ${pct(s.accuracy.value)} (95% CI ${pct(s.accuracy.low)}–${pct(s.accuracy.high)})`
+              : 'no samples yet',
+            s
+              ? `thinking tokens: mean ${s.thinking.phase1.mean.toFixed(1)}, median ${s.thinking.phase1.median}, max ${s.thinking.phase1.max}; cut ${pct(s.cut.value)}`
+              : '',
+            run.provenance
+              ? `model ${run.provenance.model.source} (sha256 ${run.provenance.model.sha256.slice(0, 12)}…), llama.cpp ${run.provenance.llamaCpp.release} ${run.provenance.llamaCpp.backend}`
+              : '',
             ...run.issues.map((i) => `issue: ${i.message}${i.keptAs ? ` (kept as ${i.keptAs})` : ''}`),
           ];
           io.stdout.write(lines.filter(Boolean).join('\n') + '\n');
@@ -107,7 +135,14 @@ export async function runsCommand(args: string[], io: CliIo): Promise<number> {
               `A ${c.a.label}: ${pct(c.a.accuracy.value)} (${pct(c.a.accuracy.low)}–${pct(c.a.accuracy.high)}), thinking mean ${c.a.meanThinking.toFixed(1)} median ${c.a.medianThinking}`,
               `B ${c.b.label}: ${pct(c.b.accuracy.value)} (${pct(c.b.accuracy.low)}–${pct(c.b.accuracy.high)}), thinking mean ${c.b.meanThinking.toFixed(1)} median ${c.b.medianThinking}`,
               `paired over ${c.paired.pairs} samples: A−B ${pct(d.value)} (bootstrap 95% ${pct(d.low)}–${pct(d.high)}); McNemar p=${c.paired.mcnemar.pValue.toPrecision(3)}${c.paired.mcnemar.exact ? ' (exact)' : ''}`,
-              `disagreements: ${c.disagreements.length}${c.disagreements.length ? ` (${c.disagreements.slice(0, 10).map((x) => x.key).join(', ')}${c.disagreements.length > 10 ? ', …' : ''})` : ''}`,
+              `disagreements: ${c.disagreements.length}${
+                c.disagreements.length
+                  ? ` (${c.disagreements
+                      .slice(0, 10)
+                      .map((x) => x.key)
+                      .join(', ')}${c.disagreements.length > 10 ? ', …' : ''})`
+                  : ''
+              }`,
               c.sameDataset ? '' : 'warning: the runs are on different datasets',
             ]
               .filter(Boolean)

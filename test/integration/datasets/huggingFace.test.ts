@@ -42,8 +42,10 @@ beforeAll(async () => {
       return;
     }
     const listing: Record<string, string> = {
-      '/api/datasets/openai/gsm8k/parquet/main/test': 'https://huggingface.co/api/datasets/openai/gsm8k/parquet/main/test/0.parquet',
-      '/api/datasets/Idavidrein/gpqa/parquet/gpqa_diamond/train': 'https://huggingface.co/api/datasets/Idavidrein/gpqa/parquet/gpqa_diamond/train/0.parquet',
+      '/api/datasets/openai/gsm8k/parquet/main/test':
+        'https://huggingface.co/api/datasets/openai/gsm8k/parquet/main/test/0.parquet',
+      '/api/datasets/Idavidrein/gpqa/parquet/gpqa_diamond/train':
+        'https://huggingface.co/api/datasets/Idavidrein/gpqa/parquet/gpqa_diamond/train/0.parquet',
     };
     if (listing[req.url!]) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([listing[req.url!]]));
@@ -82,18 +84,39 @@ describe('Hugging Face datasets (through HF_ENDPOINT)', () => {
     ]);
     expect(dataset.presetGrader).toMatchObject({ grader: 'math', fallbacks: ['last-number'] });
     expect(progress.at(-1)).toBe(GSM.length);
-    expect(requests.slice(before)).toEqual(['/api/datasets/openai/gsm8k/parquet/main/test', '/api/datasets/openai/gsm8k/parquet/main/test/0.parquet']);
+    expect(requests.slice(before)).toEqual([
+      '/api/datasets/openai/gsm8k/parquet/main/test',
+      '/api/datasets/openai/gsm8k/parquet/main/test/0.parquet',
+    ]);
 
-    const again = await loadDataset({ from: 'huggingface', repo: 'openai/gsm8k', config: 'main', split: 'test', gated: false, map: { problem: 'question' }, answerAfter: '####' }, { baseDir: storeDir, storeDir });
+    const again = await loadDataset(
+      {
+        from: 'huggingface',
+        repo: 'openai/gsm8k',
+        config: 'main',
+        split: 'test',
+        gated: false,
+        map: { problem: 'question' },
+        answerAfter: '####',
+      },
+      { baseDir: storeDir, storeDir },
+    );
     expect(again.fingerprint).toBe(dataset.fingerprint);
     expect(requests.length).toBe(before + 2); // served from the store's cache
   });
 
   it('asks for a token for a gated dataset and uses it when given', async () => {
     const storeDir = await mkdtemp(path.join(os.tmpdir(), 'z1wb-hf-'));
-    await expect(loadDataset({ from: 'preset', preset: 'gpqa-diamond' }, { baseDir: storeDir, storeDir })).rejects.toThrow('gated: it needs your Hugging Face token');
-    await expect(loadDataset({ from: 'preset', preset: 'gpqa-diamond' }, { baseDir: storeDir, storeDir, token: 'hf_wrong' })).rejects.toThrow('your token has no access');
-    const dataset = await loadDataset({ from: 'preset', preset: 'gpqa-diamond' }, { baseDir: storeDir, storeDir, token: 'hf_secret' });
+    await expect(
+      loadDataset({ from: 'preset', preset: 'gpqa-diamond' }, { baseDir: storeDir, storeDir }),
+    ).rejects.toThrow('gated: it needs your Hugging Face token');
+    await expect(
+      loadDataset({ from: 'preset', preset: 'gpqa-diamond' }, { baseDir: storeDir, storeDir, token: 'hf_wrong' }),
+    ).rejects.toThrow('your token has no access');
+    const dataset = await loadDataset(
+      { from: 'preset', preset: 'gpqa-diamond' },
+      { baseDir: storeDir, storeDir, token: 'hf_secret' },
+    );
     expect(dataset.rows).toEqual([
       expect.objectContaining({ id: 'rec1', answer: 'electron', choices: ['electron', 'proton', 'neutron', 'pion'] }),
     ]);
@@ -103,7 +126,10 @@ describe('Hugging Face datasets (through HF_ENDPOINT)', () => {
   it('names a missing split', async () => {
     const storeDir = await mkdtemp(path.join(os.tmpdir(), 'z1wb-hf-'));
     await expect(
-      loadDataset({ from: 'huggingface', repo: 'openai/gsm8k', config: 'main', split: 'validation', gated: false, map: {} }, { baseDir: storeDir, storeDir }),
+      loadDataset(
+        { from: 'huggingface', repo: 'openai/gsm8k', config: 'main', split: 'validation', gated: false, map: {} },
+        { baseDir: storeDir, storeDir },
+      ),
     ).rejects.toThrow('no config "main" / split "validation"');
   });
 });

@@ -27,8 +27,13 @@ async function cli(argv: string[]) {
 /** The oracle sweep with 20 samples per problem: 240 items × 5 windows, long enough to kill mid-way. */
 async function longNotebook(dir: string): Promise<string> {
   const notebook = JSON.parse(await readFile(path.join(REPO, 'experiments/oracle-sweep.z1.json'), 'utf8'));
-  notebook.cells = notebook.cells.filter((c: { type: string; id: string }) => c.type !== 'plot' && c.id !== 'baseline' && c.id !== 'no-window');
-  notebook.cells.find((c: { id: string }) => c.id === 'problems').dataset.path = path.join(REPO, 'experiments/datasets/oracle.jsonl');
+  notebook.cells = notebook.cells.filter(
+    (c: { type: string; id: string }) => c.type !== 'plot' && c.id !== 'baseline' && c.id !== 'no-window',
+  );
+  notebook.cells.find((c: { id: string }) => c.id === 'problems').dataset.path = path.join(
+    REPO,
+    'experiments/datasets/oracle.jsonl',
+  );
   notebook.cells.find((c: { id: string }) => c.id === 'z1-sweep').samples = 20;
   const file = path.join(dir, 'long.z1.json');
   await writeFile(file, JSON.stringify(notebook, null, 2));
@@ -38,7 +43,9 @@ async function longNotebook(dir: string): Promise<string> {
 async function storedLines(store: string): Promise<number> {
   const runs = await readdir(path.join(store, 'runs')).catch(() => [] as string[]);
   let total = 0;
-  for (const run of runs) total += (await readFile(path.join(store, 'runs', run, 'samples.jsonl'), 'utf8').catch(() => '')).split('\n').length - 1;
+  for (const run of runs)
+    total +=
+      (await readFile(path.join(store, 'runs', run, 'samples.jsonl'), 'utf8').catch(() => '')).split('\n').length - 1;
   return total;
 }
 
@@ -62,10 +69,14 @@ describe('kill -9 during z1wb run, then run again', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'z1wb-kill-'));
     const notebook = await longNotebook(dir);
     const store = path.join(dir, 'killed');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'main/cli/z1wb.ts'), 'run', notebook, '--store', store, '--json'], {
-      cwd: REPO,
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(REPO, 'main/cli/z1wb.ts'), 'run', notebook, '--store', store, '--json'],
+      {
+        cwd: REPO,
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const deadline = Date.now() + 60_000;
     while ((await storedLines(store)) < 150) {
@@ -107,9 +118,18 @@ describe('the engine process crashing during a run', () => {
     const notebook = await longNotebook(dir);
     const storeDir = path.join(dir, 'store');
     const store = await RunStore.open(storeDir);
-    const workbench = new Workbench({ host: 'cli', storeDir, spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }) });
+    const workbench = new Workbench({
+      host: 'cli',
+      storeDir,
+      spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }),
+    });
     let samples = 0;
-    const runner = new Runner({ store, engine: engineOfHost(workbench), storeDir, emit: (event) => void (event === 'run.sample' && samples++) });
+    const runner = new Runner({
+      store,
+      engine: engineOfHost(workbench),
+      storeDir,
+      emit: (event) => void (event === 'run.sample' && samples++),
+    });
     try {
       const started = await runner.start({ notebookPath: notebook, cellId: 'z1-sweep' });
       const deadline = Date.now() + 60_000;

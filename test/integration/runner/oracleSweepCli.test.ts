@@ -59,7 +59,10 @@ describe('z1wb run experiments/oracle-sweep.z1.json (real llama.cpp, oracle fixt
     // Accuracy at W is the share of problems whose thinking fits: 1, 3, 6, 9, 12 of 12.
     expect(summary.runs.map((r) => Math.round(r.accuracy.value * 12))).toEqual([1, 3, 6, 9, 12, 12]);
     for (const run of summary.runs) {
-      const strategy: OracleStrategy = run.window === null ? { strategy: 'unbounded', maxTokens: 256 } : { strategy: 'shifted-window', window: run.window };
+      const strategy: OracleStrategy =
+        run.window === null
+          ? { strategy: 'unbounded', maxTokens: 256 }
+          : { strategy: 'shifted-window', window: run.window };
       const want = expected(strategy);
       expect(run.accuracy).toEqual({ value: want.accuracy.value, low: want.accuracy.low, high: want.accuracy.high });
       expect(run.meanThinkingTokens).toBeCloseTo(mean(want.thinking), 10);
@@ -69,7 +72,9 @@ describe('z1wb run experiments/oracle-sweep.z1.json (real llama.cpp, oracle fixt
     // Spelled out for one window: W = 32 cuts q06–q11 at 32; the rest end by themselves.
     const w32 = summary.runs[2]!;
     expect(w32.thinkingHistogram.binWidth).toBe(1);
-    expect(Object.fromEntries(w32.thinkingHistogram.bins.filter((b) => b.count > 0).map((b) => [b.start, b.count]))).toEqual({ 8: 1, 12: 1, 16: 1, 20: 1, 24: 1, 32: 7 });
+    expect(
+      Object.fromEntries(w32.thinkingHistogram.bins.filter((b) => b.count > 0).map((b) => [b.start, b.count])),
+    ).toEqual({ 8: 1, 12: 1, 16: 1, 20: 1, 24: 1, 32: 7 });
 
     const again = await cli(['run', 'experiments/oracle-sweep.z1.json', '--store', store, '--json']);
     expect(again.code).toBe(0);
@@ -85,7 +90,10 @@ describe('z1wb run experiments/oracle-sweep.z1.json (real llama.cpp, oracle fixt
     });
     const samplesCsv = (await cli(['runs', 'export', w32.id, '--store', store])).stdout.trim().split('\n');
     expect(samplesCsv).toHaveLength(13);
-    const trajectories = (await readFile(path.join(store, 'runs', w32.id, 'trajectories.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const trajectories = (await readFile(path.join(store, 'runs', w32.id, 'trajectories.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const q06 = trajectories.find((t) => t.key === 'q06#0');
     expect(q06.text).toContain('I overthought it, the final answer should be:');
     expect(q06.grade).toMatchObject({ outcome: 'wrong', extracted: '0' });

@@ -21,7 +21,12 @@ function fakeEngineChild(fake: FakeOracleEngine): () => EngineChild {
         if (message.type !== 'request') return;
         fake.call(message.method as MethodName, message.params as never).then(
           (result) => deliver({ type: 'response', id: message.id, result }),
-          (error: unknown) => deliver({ type: 'response', id: message.id, error: (error instanceof ApiError ? error : new ApiError('failed', String(error))).toPayload() }),
+          (error: unknown) =>
+            deliver({
+              type: 'response',
+              id: message.id,
+              error: (error instanceof ApiError ? error : new ApiError('failed', String(error))).toPayload(),
+            }),
         );
       },
       onMessage: (listener) => listeners.push(listener),
@@ -49,7 +54,11 @@ beforeAll(async () => {
   await mkdir(path.join(dir, 'datasets'));
   await copyFile('experiments/oracle-sweep.z1.json', notebookPath);
   await copyFile('experiments/datasets/oracle.jsonl', path.join(dir, 'datasets', 'oracle.jsonl'));
-  workbench = new Workbench({ host: 'headless', storeDir: path.join(dir, 'store'), spawnEngine: fakeEngineChild(new FakeOracleEngine()) });
+  workbench = new Workbench({
+    host: 'headless',
+    storeDir: path.join(dir, 'store'),
+    spawnEngine: fakeEngineChild(new FakeOracleEngine()),
+  });
   workbench.onEvent((message) => events.push(message));
 });
 
@@ -66,7 +75,9 @@ describe('notebooks, runs and datasets over the API (engine answering from the o
     const copy = path.join(dir, 'copy.z1.json');
     await call('notebooks.save', { path: copy, notebook: opened.notebook });
     expect(await readFile(copy, 'utf8')).toBe(JSON.stringify(opened.notebook, null, 2) + '\n');
-    await expect(call('notebooks.save', { path: copy, notebook: { format: 'z1-notebook', version: 1, cells: [{ type: 'run' }] } })).rejects.toMatchObject({ code: 'invalid-params' });
+    await expect(
+      call('notebooks.save', { path: copy, notebook: { format: 'z1-notebook', version: 1, cells: [{ type: 'run' }] } }),
+    ).rejects.toMatchObject({ code: 'invalid-params' });
     const list = await call('notebooks.list', {});
     expect(list.notebooks.filter((n) => n.kind === 'recent').map((n) => n.path)).toEqual([copy, notebookPath]);
     expect(list.notebooks.some((n) => n.kind === 'example' && n.path.endsWith('oracle-sweep.z1.json'))).toBe(true);
@@ -78,11 +89,22 @@ describe('notebooks, runs and datasets over the API (engine answering from the o
     const started = await call('runs.start', { notebookPath, cellId: 'z1-sweep' });
     expect(started.runs).toHaveLength(5);
     const deadline = Date.now() + 20_000;
-    while (!events.some((e) => e.event === 'run.state' && (e.data as { jobId: string; state: string }).jobId === started.jobId && (e.data as { state: string }).state !== 'running')) {
+    while (
+      !events.some(
+        (e) =>
+          e.event === 'run.state' &&
+          (e.data as { jobId: string; state: string }).jobId === started.jobId &&
+          (e.data as { state: string }).state !== 'running',
+      )
+    ) {
       if (Date.now() > deadline) throw new Error('the run did not finish');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(events.filter((e) => e.event === 'run.progress').at(-1)!.data).toMatchObject({ jobId: started.jobId, done: 60, total: 60 });
+    expect(events.filter((e) => e.event === 'run.progress').at(-1)!.data).toMatchObject({
+      jobId: started.jobId,
+      done: 60,
+      total: 60,
+    });
 
     const listed = await call('runs.list', { notebookPath });
     expect(listed.runs).toHaveLength(5);
@@ -98,7 +120,11 @@ describe('notebooks, runs and datasets over the API (engine answering from the o
     const wrong = await call('runs.samples', { runId: w32!.id, offset: 0, limit: 100, filter: { correct: false } });
     expect(wrong.samples.map((s) => s.problemId)).toEqual(['q06', 'q07', 'q08', 'q09', 'q10', 'q11']);
     const trajectory = await call('runs.trajectory', { runId: w32!.id, key: 'q06#0' });
-    expect(trajectory).toMatchObject({ cutAt: 32, hintOffset: expect.any(Number), segments: [{ phase: 'thinking' }, { phase: 'hint', inserted: true }, { phase: 'answer' }] });
+    expect(trajectory).toMatchObject({
+      cutAt: 32,
+      hintOffset: expect.any(Number),
+      segments: [{ phase: 'thinking' }, { phase: 'hint', inserted: true }, { phase: 'answer' }],
+    });
     expect(trajectory.text.slice(trajectory.hintOffset!)).toMatch(/^\n\nI overthought it/);
 
     const compared = await call('runs.compare', { a: w32!.id, b: w8!.id, bootstrapSeed: 0 });
@@ -109,7 +135,10 @@ describe('notebooks, runs and datasets over the API (engine answering from the o
     const csv = await call('runs.export', { runIds: [w8!.id, w32!.id], what: 'summary', format: 'csv' });
     expect(csv.text!.split('\n')[1]).toMatch(new RegExp(`^${w8!.id},shifted-window W=8,shifted-window,8,12,8.3,`));
     const file = path.join(dir, 'samples.csv');
-    expect(await call('runs.export', { runIds: [w8!.id], what: 'samples', format: 'csv', path: file })).toMatchObject({ path: file, text: null });
+    expect(await call('runs.export', { runIds: [w8!.id], what: 'samples', format: 'csv', path: file })).toMatchObject({
+      path: file,
+      text: null,
+    });
     expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(13);
     const diff = await call('runs.rerunDiff', { runId: w8!.id });
     expect(diff).toMatchObject({ compared: 12, identical: 12, differing: [] });
@@ -118,14 +147,35 @@ describe('notebooks, runs and datasets over the API (engine answering from the o
   });
 
   it('imports and previews datasets and lists the presets', async () => {
-    const imported = await call('datasets.import', { path: path.join(dir, 'datasets', 'oracle.jsonl'), map: {}, previewRows: 2 });
+    const imported = await call('datasets.import', {
+      path: path.join(dir, 'datasets', 'oracle.jsonl'),
+      map: {},
+      previewRows: 2,
+    });
     expect(imported).toMatchObject({ rows: 12, skipped: [], columns: ['id', 'problem', 'answer', 'thinkingLength'] });
     expect(imported.preview.map((r) => r.id)).toEqual(['q01', 'q02']);
-    const preview = await call('datasets.preview', { source: { from: 'file', path: 'datasets/oracle.jsonl', map: {}, limit: 5 }, notebookPath, offset: 3, limit: 10 });
+    const preview = await call('datasets.preview', {
+      source: { from: 'file', path: 'datasets/oracle.jsonl', map: {}, limit: 5 },
+      notebookPath,
+      offset: 3,
+      limit: 10,
+    });
     expect(preview.rows.map((r) => r.id)).toEqual(['q04', 'q05']);
     expect(preview.total).toBe(5);
     const presets = await call('datasets.presets', {});
-    expect(presets.presets.map((p) => p.name)).toEqual(['math-500', 'gsm8k', 'aime-2024', 'gpqa-diamond', 'humaneval', 'mbpp', 'livecodebench']);
-    expect(presets.presets.find((p) => p.name === 'gpqa-diamond')).toMatchObject({ gated: true, redactProblems: true, grader: { grader: 'mcq', shuffle: true } });
+    expect(presets.presets.map((p) => p.name)).toEqual([
+      'math-500',
+      'gsm8k',
+      'aime-2024',
+      'gpqa-diamond',
+      'humaneval',
+      'mbpp',
+      'livecodebench',
+    ]);
+    expect(presets.presets.find((p) => p.name === 'gpqa-diamond')).toMatchObject({
+      gated: true,
+      redactProblems: true,
+      grader: { grader: 'mcq', shuffle: true },
+    });
   });
 });

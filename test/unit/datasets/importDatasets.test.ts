@@ -66,8 +66,13 @@ describe('dataset import', () => {
   });
 
   it('imports CSV with list columns, and skips rows with the wrong number of fields', async () => {
-    const file = await fileWith('set.csv', 'id,question,options,gold\n1,"Pick, one","[""x"",""y""]",x\n2,short\n3,Q3,"[""p"",""q""]",q\n');
-    const mapped = mapRecords(await readDatasetFile(file), { map: { problem: 'question', answer: 'gold', choices: 'options' } });
+    const file = await fileWith(
+      'set.csv',
+      'id,question,options,gold\n1,"Pick, one","[""x"",""y""]",x\n2,short\n3,Q3,"[""p"",""q""]",q\n',
+    );
+    const mapped = mapRecords(await readDatasetFile(file), {
+      map: { problem: 'question', answer: 'gold', choices: 'options' },
+    });
     expect(mapped.rows.map((r) => [r.id, r.problem, r.choices, r.answer])).toEqual([
       ['1', 'Pick, one', ['x', 'y'], 'x'],
       ['3', 'Q3', ['p', 'q'], 'q'],
@@ -85,7 +90,10 @@ describe('dataset import', () => {
       ],
     });
     const file = await fileWith('set.parquet', new Uint8Array(buffer));
-    const mapped = mapRecords(await readDatasetFile(file), { map: { id: 'task_id', problem: 'question' }, answerAfter: '####' });
+    const mapped = mapRecords(await readDatasetFile(file), {
+      map: { id: 'task_id', problem: 'question' },
+      answerAfter: '####',
+    });
     expect(mapped.rows.map((r) => [r.id, r.problem, r.answer, r.fields.level])).toEqual([
       ['t1', 'What?', '12', 3],
       ['t2', 'Why?', '7', 4],
@@ -107,13 +115,18 @@ describe('dataset import', () => {
   });
 
   it('loads a file dataset cell relative to the notebook, with a limit', async () => {
-    const file = await fileWith('oracle.jsonl', '{"id":"q1","problem":"a","answer":"1"}\n{"id":"q2","problem":"b","answer":"2"}\n');
+    const file = await fileWith(
+      'oracle.jsonl',
+      '{"id":"q1","problem":"a","answer":"1"}\n{"id":"q2","problem":"b","answer":"2"}\n',
+    );
     const dataset = await loadDataset(
       { from: 'file', path: path.basename(file), map: {}, limit: 1 },
       { baseDir: path.dirname(file), storeDir: path.dirname(file) },
     );
     expect(dataset.rows.map((r) => r.id)).toEqual(['q1']);
     expect(dataset.description).toBe('file oracle.jsonl');
-    await expect(loadDataset({ from: 'file', path: 'nope.jsonl', map: {} }, { baseDir: '/tmp', storeDir: '/tmp' })).rejects.toThrow('dataset file not found');
+    await expect(
+      loadDataset({ from: 'file', path: 'nope.jsonl', map: {} }, { baseDir: '/tmp', storeDir: '/tmp' }),
+    ).rejects.toThrow('dataset file not found');
   });
 });

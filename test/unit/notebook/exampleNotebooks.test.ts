@@ -6,7 +6,12 @@ import { EXAMPLES_DIR, exampleNotebooks, openNotebookFile } from '../../../main/
 describe('example notebooks in experiments/', () => {
   it('are valid, and their shipped datasets load without a bad row', async () => {
     const examples = await exampleNotebooks();
-    expect(examples.map((e) => path.basename(e.path))).toEqual(['code-problems.z1.json', 'math500.z1.json', 'oracle-sweep.z1.json', 'z1-vs-s1.z1.json']);
+    expect(examples.map((e) => path.basename(e.path))).toEqual([
+      'code-problems.z1.json',
+      'math500.z1.json',
+      'oracle-sweep.z1.json',
+      'z1-vs-s1.z1.json',
+    ]);
     for (const example of examples) {
       const opened = await openNotebookFile(example.path);
       expect(opened.issues, example.path).toEqual([]);

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrateNotebook } from '../../../common/notebook/notebookMigrations';
 import { cellJsonSchema, notebookJsonSchema, windowCellJsonSchema } from '../../../common/notebook/notebookJsonSchema';
-import { formatNotebook, resolveRunInputs, validateNotebook, validateNotebookText } from '../../../common/notebook/validateNotebook';
+import {
+  formatNotebook,
+  resolveRunInputs,
+  validateNotebook,
+  validateNotebookText,
+} from '../../../common/notebook/validateNotebook';
 import { expandWindowCell } from '../../../common/settings/windowCell';
 import { saveNotebookFile, openNotebookFile } from '../../../main/notebook/notebookFiles';
 
@@ -30,18 +35,31 @@ describe('notebook format', () => {
     const { run, inputs } = resolveRunInputs(nb, 'r');
     expect(run).toMatchObject({ samples: 1, sampling: { temperature: 0, seed: 0 } });
     expect(inputs.model.model).toMatchObject({ source: 'fixture:oracle', contextSize: 8192, threads: 1 });
-    expect(expandWindowCell(inputs.window.window).map((s) => (s.strategy === 'shifted-window' ? s.window : null))).toEqual([16, 32]);
+    expect(
+      expandWindowCell(inputs.window.window).map((s) => (s.strategy === 'shifted-window' ? s.window : null)),
+    ).toEqual([16, 32]);
   });
 
   it('names the cell and the JSON path of each problem, with line and column from the text', () => {
     const cells = structuredClone(baseCells) as Array<Record<string, unknown>>;
-    cells[4] = { type: 'window', id: 'w', window: [{ strategy: 'shifted-window', window: 16 }, { strategy: 'shifted-window', window: 'big' }] };
+    cells[4] = {
+      type: 'window',
+      id: 'w',
+      window: [
+        { strategy: 'shifted-window', window: 16 },
+        { strategy: 'shifted-window', window: 'big' },
+      ],
+    };
     cells[2] = { type: 'dataset', id: 'd', dataset: { from: 'file' }, grader: { grader: 'math' } };
     const text = JSON.stringify(notebook(cells), null, 2);
     const result = validateNotebookText(text);
     expect(result.notebook).toBeNull();
     const byPath = Object.fromEntries(result.issues.map((i) => [i.path, i]));
-    expect(byPath['cells[4].window[1].window']).toMatchObject({ cellIndex: 4, cellId: 'w', message: expect.stringContaining('cells[4].window[1].window: expected a whole number') });
+    expect(byPath['cells[4].window[1].window']).toMatchObject({
+      cellIndex: 4,
+      cellId: 'w',
+      message: expect.stringContaining('cells[4].window[1].window: expected a whole number'),
+    });
     expect(byPath['cells[2].dataset.path']).toMatchObject({ cellIndex: 2, cellId: 'd' });
     const lines = text.split('\n');
     const at = byPath['cells[4].window[1].window']!;
@@ -53,7 +71,9 @@ describe('notebook format', () => {
 
   it('reports JSON syntax errors with their line and column', () => {
     const result = validateNotebookText('{\n  "format": "z1-notebook",\n  "cells": [,]\n}');
-    expect(result.issues).toEqual([expect.objectContaining({ path: '', line: 3, message: expect.stringContaining('invalid JSON') })]);
+    expect(result.issues).toEqual([
+      expect.objectContaining({ path: '', line: 3, message: expect.stringContaining('invalid JSON') }),
+    ]);
   });
 
   it('checks references between cells and unique ids', () => {
@@ -72,25 +92,51 @@ describe('notebook format', () => {
       'cells[8].plot.runs[0]: cell "intro" is a markdown cell, not a run cell',
       'cells[8].plot.runs[1]: cell "ghost" does not exist',
     ]);
-    const early = validateNotebook(notebook([{ type: 'run', id: 'r' }, ...baseCells.slice(1, 5)])).issues.map((i) => i.message);
+    const early = validateNotebook(notebook([{ type: 'run', id: 'r' }, ...baseCells.slice(1, 5)])).issues.map(
+      (i) => i.message,
+    );
     expect(early).toContain('cells[0]: no model cell above run cell "r"');
   });
 
   it('rejects unknown cell types, unknown fields and foreign or newer files', () => {
-    expect(validateNotebook(notebook([{ type: 'code', id: 'x' }])).issues[0]!.message).toContain('cells[0].type: expected one of markdown, model');
-    expect(validateNotebook(notebook([{ type: 'markdown', id: 'x', source: '', colour: 1 }])).issues[0]!.path).toBe('cells[0]');
-    expect(validateNotebook({ format: 'jupyter', version: 1, cells: [] }).issues[0]!.message).toContain('not a Z1 notebook');
-    expect(validateNotebook({ format: 'z1-notebook', version: 9, cells: [] }).issues[0]!.message).toContain('written by a newer Z1 Workbench');
+    expect(validateNotebook(notebook([{ type: 'code', id: 'x' }])).issues[0]!.message).toContain(
+      'cells[0].type: expected one of markdown, model',
+    );
+    expect(validateNotebook(notebook([{ type: 'markdown', id: 'x', source: '', colour: 1 }])).issues[0]!.path).toBe(
+      'cells[0]',
+    );
+    expect(validateNotebook({ format: 'jupyter', version: 1, cells: [] }).issues[0]!.message).toContain(
+      'not a Z1 notebook',
+    );
+    expect(validateNotebook({ format: 'z1-notebook', version: 9, cells: [] }).issues[0]!.message).toContain(
+      'written by a newer Z1 Workbench',
+    );
   });
 
   it('migrates older versions forward, step by step', () => {
     const migrations = {
-      1: (nb: Record<string, unknown>) => ({ ...nb, cells: (nb.cells as Array<Record<string, unknown>>).map((c) => ({ ...c, kind: undefined, type: c.kind })) }),
+      1: (nb: Record<string, unknown>) => ({
+        ...nb,
+        cells: (nb.cells as Array<Record<string, unknown>>).map((c) => ({ ...c, kind: undefined, type: c.kind })),
+      }),
       2: (nb: Record<string, unknown>) => ({ ...nb, metadata: { title: 'migrated' } }),
     };
-    const result = migrateNotebook({ format: 'z1-notebook', version: 1, cells: [{ kind: 'markdown' }] }, { migrations, currentVersion: 3 });
-    expect(result).toEqual({ notebook: { format: 'z1-notebook', version: 3, metadata: { title: 'migrated' }, cells: [{ kind: undefined, type: 'markdown' }] }, migratedFrom: 1 });
-    expect(() => migrateNotebook({ format: 'z1-notebook', version: 1, cells: [] }, { migrations: {}, currentVersion: 2 })).toThrow('no migration from version 1 to 2');
+    const result = migrateNotebook(
+      { format: 'z1-notebook', version: 1, cells: [{ kind: 'markdown' }] },
+      { migrations, currentVersion: 3 },
+    );
+    expect(result).toEqual({
+      notebook: {
+        format: 'z1-notebook',
+        version: 3,
+        metadata: { title: 'migrated' },
+        cells: [{ kind: undefined, type: 'markdown' }],
+      },
+      migratedFrom: 1,
+    });
+    expect(() =>
+      migrateNotebook({ format: 'z1-notebook', version: 1, cells: [] }, { migrations: {}, currentVersion: 2 }),
+    ).toThrow('no migration from version 1 to 2');
   });
 
   it('saves in a stable, diff-friendly layout and refuses an invalid notebook', async () => {
@@ -104,11 +150,13 @@ describe('notebook format', () => {
     expect(await readFile(file, 'utf8')).toBe(first);
     expect(first).toBe(formatNotebook(opened.notebook!));
     expect(first.endsWith('}\n')).toBe(true);
-    await expect(saveNotebookFile(file, notebook([{ type: 'window', id: 'w', window: { strategy: 'hard-cut' } }]))).rejects.toThrow('cells[0].window.window');
+    await expect(
+      saveNotebookFile(file, notebook([{ type: 'window', id: 'w', window: { strategy: 'hard-cut' } }])),
+    ).rejects.toThrow('cells[0].window.window');
     expect(await readFile(file, 'utf8')).toBe(first);
   });
 
-  it('gives JSON Schemas for the file, each cell and a window cell\'s settings', () => {
+  it("gives JSON Schemas for the file, each cell and a window cell's settings", () => {
     const window = windowCellJsonSchema();
     expect(JSON.stringify(window)).toContain('shifted-window');
     expect(JSON.stringify(window)).toContain('I overthought it');

@@ -38,7 +38,16 @@ export class FakeOracleEngine implements EnginePort {
   }
 
   hardware(): Result<'engine.hardware'> {
-    return { backend: 'cpu', buildType: 'fake', llamaCppRelease: 'b0000', gpuNames: [], vramBytes: null, ramBytes: 8e9, physicalCores: 2, defaultThreads: 1 };
+    return {
+      backend: 'cpu',
+      buildType: 'fake',
+      llamaCppRelease: 'b0000',
+      gpuNames: [],
+      vramBytes: null,
+      ramBytes: 8e9,
+      physicalCores: 2,
+      defaultThreads: 1,
+    };
   }
 
   inspectModel(params: Params<'engine.inspectModel'>): Result<'engine.inspectModel'> {
@@ -95,7 +104,12 @@ export class FakeOracleEngine implements EnginePort {
       const results = params.strategies.map((s) => this.result(item.key, problem, s as StrategySettings));
       this.emit('engine.sample', { batchId: params.batchId, key: item.key, results });
       completed++;
-      this.emit('engine.progress', { batchId: params.batchId, done: completed, total: params.items.length, tokensPerSecond: 1000 });
+      this.emit('engine.progress', {
+        batchId: params.batchId,
+        done: completed,
+        total: params.items.length,
+        tokensPerSecond: 1000,
+      });
     }
     return { batchId: params.batchId, completed, cancelled: false };
   }

@@ -15,7 +15,15 @@ const EXAMPLE = path.resolve('experiments/oracle-sweep.z1.json');
 const boxedGrader: GradeFunction = async (_settings, item) => {
   const answer = lastBoxed(item.response);
   const correct = answer === String(item.gold);
-  return { outcome: answer === null ? 'unparsed' : correct ? 'correct' : 'wrong', correct, extracted: answer, method: 'boxed', span: null, reason: '', answerKey: answer } satisfies GradeResult;
+  return {
+    outcome: answer === null ? 'unparsed' : correct ? 'correct' : 'wrong',
+    correct,
+    extracted: answer,
+    method: 'boxed',
+    span: null,
+    reason: '',
+    answerKey: answer,
+  } satisfies GradeResult;
 };
 
 interface Setup {
@@ -41,11 +49,20 @@ async function setup(dir?: string): Promise<Setup> {
   const notebookPath = path.join(dir, 'oracle-sweep.z1.json');
   await mkdir(path.join(dir, 'datasets'), { recursive: true });
   await copyFile(EXAMPLE, notebookPath).catch(() => undefined);
-  await copyFile(path.resolve('experiments/datasets/oracle.jsonl'), path.join(dir, 'datasets', 'oracle.jsonl')).catch(() => undefined);
+  await copyFile(path.resolve('experiments/datasets/oracle.jsonl'), path.join(dir, 'datasets', 'oracle.jsonl')).catch(
+    () => undefined,
+  );
   const store = await RunStore.open(path.join(dir, 'store'));
   const engine = new FakeOracleEngine();
   const events: Setup['events'] = [];
-  const runner = new Runner({ store, engine, storeDir: path.join(dir, 'store'), emit: (event, data) => events.push({ event, data }), grade: boxedGrader, itemsPerRequest: 5 });
+  const runner = new Runner({
+    store,
+    engine,
+    storeDir: path.join(dir, 'store'),
+    emit: (event, data) => events.push({ event, data }),
+    grade: boxedGrader,
+    itemsPerRequest: 5,
+  });
   const s = { dir, notebookPath, store, engine, runner, events };
   open.push(s);
   return s;
@@ -72,7 +89,9 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
   it('runs the sweep: exact accuracy and thinking histogram at every window', async () => {
     const s = await setup();
     const { started, outcome } = await runCell(s, 'z1-sweep');
-    expect(started.runs.map((r) => [r.label, r.origin])).toEqual([8, 16, 32, 64, 128].map((w) => [`shifted-window W=${w}`, 'new']));
+    expect(started.runs.map((r) => [r.label, r.origin])).toEqual(
+      [8, 16, 32, 64, 128].map((w) => [`shifted-window W=${w}`, 'new']),
+    );
     expect(outcome.state).toBe('complete');
     for (const run of outcome.runs) {
       const strategy = { strategy: 'shifted-window' as const, window: windowOf(run) };
@@ -84,9 +103,14 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
       // Every value falls in the bin that starts at it (or below it for wider bins).
       const expected = new Map<number, number>();
       const width = run.summary!.thinking.phase1.histogram.binWidth;
-      for (const [tokens, n] of expectThinkingHistogram('plain', strategy)) expected.set(Math.floor(tokens / width) * width, (expected.get(Math.floor(tokens / width) * width) ?? 0) + n);
+      for (const [tokens, n] of expectThinkingHistogram('plain', strategy))
+        expected.set(Math.floor(tokens / width) * width, (expected.get(Math.floor(tokens / width) * width) ?? 0) + n);
       expect(counts).toEqual(expected);
-      expect(run.provenance).toMatchObject({ llamaCpp: { release: 'b0000' }, dataset: { problems: 12 }, seeds: { run: 0 } });
+      expect(run.provenance).toMatchObject({
+        llamaCpp: { release: 'b0000' },
+        dataset: { problems: 12 },
+        seeds: { run: 0 },
+      });
     }
     // One request per chunk of 5 items, all five windows branched in each.
     expect(s.engine.generateCalls.map((c) => [c.items.length, c.strategies.length])).toEqual([
@@ -127,11 +151,23 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
     for (const [what, change] of changes) {
       const edited = await editNotebook(s, change);
       const { started } = await runCell(s, 'z1-sweep', edited);
-      expect(started.runs.map((r) => r.origin), what).toEqual(['new', 'new', 'new', 'new', 'new']);
+      expect(
+        started.runs.map((r) => r.origin),
+        what,
+      ).toEqual(['new', 'new', 'new', 'new', 'new']);
     }
     // Editing the dataset file's content changes its fingerprint: new runs, not stale samples.
-    await writeFile(path.join(s.dir, 'datasets', 'oracle.jsonl'), (await readFile(path.join(s.dir, 'datasets', 'oracle.jsonl'), 'utf8')).replace('"answer":"5"', '"answer":"6"'));
-    expect((await runCell(s, 'z1-sweep')).started.runs.map((r) => r.origin)).toEqual(['new', 'new', 'new', 'new', 'new']);
+    await writeFile(
+      path.join(s.dir, 'datasets', 'oracle.jsonl'),
+      (await readFile(path.join(s.dir, 'datasets', 'oracle.jsonl'), 'utf8')).replace('"answer":"5"', '"answer":"6"'),
+    );
+    expect((await runCell(s, 'z1-sweep')).started.runs.map((r) => r.origin)).toEqual([
+      'new',
+      'new',
+      'new',
+      'new',
+      'new',
+    ]);
   });
 
   it('stops when the engine crashes and resumes to exactly the uninterrupted result', async () => {
@@ -143,10 +179,13 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
     const crashed = await runCell(s, 'z1-sweep');
     expect(crashed.outcome.state).toBe('failed');
     expect(crashed.outcome.error).toContain('killed by SIGKILL');
-    for (const run of crashed.outcome.runs) expect(run).toMatchObject({ status: 'stopped', done: 7, error: expect.stringContaining('resume') });
+    for (const run of crashed.outcome.runs)
+      expect(run).toMatchObject({ status: 'stopped', done: 7, error: expect.stringContaining('resume') });
 
     const resumed = await s.runner.resume(crashed.outcome.runs[2]!.id);
-    expect(resumed.runs).toEqual([{ runId: crashed.outcome.runs[2]!.id, label: 'shifted-window W=32', origin: 'resumed' }]);
+    expect(resumed.runs).toEqual([
+      { runId: crashed.outcome.runs[2]!.id, label: 'shifted-window W=32', origin: 'resumed' },
+    ]);
     expect((await s.runner.wait(resumed.jobId)).state).toBe('complete');
     // Starting the cell again resumes the other four (the one just finished is cached).
     const rest = await runCell(s, 'z1-sweep');
@@ -190,17 +229,33 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
     s.engine.perturb.add('q03#0');
     const diff = await s.runner.rerunDiff(w8.id);
     const trajectory = await (await s.store.runFiles(w8.id)).readTrajectory('q03#0');
-    const answerStart = trajectory.segments.filter((seg) => seg.phase !== 'answer').reduce((n, seg) => n + seg.tokens.length, 0);
+    const answerStart = trajectory.segments
+      .filter((seg) => seg.phase !== 'answer')
+      .reduce((n, seg) => n + seg.tokens.length, 0);
     expect(diff.identical).toBe(11);
-    expect(diff.differing).toEqual([{ key: 'q03#0', firstDifference: answerStart, phase: 'answer', storedTokens: expect.any(Number), newTokens: expect.any(Number) }]);
-    expect(trajectory).toMatchObject({ cutAt: 8, hintOffset: expect.any(Number), segments: [{ phase: 'thinking' }, { phase: 'hint', inserted: true }, { phase: 'answer' }] });
+    expect(diff.differing).toEqual([
+      {
+        key: 'q03#0',
+        firstDifference: answerStart,
+        phase: 'answer',
+        storedTokens: expect.any(Number),
+        newTokens: expect.any(Number),
+      },
+    ]);
+    expect(trajectory).toMatchObject({
+      cutAt: 8,
+      hintOffset: expect.any(Number),
+      segments: [{ phase: 'thinking' }, { phase: 'hint', inserted: true }, { phase: 'answer' }],
+    });
   });
 
-  it('finds a cell\'s stored runs by its settings and refuses to run one run twice at once', async () => {
+  it("finds a cell's stored runs by its settings and refuses to run one run twice at once", async () => {
     const s = await setup();
     expect(await s.runner.lookup({ notebookPath: s.notebookPath, cellId: 'z1-sweep' })).toEqual([]);
     const started = await s.runner.start({ notebookPath: s.notebookPath, cellId: 'baseline' });
-    await expect(s.runner.start({ notebookPath: s.notebookPath, cellId: 'baseline' })).rejects.toThrow('is already running');
+    await expect(s.runner.start({ notebookPath: s.notebookPath, cellId: 'baseline' })).rejects.toThrow(
+      'is already running',
+    );
     await s.runner.wait(started.jobId);
     const found = await s.runner.lookup({ notebookPath: s.notebookPath, cellId: 'baseline' });
     expect(found.map((r) => r.id)).toEqual([started.runs[0]!.runId]);

@@ -2,7 +2,13 @@ import { appendFile, mkdtemp, readdir, readFile, stat, truncate, writeFile } fro
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeLine, decodeTextLine, encodeLine, encodeRowLine, forEachTextLine } from '../../../main/store/checksummedLines';
+import {
+  decodeLine,
+  decodeTextLine,
+  encodeLine,
+  encodeRowLine,
+  forEachTextLine,
+} from '../../../main/store/checksummedLines';
 import { RunFiles, SAMPLES_FILE, TRAJECTORIES_FILE } from '../../../main/store/RunFiles';
 import { sample } from './sampleFactory';
 
@@ -21,14 +27,20 @@ describe('checksummed lines', () => {
     const line = encodeRowLine([3, 'q04#0', 12, null]).trimEnd();
     expect(JSON.parse(line)).toEqual([3, 'q04#0', 12, null, expect.stringMatching(/^[0-9a-f]{8}$/)]);
     expect(decodeTextLine(line)).toEqual({ value: [3, 'q04#0', 12, null] });
-    expect(decodeTextLine(line.replace(',12,', ',13,'))).toEqual({ error: expect.stringContaining('checksum mismatch') });
+    expect(decodeTextLine(line.replace(',12,', ',13,'))).toEqual({
+      error: expect.stringContaining('checksum mismatch'),
+    });
   });
 
   it('report a torn last line separately from damaged lines', () => {
     const text = encodeRowLine([1]) + 'garbage\n' + encodeLine({ b: 2 }).toString() + encodeRowLine([2]).slice(0, 5);
     const values: unknown[] = [];
     const bad: Array<[number, string]> = [];
-    const torn = forEachTextLine(text, (_line, value) => values.push(value), (line, error) => bad.push([line, error]));
+    const torn = forEachTextLine(
+      text,
+      (_line, value) => values.push(value),
+      (line, error) => bad.push([line, error]),
+    );
     expect(values).toEqual([[1], { b: 2 }]);
     expect(bad).toEqual([[2, 'no checksum at the end of the line']]);
     expect(torn).toBe(encodeRowLine([2]).slice(0, 5));
@@ -95,13 +107,21 @@ describe('RunFiles', () => {
     const original = await readFile(samplesPath, 'utf8');
     const lines = original.split('\n');
     // Line 1 is the header naming the columns; line 3 holds the second sample.
-    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'z1-samples', version: 1, columns: expect.arrayContaining(['key', 'phase1Tokens']) });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      format: 'z1-samples',
+      version: 1,
+      columns: expect.arrayContaining(['key', 'phase1Tokens']),
+    });
     lines[2] = lines[2]!.replace('"p1",0,1001,11,', '"p1",0,1001,99,');
     await writeFile(samplesPath, lines.join('\n'));
 
     const reopened = await RunFiles.open(dir);
     expect(reopened.issues).toHaveLength(1);
-    expect(reopened.issues[0]).toMatchObject({ kind: 'corrupt', file: samplesPath, message: expect.stringContaining('line 3: checksum mismatch') });
+    expect(reopened.issues[0]).toMatchObject({
+      kind: 'corrupt',
+      file: samplesPath,
+      message: expect.stringContaining('line 3: checksum mismatch'),
+    });
     expect(await readFile(reopened.issues[0]!.keptAs!, 'utf8')).toBe(lines.join('\n'));
     expect(reopened.files.records().map((r) => r.key)).toEqual(['p0#0', 'p2#0']);
     expect(reopened.files.has('p1#0')).toBe(false);

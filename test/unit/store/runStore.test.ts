@@ -51,7 +51,12 @@ describe('RunStore', () => {
     const reopened = await RunStore.open(root);
     expect(reopened.issues.map((i) => i.kind)).toEqual(['corrupt', 'index-rebuilt']);
     expect(await readFile(reopened.issues[0]!.keptAs!, 'utf8')).toBe(damaged);
-    expect(reopened.list().map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+    expect(
+      reopened
+        .list()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([a.id, b.id].sort());
     await reopened.close();
     // The rebuilt index is written back: the next open finds nothing wrong.
     const again = await RunStore.open(root);
@@ -69,7 +74,9 @@ describe('RunStore', () => {
     const reopened = await RunStore.open(root);
     expect(reopened.list()).toEqual([]);
     expect(reopened.issues.map((i) => i.kind)).toEqual(['corrupt', 'corrupt', 'index-rebuilt']);
-    expect((await readdir(path.join(root, 'runs', run.id))).some((f) => f.startsWith(`${RUN_FILE}.corrupt-`))).toBe(true);
+    expect((await readdir(path.join(root, 'runs', run.id))).some((f) => f.startsWith(`${RUN_FILE}.corrupt-`))).toBe(
+      true,
+    );
     await reopened.close();
   });
 
@@ -87,7 +94,11 @@ describe('RunStore', () => {
 
     const reopened = await RunStore.open(root);
     await reopened.runFiles(run.id);
-    expect(reopened.get(run.id)).toMatchObject({ status: 'stopped', done: 2, issues: [expect.objectContaining({ kind: 'corrupt' })] });
+    expect(reopened.get(run.id)).toMatchObject({
+      status: 'stopped',
+      done: 2,
+      issues: [expect.objectContaining({ kind: 'corrupt' })],
+    });
     expect(reopened.get(run.id).summary?.samples).toBe(2);
     await reopened.close();
   });

@@ -3,7 +3,10 @@ import type { NewRun } from '../../../main/store/RunStore';
 import type { SampleWithTrajectory } from '../../../main/store/RunFiles';
 
 /** A graded sample of problem `p{problem}` with a given thinking length and grade. */
-export function sample(index: number, options: { thinking?: number; correct?: boolean; samplesPerProblem?: number } = {}): SampleWithTrajectory {
+export function sample(
+  index: number,
+  options: { thinking?: number; correct?: boolean; samplesPerProblem?: number } = {},
+): SampleWithTrajectory {
   const perProblem = options.samplesPerProblem ?? 1;
   const problemId = `p${Math.floor(index / perProblem)}`;
   const sampleIndex = index % perProblem;
@@ -35,7 +38,14 @@ export function sample(index: number, options: { thinking?: number; correct?: bo
     key: record.key,
     message: `Problem ${problemId}`,
     text: ' s1'.repeat(thinking) + ' The answer is 42',
-    segments: [{ phase: 'thinking', inserted: false, text: ' s1'.repeat(thinking), tokens: Array.from({ length: thinking }, (_, i) => i) }],
+    segments: [
+      {
+        phase: 'thinking',
+        inserted: false,
+        text: ' s1'.repeat(thinking),
+        tokens: Array.from({ length: thinking }, (_, i) => i),
+      },
+    ],
     cutAt: record.cutAt,
     hintOffset: null,
     grade: { outcome: record.outcome },
@@ -52,7 +62,14 @@ export function newRun(overrides: Partial<NewRun> = {}): NewRun {
     variant: { index: 0, of: 1 },
     planned: 10,
     settings: {
-      model: { source: 'fixture:oracle', backend: 'auto', gpuLayers: 'auto', contextSize: 512, threads: 1, parallel: 1 },
+      model: {
+        source: 'fixture:oracle',
+        backend: 'auto',
+        gpuLayers: 'auto',
+        contextSize: 512,
+        threads: 1,
+        parallel: 1,
+      },
       prompt: { template: '{{problem}}', chatTemplate: 'model', systemPrompt: null, thinkPrefix: '', stopStrings: [] },
       sampling: { temperature: 0, topK: 40, topP: 0.95, minP: 0, seed: 0 },
       strategy: { strategy: 'shifted-window', window: 40, hint: 'hint', answerBudget: 16, maxTokens: 128 },
@@ -63,5 +80,8 @@ export function newRun(overrides: Partial<NewRun> = {}): NewRun {
     },
     provenance: null,
     ...overrides,
-  } satisfies Omit<RunRecord, 'id' | 'createdAt' | 'updatedAt' | 'finishedAt' | 'issues' | 'summary' | 'done' | 'status' | 'error'>;
+  } satisfies Omit<
+    RunRecord,
+    'id' | 'createdAt' | 'updatedAt' | 'finishedAt' | 'issues' | 'summary' | 'done' | 'status' | 'error'
+  >;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { histogram, histogramBinWidth, mcnemarTest, median, pairedBootstrap, tokenStats, wilsonInterval } from '../../../main/store/statistics';
+import {
+  histogram,
+  histogramBinWidth,
+  mcnemarTest,
+  median,
+  pairedBootstrap,
+  tokenStats,
+  wilsonInterval,
+} from '../../../main/store/statistics';
 
 describe('statistics', () => {
   it('gives the Wilson 95% interval (checked against published values)', () => {
@@ -26,7 +34,11 @@ describe('statistics', () => {
     expect(histogramBinWidth(16384)).toBe(500);
     expect(histogram([0, 1, 1, 39])).toEqual({
       binWidth: 1,
-      bins: Array.from({ length: 40 }, (_, k) => ({ start: k, end: k + 1, count: k === 0 ? 1 : k === 1 ? 2 : k === 39 ? 1 : 0 })),
+      bins: Array.from({ length: 40 }, (_, k) => ({
+        start: k,
+        end: k + 1,
+        count: k === 0 ? 1 : k === 1 ? 2 : k === 39 ? 1 : 0,
+      })),
     });
     const wide = histogram([0, 95, 96, 100]);
     expect(wide.binWidth).toBe(5);
