@@ -269,13 +269,20 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
   it('streams a sample with thinking, hint and answer coloured and the cut marked, without re-rendering the page', async () => {
     await page.evaluate(() => window.z1Lab!.takeCommits());
     await page.evaluate(() => window.z1Lab!.stream(600, 3000));
-    await expect.poll(() => page.getByTestId('live-token-count').textContent()).toBe('600 tokens');
+    // 600 chunks of " token", every 13th with a line break: 600 × 6 + 46 characters.
+    await expect.poll(() => page.getByTestId('live-length').textContent()).toBe('3646 characters');
     expect(await page.evaluate(() => window.z1Lab!.takeCommits())).toBe(0);
     const live = page.getByTestId('live-sample');
     expect(await live.locator('.phase-thinking').count()).toBeGreaterThan(0);
     expect(await live.locator('.phase-hint').count()).toBeGreaterThan(0);
     expect(await live.locator('.phase-answer').count()).toBeGreaterThan(0);
-    expect(await live.locator('.window-cut').textContent()).toBe('✂ window cut at 480 tokens');
+    expect(await live.locator('.window-cut').count()).toBe(1);
+    // The cut sits between the last thinking chunk and the hint.
+    expect(
+      await live
+        .locator('.window-cut')
+        .evaluate((m) => [m.previousElementSibling?.className, m.nextElementSibling?.className]),
+    ).toEqual(['phase phase-thinking', 'phase phase-hint']);
   });
 
   it('switches to the dark theme and keeps zero console errors', async () => {

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // (Code inside page.evaluate runs in the page: the DOM types describe it.)
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -198,7 +198,13 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
   it('runs the sweep and draws the histogram and the scaling curve with the exact expected values', async (ctx) => {
     if (!generation) ctx.skip(); // the engine process does not serve engine.generate yet
     await page.getByTestId('start-run-z1-sweep').click();
-    await page.getByTestId('run-progress').waitFor({ timeout: 30_000 });
+    const runCell = page.getByTestId('cell-z1-sweep');
+    await runCell.getByTestId('run-progress').waitFor({ timeout: 30_000 });
+    // The sample being generated streams into the live view (one sample at a time).
+    await expect
+      .poll(() => runCell.getByTestId('live-sample-key').textContent(), { timeout: 30_000 })
+      .toMatch(/^q\d\d#0$/);
+    await runCell.screenshot({ path: path.join(ARTIFACTS, 'notebook-run-live.png') });
     await expect
       .poll(() => page.getByTestId('runs-z1-sweep').locator('tbody tr').allInnerTexts(), { timeout: 60_000 })
       .toEqual(
@@ -209,7 +215,11 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
           );
         }),
       );
-    expect(await page.getByTestId('run-progress-count').textContent()).toBe('60/60');
+    expect(await runCell.getByTestId('run-progress-count').textContent()).toBe('60/60');
+    // The samples streamed into the live view, one at a time; the last one stays readable.
+    expect(await runCell.getByTestId('live-sample-key').textContent()).toMatch(/^q\d\d#0$/);
+    expect(await runCell.getByTestId('live-length').textContent()).toMatch(/^[1-9]\d* characters$/);
+    await runCell.screenshot({ path: path.join(ARTIFACTS, 'notebook-run-live.png') });
     await page.getByTestId('start-run-baseline').click();
     await expect
       .poll(() => page.getByTestId('runs-baseline').locator('tbody tr').allInnerTexts(), { timeout: 60_000 })
@@ -238,6 +248,28 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
       .getByTestId('cell-scaling-curve')
       .screenshot({ path: path.join(ARTIFACTS, 'notebook-scaling-curve.png') });
     await histogramCell.screenshot({ path: path.join(ARTIFACTS, 'notebook-histogram.png') });
+  });
+
+  it('loads a local GGUF: backend, layers, memory, delimiters; the prompt preview renders the first problem', async (ctx) => {
+    if (!generation) ctx.skip();
+    // The run wrote the oracle model into the store; load that file by its path, as a user would.
+    const dir = path.join(t.storeDir, 'models', 'fixtures');
+    const gguf = (await readdir(dir)).find((f) => f.endsWith('.gguf'))!;
+    const cell = page.getByTestId('cell-oracle');
+    await cell.locator('.code-editor[data-ready=true] .monaco-editor').click();
+    await paste(page, JSON.stringify({ source: path.join(dir, gguf), contextSize: 512, threads: 1 }, null, 2));
+    await page.getByTestId('load-model-oracle').click();
+    await expect.poll(() => cell.getByTestId('model-backend').textContent(), { timeout: 30_000 }).toBe('CPU');
+    expect(await cell.getByTestId('model-info').innerText()).toMatch(/layers offloaded\s+0 of \d+/);
+    const preview = page.getByTestId('prompt-preview-chatml');
+    await expect
+      .poll(() => page.getByTestId('prompt-tokens-chatml').textContent(), { timeout: 20_000 })
+      .toMatch(/^\d+ tokens$/);
+    expect(await preview.locator('pre').textContent()).toBe(
+      '<|im_start|>user\nq01: What is 2 + 3? Put the final answer in \\boxed{}.<|im_end|>\n<|im_start|>assistant\n',
+    );
+    await page.getByTestId('cell-chatml').screenshot({ path: path.join(ARTIFACTS, 'notebook-prompt-preview.png') });
+    await cell.screenshot({ path: path.join(ARTIFACTS, 'notebook-model.png') });
   });
 
   it('exports the scaling curve as SVG, PNG and PDF', async (ctx) => {
@@ -276,8 +308,8 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
     expect(await trajectory.locator('.window-cut').count()).toBe(1);
     await trajectory.getByTestId('replay').click();
     await expect
-      .poll(() => trajectory.getByTestId('live-token-count').textContent(), { timeout: 10_000 })
-      .toMatch(/^\d+ tokens$/);
+      .poll(() => trajectory.getByTestId('live-length').textContent(), { timeout: 10_000 })
+      .toMatch(/^\d+ characters$/);
     await trajectory.screenshot({ path: path.join(ARTIFACTS, 'notebook-trajectory.png') });
     await page.keyboard.press('Escape');
 

@@ -15,6 +15,8 @@ function checkModel(value: unknown): SettingsCheck {
 }
 
 const GiB = 2 ** 30;
+const parameters = (n: number) =>
+  n >= 1e9 ? `${(n / 1e9).toFixed(1)}B` : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : `${(n / 1e3).toFixed(0)}k`;
 const bytes = (n: number) => (n >= GiB ? `${(n / GiB).toFixed(2)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`);
 
 /**
@@ -169,7 +171,7 @@ function LoadedModelInfo({ model }: { model: LoadedModel }) {
             <td>
               {info.name ?? info.path} · {info.architecture}
               {info.quantization ? ` · ${info.quantization}` : ''}
-              {info.parameterCount ? ` · ${(info.parameterCount / 1e9).toFixed(2)}B parameters` : ''}
+              {info.parameterCount ? ` · ${parameters(info.parameterCount)} parameters` : ''}
             </td>
           </tr>
           <tr>

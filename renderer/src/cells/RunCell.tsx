@@ -34,6 +34,9 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
   const client = useClient();
   const session = useSession();
   const [jobId, setJobId] = useState<string | null>(null);
+  // The job whose tokens the live view shows; it stays after the job ends, so the last sample
+  // can still be read (an oracle sweep is over in a second).
+  const [streamJob, setStreamJob] = useState<string | null>(null);
   const [progress, setProgress] = useState<ProgressState | null>(null);
   const [runs, setRuns] = useState<RunRecord[]>([]);
   const [message, setMessage] = useState<string | null>(null);
@@ -60,6 +63,7 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
     const offProgress = client.on('run.progress', (event) => {
       if (event.cellId !== cell.id) return;
       setJobId(event.jobId);
+      setStreamJob(event.jobId);
       setProgress({
         done: event.done,
         total: event.total,
@@ -69,7 +73,10 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
     });
     const offState = client.on('run.state', (event) => {
       if (event.cellId !== cell.id) return;
-      if (event.state === 'running') return setJobId(event.jobId);
+      if (event.state === 'running') {
+        setStreamJob(event.jobId);
+        return setJobId(event.jobId);
+      }
       setJobId(null);
       setMessage(
         event.state === 'failed'
@@ -91,24 +98,24 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
   // first one seen, until it is done, then the next one that streams.
   const tokens = useCallback<TokenSource>(
     (push) => {
-      if (!jobId) return () => undefined;
+      if (!streamJob) return () => undefined;
       let following: string | null = null;
       const offToken = client.on('engine.token', (event) => {
-        if (!event.batchId.startsWith(`${jobId}-`)) return;
+        if (!event.batchId.startsWith(`${streamJob}-`)) return;
         if (following === null) {
           following = event.key;
           push({ phase: event.phase, text: event.text, sample: event.key });
         } else if (event.key === following) push(event);
       });
       const offSample = client.on('engine.sample', (event) => {
-        if (event.key === following && event.batchId.startsWith(`${jobId}-`)) following = null;
+        if (event.key === following && event.batchId.startsWith(`${streamJob}-`)) following = null;
       });
       return () => {
         offToken();
         offSample();
       };
     },
-    [client, jobId],
+    [client, streamJob],
   );
 
   async function start() {
@@ -123,6 +130,7 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
         notebook: notebook as never,
       });
       setJobId(started.jobId);
+      setStreamJob(started.jobId);
       const cached = started.runs.filter((r) => r.origin === 'cached').length;
       if (cached) setMessage(`${cached} of ${started.runs.length} runs reused from the store`);
     } catch (e) {
@@ -141,6 +149,7 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
       for (const run of runs.filter((r) => r.status === 'stopped')) {
         const resumed = await client.call('runs.resume', { runId: run.id });
         setJobId(resumed.jobId);
+        setStreamJob(resumed.jobId);
       }
     } catch (e) {
       setMessage(errorMessage(e));
@@ -243,7 +252,7 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
         )}
       </div>
       {progress && <RunProgress progress={progress} />}
-      {jobId && <LiveSampleView source={tokens} label="Current sample" />}
+      {streamJob && <LiveSampleView source={tokens} label={jobId ? 'Current sample' : 'Last sample'} />}
       {runs.length > 0 && (
         <table className="data-table" data-testid={`runs-${cell.id}`}>
           <thead>

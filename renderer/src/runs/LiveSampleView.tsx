@@ -26,7 +26,8 @@ export function LiveSampleView({ source, label }: { source: TokenSource; label: 
     node.replaceChildren();
     const pending: TokenChunk[] = [];
     let frame = 0;
-    let tokens = 0;
+    // Characters, not tokens: the engine coalesces tokens into events (about 30 per second).
+    let characters = 0;
     let phase: TokenPhase | null = null;
     let block: HTMLDivElement | null = null;
     let blockChars = 0;
@@ -68,7 +69,7 @@ export function LiveSampleView({ source, label }: { source: TokenSource; label: 
           block = null;
           span = null;
           phase = null;
-          tokens = 0;
+          characters = 0;
           text = '';
           if (sampleName.current) sampleName.current.textContent = chunk.sample;
         }
@@ -79,7 +80,8 @@ export function LiveSampleView({ source, label }: { source: TokenSource; label: 
             const mark = document.createElement('span');
             mark.className = 'window-cut';
             mark.setAttribute('role', 'note');
-            mark.textContent = `✂ window cut at ${tokens} tokens`;
+            mark.textContent = '✂ window cut';
+            mark.title = 'The window ended the thinking here; the hint follows.';
             if (!block) newBlock();
             block!.append(mark);
           }
@@ -87,11 +89,11 @@ export function LiveSampleView({ source, label }: { source: TokenSource; label: 
           span = null;
         }
         text += chunk.text;
-        tokens++;
+        characters += chunk.text.length;
       }
       if (text) append(text);
       pending.length = 0;
-      if (counter.current) counter.current.textContent = `${tokens} tokens`;
+      if (counter.current) counter.current.textContent = `${characters} characters`;
       if (stickToBottom) node.scrollTop = node.scrollHeight;
     };
 
@@ -110,7 +112,7 @@ export function LiveSampleView({ source, label }: { source: TokenSource; label: 
       <div className="live-sample-header">
         <span>{label}</span>
         <span ref={sampleName} className="muted" data-testid="live-sample-key" />
-        <span ref={counter} className="muted" data-testid="live-token-count" />
+        <span ref={counter} className="muted" data-testid="live-length" />
         <span className="legend">
           <span className="phase phase-thinking">thinking</span> <span className="phase phase-hint">hint</span>{' '}
           <span className="phase phase-answer">answer</span>
