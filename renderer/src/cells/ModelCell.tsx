@@ -6,6 +6,7 @@ import { errorMessage, isDesktop, useClient } from '../api/ClientContext';
 import { useSession } from '../notebook/NotebookSession';
 import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
 import type { CellProps } from './cellProps';
+import { resolveAgainstNotebook } from './modelPath';
 
 function checkModel(value: unknown): SettingsCheck {
   const parsed = modelSettings.safeParse(value);
@@ -54,7 +55,9 @@ export function ModelCell({ cell, onChange, runRef, onValidity }: CellProps<'mod
     setError(null);
     try {
       if (loaded) await client.call('engine.unloadModel', { modelId: loaded.modelId }).catch(() => undefined);
-      const model = await client.call('engine.loadModel', { model: cell.model });
+      const model = await client.call('engine.loadModel', {
+        model: { ...cell.model, source: resolveAgainstNotebook(cell.model.source, session.current().path) },
+      });
       session.setModel(cell.id, model);
     } catch (e) {
       session.setModel(cell.id, null);
