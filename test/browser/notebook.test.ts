@@ -169,6 +169,11 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
       .replace('"kind": "thinking-histogram"', '"kind": "pie"');
     await writeFile(broken, text);
     await page.getByTestId('open-notebook').click();
+    // The copy saved above is among the recent notebooks.
+    const dialog = page.getByRole('dialog', { name: 'Open notebook' });
+    await expect
+      .poll(() => dialog.locator('.file-list li').allInnerTexts())
+      .toContainEqual(expect.stringContaining(path.join(workDir, 'oracle-sweep.z1.json')));
     await page.getByLabel('path on the host').fill(broken);
     await page.getByLabel('path on the host').press('Enter');
     await expect.poll(() => page.getByTestId('notebook-path').textContent()).toBe(broken);
@@ -187,8 +192,9 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
       .toBe(path.join(workDir, 'oracle-sweep.z1.json'));
   });
 
-  it('previews the dataset: row count and a table', async () => {
-    await page.getByTestId('preview-dataset-problems').click();
+  it('previews the dataset with Shift+Enter in its editor: row count and a table', async () => {
+    await page.getByTestId('cell-problems').locator('.code-editor[data-ready=true] .monaco-editor').click();
+    await page.keyboard.press('Shift+Enter');
     await expect
       .poll(() => page.getByTestId('dataset-rows-problems').textContent(), { timeout: 20_000 })
       .toBe('12 problems');
