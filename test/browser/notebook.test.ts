@@ -155,6 +155,8 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
     expect(await page.getByTestId('save-state').textContent()).toBe('saved');
     await page.getByLabel('Notebook title').fill('Oracle sweep (test copy)');
     expect(await page.getByTestId('save-state').textContent()).toBe('● unsaved');
+    // Ctrl+S reaches the notebook from inside a Monaco editor too.
+    await page.getByTestId('cell-z1-windows').locator('.code-editor[data-ready=true] .monaco-editor').click();
     await page.keyboard.press('Control+S');
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('saved');
     const saved = JSON.parse(await readFile(target, 'utf8')) as { metadata: { title: string }; cells: unknown[] };
