@@ -255,7 +255,7 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
     await editor.click();
     await paste(page, '{\n  "strategy": "shifted-window",\n  "window": "many"\n}');
     await expect
-      .poll(() => page.getByTestId('lab-markers').innerText(), { timeout: 10_000 })
+      .poll(() => page.getByTestId('lab-markers').innerText(), { timeout: 20_000 })
       .toBe('3:13 Incorrect type. Expected "integer".');
     expect(await page.locator('.monaco-editor .squiggly-error').count()).toBeGreaterThan(0);
     await page.screenshot({
@@ -263,7 +263,7 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
       clip: (await page.locator('.cell').first().boundingBox())!,
     });
     await paste(page, '{\n  "strategy": "shifted-window",\n  "window": [16, 48, 100]\n}');
-    await expect.poll(() => page.getByTestId('lab-markers').innerText(), { timeout: 10_000 }).toBe('');
+    await expect.poll(() => page.getByTestId('lab-markers').innerText(), { timeout: 20_000 }).toBe('');
   });
 
   it('streams a sample with thinking, hint and answer coloured and the cut marked, without re-rendering the page', async () => {

@@ -116,7 +116,7 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
       '{\n  "strategy": "shifted-window",\n  "window": [8, -16, 32, 64, 128],\n  "answerBudget": 16,\n  "maxTokens": 256\n}',
     );
     await expect
-      .poll(() => page.getByTestId('markers-z1-windows').innerText(), { timeout: 10_000 })
+      .poll(() => page.getByTestId('markers-z1-windows').innerText(), { timeout: 20_000 })
       .toMatch(/^3:17 Value is below the minimum of 0\./);
     expect(await page.getByTestId('status-z1-windows').textContent()).toMatch(/^window\.window(\[1\])?: /);
     expect(await cell.getAttribute('class')).toContain('invalid');
@@ -128,7 +128,7 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
       page,
       '{\n  "strategy": "shifted-window",\n  "window": [8, 16, 32, 64, 128],\n  "answerBudget": 16,\n  "maxTokens": 256\n}',
     );
-    await expect.poll(() => page.getByTestId('markers-z1-windows').innerText(), { timeout: 10_000 }).toBe('');
+    await expect.poll(() => page.getByTestId('markers-z1-windows').innerText(), { timeout: 20_000 }).toBe('');
     expect(await page.getByTestId('status-z1-windows').textContent()).toMatch(/^5 runs: /);
     expect(await cell.getAttribute('class')).not.toContain('invalid');
   });
@@ -316,7 +316,7 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
     expect(await trajectory.locator('.window-cut').count()).toBe(1);
     await trajectory.getByTestId('replay').click();
     await expect
-      .poll(() => trajectory.getByTestId('live-length').textContent(), { timeout: 10_000 })
+      .poll(() => trajectory.getByTestId('live-length').textContent(), { timeout: 20_000 })
       .toMatch(/^\d+ characters$/);
     await trajectory.screenshot({ path: path.join(ARTIFACTS, 'notebook-trajectory.png') });
     await page.keyboard.press('Escape');
