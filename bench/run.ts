@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { runEngineBench } from './suites/engine';
 import { runGradingBench } from './suites/grading';
 import { runHostBench } from './suites/host';
+import { runRemoteBench } from './suites/remote';
 import { runStoreBench } from './suites/store';
 import { runUiBench } from './suites/ui';
 
@@ -16,6 +17,7 @@ const SUITES: Record<string, Suite> = {
   store: runStoreBench,
   ui: runUiBench,
   engine: runEngineBench,
+  remote: runRemoteBench,
   grading: runGradingBench,
 };
 

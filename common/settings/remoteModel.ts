@@ -70,7 +70,7 @@ export const remoteModelSettings = z
     requestTimeoutSeconds: z
       .number()
       .positive()
-      .default(600)
+      .default(300)
       .describe('A request that sends nothing for this long is abandoned and retried.'),
   })
   .strict()

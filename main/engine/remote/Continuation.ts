@@ -150,7 +150,6 @@ export class Continuation {
       if (attempt.held) this.generated.push(attempt.held);
       attempt.held = token;
       attempt.received += 1;
-      this.failures = 0;
     }
     if (choice.finish_reason) attempt.finishReason = choice.finish_reason;
   }
@@ -192,6 +191,9 @@ export class Continuation {
   }
 
   private async failed(error: unknown, signal: AbortSignal): Promise<void> {
+    // A stream that delivered tokens before it broke starts the count of failures anew; one that
+    // breaks again at the same token (a server that fails on that output) runs out of retries.
+    if (this.attempt && this.prefix.length + this.generated.length > this.attempt.promptLength) this.failures = 0;
     await this.dropAttempt();
     if (signal.aborted) throw signal.reason;
     if (error instanceof ApiError || !isRetryable(error)) throw error instanceof ApiError ? error : this.source.explain(error, this.failures + 1);

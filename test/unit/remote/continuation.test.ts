@@ -8,7 +8,7 @@ import type { ApiError } from '../../../common/api/messages';
 import { Continuation, type CompletionSource } from '../../../main/engine/remote/Continuation';
 import { completionBody, sweepReadAhead } from '../../../main/engine/remote/RemoteBackend';
 import { serverKindOf } from '../../../main/engine/remote/connectRemoteModel';
-import { ServerConnectionError } from '../../../main/engine/remote/ServerClient';
+import { ServerConnectionError, ServerHttpError } from '../../../main/engine/remote/ServerClient';
 import { tokenSeed } from '../../../main/engine/sampling/seeds';
 import { strategySettings } from '../../../common/settings/strategy';
 
@@ -131,5 +131,17 @@ describe('what is sent', () => {
     expect(serverKindOf(list('vllm'))).toBe('vllm');
     expect(serverKindOf(list('sglang'))).toBe('sglang');
     expect(serverKindOf(list('openai'))).toBe('openai-compatible');
+  });
+});
+
+describe('a server that fails at the same token every time', () => {
+  it('runs out of retries instead of resuming forever', async () => {
+    const fail = new ServerHttpError(500, 'The model produced output that does not match the expected Content-only format', null, 'u');
+    // Every attempt streams one token (held back, then dropped with the failure) and breaks.
+    const source = replay(Array.from({ length: 10 }, () => [llamaToken(10, ' a'), fail]));
+    const c = new Continuation('greedy', [1], 5, draw, source);
+    const error = await c.fill(5, new AbortController().signal).catch((e: Error) => e);
+    expect(error).toBe(fail);
+    expect(source.opened).toHaveLength(4);
   });
 });
