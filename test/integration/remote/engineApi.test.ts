@@ -113,3 +113,31 @@ describe("the model's GGUF as tokenizer", () => {
     }
   });
 });
+
+describe('seeded sampling over the server', () => {
+  it('reproduces a sample from its seed, and varies it with the sample index', async () => {
+    const stochastic = await startLlamaServer({ modelPath: await ensureFixtureFile('stochastic'), parallel: 1 });
+    // One request in flight: batched with others, seeded sampling may differ on near-flat distributions.
+    const engine = await connectRemoteEngine(stochastic.baseUrl, { maxInFlight: 1 });
+    try {
+      const items = [0, 1, 0].map((sampleIndex, i) => ({ key: `k${i}`, problemId: 'q04', sampleIndex, message: oracleProblems[3]!.problem }));
+      const request = generationRequest({
+        prompt: { template: '{{problem}}' },
+        sampling: { temperature: 1, seed: 7 },
+        strategies: [{ strategy: 'unbounded', maxTokens: 200 }],
+        items,
+      });
+      const texts = async () => {
+        const samples = await runRemoteBatch(engine.backend, request);
+        return items.map((item) => samples.get(item.key)![0]!.text);
+      };
+      const first = await texts();
+      expect(await texts()).toEqual(first);
+      expect(first[2]).toBe(first[0]);
+      expect(first[1]).not.toBe(first[0]);
+    } finally {
+      await engine.dispose();
+      await stochastic.kill();
+    }
+  });
+});
