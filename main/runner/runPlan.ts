@@ -16,7 +16,7 @@ import { loadDataset, type LoadContext, type ResolvedDataset } from '../datasets
 import { hashOf } from '../store/cacheKey';
 import type { EnginePort } from './EnginePort';
 import { isRemoteSource, resolveModelSource } from './modelSource';
-import { fillTemplate, templateVariables } from './promptTemplate';
+import { fillTemplate, templateVariables } from '../../common/notebook/promptTemplate';
 
 /** Everything a run cell asks for, before any file is read: from a notebook, or from a stored run. */
 export interface RunSpec {
@@ -206,7 +206,8 @@ export async function preparePlan(spec: RunSpec, ctx: PlanContext): Promise<Plan
       shuffleSeed = grader.grader === 'mcq' && grader.shuffle ? problemSeed(grader.seed, row.id) : null;
       presented = presentChoices(row.choices, shuffleSeed).choices;
     }
-    const message = fillTemplate(spec.prompt.template, row, presented);
+    const { text: message, missing } = fillTemplate(spec.prompt.template, row, presented);
+    if (missing.length > 0) throw new Error(`the prompt uses {{${missing[0]}}}, which problem "${row.id}" does not have`);
     for (let sampleIndex = 0; sampleIndex < spec.samples; sampleIndex++) {
       items.push({
         key: `${row.id}#${sampleIndex}`,

@@ -3,10 +3,9 @@ import { promptSettings } from '../../../common/settings/prompt';
 import { errorMessage, useClient } from '../api/ClientContext';
 import { CodeEditor } from '../editor/CodeEditor';
 import { textModelUri } from '../editor/modelUris';
-import { templateVariables } from '../editor/promptLanguage';
+import { fillTemplate, templateVariables } from '../../../common/notebook/promptTemplate';
 import { nearestAbove, useSession } from '../notebook/NotebookSession';
 import type { CellProps } from './cellProps';
-import { fillTemplate } from './fillTemplate';
 
 type Preview =
   | { state: 'idle' | 'waiting'; note: string }
@@ -39,7 +38,7 @@ export function PromptCell({ cell, index, cells, onChange, runRef, onValidity }:
     if (!loaded) return setPreview({ state: 'idle', note: 'Load the model above to preview the exact prompt.' });
     if (!firstRow)
       return setPreview({ state: 'idle', note: 'Preview the dataset above to fill in its first problem.' });
-    const { text: message, missing } = fillTemplate(prompt.template, firstRow);
+    const { text: message, missing } = fillTemplate(prompt.template, firstRow, firstRow.choices ?? null);
     if (missing.length > 0)
       return setPreview({
         state: 'error',

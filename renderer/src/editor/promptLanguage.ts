@@ -16,12 +16,3 @@ export const promptLanguage: languages.IMonarchLanguage = {
     ],
   },
 };
-
-/** The variable names a template uses, in order of first use. */
-export function templateVariables(template: string): string[] {
-  const names: string[] = [];
-  for (const match of template.matchAll(/\{\{\s*([A-Za-z_][\w.]*)\s*\}\}/g)) {
-    if (!names.includes(match[1]!)) names.push(match[1]!);
-  }
-  return names;
-}
