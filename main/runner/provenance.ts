@@ -16,6 +16,7 @@ export function provenanceOf(plan: Plan, hardware: HardwareInfo): Provenance {
       name: plan.modelInfo.name,
       architecture: plan.modelInfo.architecture,
       quantization: plan.modelInfo.quantization,
+      ...(plan.modelServer ? { server: plan.modelServer } : {}),
     },
     llamaCpp: { release: hardware.llamaCppRelease, buildType: hardware.buildType, backend: hardware.backend },
     appVersion,

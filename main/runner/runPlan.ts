@@ -17,6 +17,7 @@ import { hashOf } from '../store/cacheKey';
 import type { EnginePort } from './EnginePort';
 import { isRemoteSource, resolveModelSource } from './modelSource';
 import { fillTemplate, templateVariables } from '../../common/notebook/promptTemplate';
+import { isOpenAiSource, type RemoteServerInfo } from '../../common/settings/remoteModel';
 
 /** Everything a run cell asks for, before any file is read: from a notebook, or from a stored run. */
 export interface RunSpec {
@@ -105,6 +106,8 @@ export interface Plan {
   /** What the engine loads: an absolute path (fixtures materialised, downloads done). */
   modelPath: string;
   modelInfo: ModelInfo;
+  /** Where a model on an inference server runs (provenance). */
+  modelServer?: RemoteServerInfo;
   items: PlannedItem[];
   runs: PlannedRun[];
 }
@@ -188,15 +191,7 @@ export async function preparePlan(spec: RunSpec, ctx: PlanContext): Promise<Plan
     );
   }
 
-  let modelPath = await resolveModelSource(spec.model.source, { baseDir: spec.baseDir, storeDir: ctx.storeDir });
-  if (isRemoteSource(modelPath)) {
-    const downloaded = await ctx.engine.call('engine.downloadModel', {
-      source: modelPath,
-      downloadId: `run:${modelPath}`,
-    });
-    modelPath = downloaded.path;
-  }
-  const modelInfo = await ctx.engine.call('engine.inspectModel', { path: modelPath });
+  const { modelPath, modelInfo, modelServer } = await resolvePlannedModel(spec, ctx);
 
   const items: PlannedItem[] = [];
   dataset.rows.forEach((row, problemIndex) => {
@@ -232,5 +227,34 @@ export async function preparePlan(spec: RunSpec, ctx: PlanContext): Promise<Plan
       variant: { index, of: spec.strategies.length },
     };
   });
-  return { spec, dataset, grader, modelPath, modelInfo, items, runs };
+  return { spec, dataset, grader, modelPath, modelInfo, ...(modelServer ? { modelServer } : {}), items, runs };
+}
+
+/**
+ * The model file a plan runs and what it says about itself (its fingerprint keys the cache). A
+ * model on an inference server has no file: the server describes it when connected.
+ */
+async function resolvePlannedModel(
+  spec: RunSpec,
+  ctx: PlanContext,
+): Promise<{ modelPath: string; modelInfo: ModelInfo; modelServer?: RemoteServerInfo }> {
+  if (isOpenAiSource(spec.model.source)) {
+    // Connecting is cheap and the registry keys a server model by URL and name, so the runner's
+    // own load later gets this same connection.
+    const loaded = await ctx.engine.call('engine.loadModel', { model: spec.model });
+    return {
+      modelPath: spec.model.source,
+      modelInfo: loaded.info,
+      ...(loaded.remote ? { modelServer: loaded.remote } : {}),
+    };
+  }
+  let modelPath = await resolveModelSource(spec.model.source, { baseDir: spec.baseDir, storeDir: ctx.storeDir });
+  if (isRemoteSource(modelPath)) {
+    const downloaded = await ctx.engine.call('engine.downloadModel', {
+      source: modelPath,
+      downloadId: `run:${modelPath}`,
+    });
+    modelPath = downloaded.path;
+  }
+  return { modelPath, modelInfo: await ctx.engine.call('engine.inspectModel', { path: modelPath }) };
 }

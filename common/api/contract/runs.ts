@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { remoteServerInfo } from '../../settings/remoteModel';
 import { method } from '../method';
 import { graderSettings } from '../../grading/graderSettings';
 import { datasetSource } from '../../notebook/datasetSettings';
@@ -131,6 +132,8 @@ export const provenance = z.object({
     name: z.string().nullable(),
     architecture: z.string(),
     quantization: z.string().nullable(),
+    /** For a model on an inference server: its URL (never the key), reported model, version. */
+    server: remoteServerInfo.optional(),
   }),
   llamaCpp: z.object({ release: z.string(), buildType: z.string(), backend: z.string() }),
   appVersion: z.string(),
