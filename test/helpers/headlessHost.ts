@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Workbench } from '../../main/api/Workbench';
 import { spawnNodeEngine } from '../../main/engine-host/nodeEngineChild';
 import { startHeadlessHost, type RunningHost } from '../../main/host/HeadlessHost';
+import { STORE_ENV } from '../../main/store/storeDir';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_DIR = path.join(REPO_ROOT, 'out', 'renderer');
@@ -26,7 +27,8 @@ export async function startTestHost(options: { startupNotebook?: string } = {}):
     host: 'headless',
     storeDir,
     startupNotebook: options.startupNotebook ?? null,
-    spawnEngine: spawnNodeEngine(),
+    // The engine keeps its models (downloads, fixtures) in the same store as the host.
+    spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }),
   });
   const host = await startHeadlessHost({ workbench, rendererDir: RENDERER_DIR, token, port: 0 });
   return {

@@ -5,7 +5,7 @@ import { Workbench } from '../../api/Workbench';
 import { spawnNodeEngine } from '../../engine-host/nodeEngineChild';
 import { startHeadlessHost } from '../../host/HeadlessHost';
 import { newToken } from '../../host/tokenAuth';
-import { defaultStoreDir } from '../../store/storeDir';
+import { STORE_ENV, defaultStoreDir } from '../../store/storeDir';
 import { EXIT, UsageError, flagInteger, flagString, parseArgs, type CliIo } from '../cliIo';
 
 export const serveUsage = `z1wb serve [--port 7860] [--host 127.0.0.1] [--token TOKEN] [--store DIR] [NOTEBOOK]
@@ -46,7 +46,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     );
   }
 
-  const workbench = new Workbench({ host: 'headless', storeDir, startupNotebook: notebook, spawnEngine: spawnNodeEngine() });
+  const workbench = new Workbench({ host: 'headless', storeDir, startupNotebook: notebook, spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }) });
   const running = await startHeadlessHost({ workbench, rendererDir, token, host, port });
   io.stdout.write(`Z1 Workbench: ${running.url}\n`);
 

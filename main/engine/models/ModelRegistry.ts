@@ -18,6 +18,8 @@ import { modelError } from './modelErrors';
 import type { RemoteBackend } from '../remote/RemoteBackend';
 import { RemoteModels } from '../remote/RemoteModels';
 import { remoteError } from '../remote/remoteErrors';
+import { ensureFixtureFile } from '../fixture/fixtureFiles';
+import { fixtureKindOf } from '../fixture/fixtureSource';
 
 export interface ModelRegistryOptions {
   /** Where `hf:` models are downloaded and relative local paths are also looked up. */
@@ -133,6 +135,8 @@ export class ModelRegistry implements LoadedModels {
   }
 
   private async resolveSource(settings: ModelSettings, options: LoadOptions): Promise<string> {
+    const fixture = fixtureKindOf(settings.source);
+    if (fixture) return ensureFixtureFile(fixture, { directory: path.join(this.options.modelsDir, 'fixtures') });
     if (!isRemoteModelSource(settings.source)) return this.resolveLocalPath(settings.source);
     const downloaded = await downloadModel(settings.source, {
       modelsDir: this.options.modelsDir,

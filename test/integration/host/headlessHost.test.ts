@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
 import WebSocket from 'ws';
 import { ApiClient, type Transport } from '../../../common/api/ApiClient';
 import type { EngineStatus } from '../../../common/api/contract/engine';
@@ -111,5 +112,21 @@ describe('headless host', () => {
     expect(second.pid).not.toBe(first.pid);
     expect(await client.call('engine.status', {})).toMatchObject({ state: 'ready', restarts: 1, lastCrash: 'killed by SIGKILL' });
     client.close();
+  });
+
+  it('loads a fixture: model in the engine process into the store it was given', async () => {
+    const answer = (await fetch(`${t.origin}/api/call`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${t.token}` },
+      body: JSON.stringify({
+        type: 'request',
+        id: 1,
+        method: 'engine.loadModel',
+        params: { model: { source: 'fixture:oracle', threads: 1, contextSize: 256 } },
+      }),
+    }).then((r) => r.json())) as { result?: { info: { path: string; architecture: string }; threads: number } };
+    expect(answer.result?.info.architecture).toBe('llama');
+    expect(answer.result?.threads).toBe(1);
+    expect(answer.result?.info.path.startsWith(path.join(t.storeDir, 'models', 'fixtures'))).toBe(true);
   });
 });
