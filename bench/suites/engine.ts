@@ -13,8 +13,8 @@
  *   against a bare seeded `evaluate` loop (one sampler for the whole run).
  *
  * Everything is measured at the thread count the product picks and again at 1 thread
- * (`atOneThread`). Rounds alternate between the engine and the baseline and the median is
- * reported, so a busy shared machine disturbs both sides alike.
+ * (`atOneThread`). Rounds alternate between the engine and the baseline, so a busy shared
+ * machine disturbs both sides alike.
  */
 import { getLlama, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
 import type { EventData } from '../../common/api/contract';
@@ -35,9 +35,15 @@ import { runStrategy } from '../../main/engine/strategies/runStrategy';
 import { runBranchedSweep } from '../../main/engine/sweep/branchedSweep';
 
 const PROMPT = 'q01: What is 2 + 3? Put the final answer in \\boxed{}.';
-const ROUNDS = 3;
+/**
+ * Rounds per measurement. Interference from other work only ever slows a run down, so each side
+ * reports its best round (as `timeit` does), and the median of the per-round ratios beside it.
+ */
+const ROUNDS = 5;
+/** The sweep is long and its ratio large: fewer rounds suffice. */
+const SWEEP_ROUNDS = 3;
 /** Overhead run: a long phase 1, then the hint and a short answer, as Z1 generates. */
-const OVERHEAD_WINDOW = 240;
+const OVERHEAD_WINDOW = 496;
 const OVERHEAD_ANSWER = 16;
 const SWEEP_WINDOWS = [64, 128, 256, 512];
 const SWEEP_ANSWER = 16;
@@ -60,9 +66,18 @@ export async function runEngineBench(): Promise<Record<string, unknown>> {
   const llama = await getLlama({ gpu: false });
   const model = await llama.loadModel({ modelPath });
   const productThreads = defaultThreadCount();
+  // Z1WB_ENGINE_BENCH_THREADS=1 skips the product's thread count (e.g. on an oversubscribed machine).
+  const only = process.env.Z1WB_ENGINE_BENCH_THREADS?.split(',').map(Number);
   try {
-    const atOneThread = await measureAt(model, 1);
-    const atProductThreads = productThreads === 1 ? atOneThread : await measureAt(model, productThreads);
+    const wanted = (threads: number) => !only || only.includes(threads);
+    const skipped = (threads: number) => ({ threads, skipped: 'not measured (Z1WB_ENGINE_BENCH_THREADS)' });
+    const atOneThread = wanted(1) ? await measureAt(model, 1) : skipped(1);
+    const atProductThreads =
+      productThreads === 1
+        ? atOneThread
+        : wanted(productThreads)
+          ? await measureAt(model, productThreads)
+          : skipped(productThreads);
     const contributed: Record<string, unknown> = {};
     for (const [key, measure] of CONTRIBUTIONS) {
       contributed[key] = await measure({ modelPath, threads: [...new Set([productThreads, 1])] });
@@ -87,16 +102,16 @@ async function measureAt(model: LlamaModel, threads: number): Promise<Record<str
     const step = async <T>(name: string, measure: () => Promise<T>): Promise<T> => {
       const started = performance.now();
       const result = await measure();
-      console.error(
-        `  ${threads} thread(s): ${name} measured in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      // Partial results go to stderr as they come: a slow machine may not reach the end.
+      console.error(`  ${threads} thread(s): ${name} (${seconds} s) ${JSON.stringify(result)}`);
       return result;
     };
     return {
       threads,
       overhead: await step('overhead', () => measureOverhead(backend, prompt)),
       sweep: await step('sweep', () => measureSweep(backend, prompt)),
-      parallel: await step('parallel', () => measureParallel(backend)),
+      parallel: await step('parallel', () => measureParallel(backend, prompt)),
       seeded: await step('seeded', () => measureSeeded(backend, prompt)),
     };
   } finally {
@@ -108,159 +123,273 @@ async function measureAt(model: LlamaModel, threads: number): Promise<Record<str
 
 async function measureOverhead(backend: LocalBackend, prompt: Token[]) {
   const settings = shiftedWindow(OVERHEAD_WINDOW, OVERHEAD_ANSWER);
-  const bare: number[] = [];
-  const engine: number[] = [];
+  const hint = (await backend.tokenize(settings.hint)) as Token[];
+  const engine: Timing[] = [];
+  const bareWindow: Timing[] = [];
+  const barePlain: Timing[] = [];
   await withSequence(backend, async (sequence, llamaSequence) => {
     for (let round = 0; round < ROUNDS; round++) {
-      bare.push(await bareGreedyLoop(llamaSequence, prompt, OVERHEAD_WINDOW + OVERHEAD_ANSWER));
+      barePlain.push(await bareLoop(llamaSequence, prompt, OVERHEAD_WINDOW + OVERHEAD_ANSWER, { temperature: 0 }));
+      bareWindow.push(await bareShiftedWindowLoop(llamaSequence, prompt, OVERHEAD_WINDOW, hint, OVERHEAD_ANSWER));
       const run = await startRun(backend, sequence, prompt);
-      const started = performance.now();
-      const result = await runShiftedWindow(settings, run);
-      engine.push(((result.phase1Tokens + result.answerTokens) * 1000) / (performance.now() - started));
+      engine.push(
+        await timed(async () => {
+          const result = await runShiftedWindow(settings, run);
+          return result.phase1Tokens + result.answerTokens;
+        }),
+      );
     }
   });
-  const ratios = bare.map((b, i) => engine[i]! / b);
   return {
-    ratio: median(ratios),
-    engineTokensPerSecond: median(engine),
-    bareTokensPerSecond: median(bare),
-    tokensPerRun: OVERHEAD_WINDOW + OVERHEAD_ANSWER,
+    ratio: bestRate(engine, 'wall') / bestRate(bareWindow, 'wall'),
+    cpuRatio: bestRate(engine, 'cpu') / bestRate(bareWindow, 'cpu'),
+    plainLoopRatio: bestRate(engine, 'wall') / bestRate(barePlain, 'wall'),
+    plainLoopCpuRatio: bestRate(engine, 'cpu') / bestRate(barePlain, 'cpu'),
+    medianRatio: median(engine.map((e, i) => rate(e, 'wall') / rate(bareWindow[i]!, 'wall'))),
+    tokensPerSecond: {
+      engine: bestRate(engine, 'wall'),
+      bareShiftedWindowLoop: bestRate(bareWindow, 'wall'),
+      barePlainLoop: bestRate(barePlain, 'wall'),
+    },
+    window: OVERHEAD_WINDOW,
+    answerBudget: OVERHEAD_ANSWER,
+    hintTokens: hint.length,
     rounds: ROUNDS,
   };
 }
 
 async function measureSweep(backend: LocalBackend, prompt: Token[]) {
   const settings = SWEEP_WINDOWS.map((window) => shiftedWindow(window, SWEEP_ANSWER));
-  const branchedMs: number[] = [];
-  const naiveMs: number[] = [];
-  let branchedTokens = 0;
-  let naiveTokens = 0;
+  const hintTokens = (await backend.tokenize(settings[0]!.hint)).length;
+  const branched: Timing[] = [];
+  const naive: Timing[] = [];
   let identical = true;
   await withSequence(backend, async (sequence) => {
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < SWEEP_ROUNDS; round++) {
+      let swept: SampleResult[] = [];
       let counted = 0;
       const count = (n: number) => (counted += n);
-
-      let started = performance.now();
-      const swept = await runBranchedSweep(settings, await startRun(backend, sequence, prompt, count));
-      branchedMs.push(performance.now() - started);
-      branchedTokens = counted;
-
+      branched.push(
+        await timed(async () => {
+          swept = await runBranchedSweep(settings, await startRun(backend, sequence, prompt, count));
+          return counted;
+        }),
+      );
       counted = 0;
-      started = performance.now();
       const independent: SampleResult[] = [];
-      for (const s of settings)
-        independent.push(await runStrategy(s, await startRun(backend, sequence, prompt, count)));
-      naiveMs.push(performance.now() - started);
-      naiveTokens = counted;
-
+      naive.push(
+        await timed(async () => {
+          for (const s of settings)
+            independent.push(await runStrategy(s, await startRun(backend, sequence, prompt, count)));
+          return counted;
+        }),
+      );
       identical &&= swept.every((r, i) => sameTokens(r, independent[i]!));
     }
   });
+  const tokensGenerated = branched[0]!.tokens;
+  const tokensGeneratedNaive = naive[0]!.tokens;
+  const inserted = SWEEP_WINDOWS.length * hintTokens;
   return {
     windows: SWEEP_WINDOWS,
     answerBudget: SWEEP_ANSWER,
-    tokensGenerated: branchedTokens,
-    tokensGeneratedNaive: naiveTokens,
-    speedup: median(naiveMs.map((n, i) => n / branchedMs[i]!)),
-    ideal: naiveTokens / branchedTokens,
+    tokensGenerated,
+    tokensGeneratedNaive,
+    speedup: Math.min(...naive.map((t) => t.wallMs)) / Math.min(...branched.map((t) => t.wallMs)),
+    cpuSpeedup: Math.min(...naive.map((t) => t.cpuMs)) / Math.min(...branched.map((t) => t.cpuMs)),
+    medianSpeedup: median(naive.map((t, i) => t.wallMs / branched[i]!.wallMs)),
+    /** Naive ÷ branched generated tokens: the speed-up if only generated tokens cost time. */
+    ideal: tokensGeneratedNaive / tokensGenerated,
+    /** The same counting the hints both sides evaluate (each window's hint, once per side). */
+    idealWithHints: (tokensGeneratedNaive + inserted) / (tokensGenerated + inserted),
     identical,
-    rounds: ROUNDS,
+    hintTokens,
+    rounds: SWEEP_ROUNDS,
   };
 }
 
-async function measureParallel(backend: LocalBackend) {
+async function measureParallel(backend: LocalBackend, prompt: Token[]) {
   const tokensPerSecond: Record<string, number> = {};
+  const bareTokensPerSecond: Record<string, number> = {};
   for (const sequences of PARALLEL_SEQUENCES) {
-    const rates: number[] = [];
+    const engine: Timing[] = [];
+    const bare: Timing[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const items = Array.from({ length: sequences }, (_, i) => ({
-        key: `s${i}`,
-        problemId: 'q01',
-        sampleIndex: i,
-        message: PROMPT,
-      }));
-      const { modelId: _modelId, ...request } = apiMethods['engine.generate'].params.parse({
-        batchId: `parallel-${sequences}-${round}`,
-        modelId: 'bench',
-        prompt: promptSettings(),
-        strategies: [{ strategy: 'unbounded', maxTokens: PARALLEL_TOKENS }],
-        sampling: {},
-        items,
-      });
-      let generated = 0;
-      const started = performance.now();
-      await new GenerationBatch(backend, request, {
-        sample: (data: EventData<'engine.sample'>) => (generated += data.results[0]!.totalTokens),
-        token: () => {},
-        progress: () => {},
-      }).run();
-      rates.push((generated * 1000) / (performance.now() - started));
+      bare.push(await bareParallelLoops(backend, prompt, sequences));
+      engine.push(await engineParallelBatch(backend, sequences, round));
     }
-    tokensPerSecond[`sequences${sequences}`] = median(rates);
+    tokensPerSecond[`sequences${sequences}`] = bestRate(engine, 'wall');
+    bareTokensPerSecond[`sequences${sequences}`] = bestRate(bare, 'wall');
   }
   return {
     tokensPerSecond,
+    /** node-llama-cpp's own greedy loops, one per sequence, run at once: what batching gives here. */
+    bareTokensPerSecond,
     tokensPerSequence: PARALLEL_TOKENS,
     speedup4: tokensPerSecond.sequences4! / tokensPerSecond.sequences1!,
+    bareSpeedup4: bareTokensPerSecond.sequences4! / bareTokensPerSecond.sequences1!,
   };
+}
+
+/** `engine.generate` with one item per sequence: the batch runs them all at once. */
+async function engineParallelBatch(backend: LocalBackend, sequences: number, round: number): Promise<Timing> {
+  const items = Array.from({ length: sequences }, (_, i) => ({
+    key: `s${i}`,
+    problemId: 'q01',
+    sampleIndex: i,
+    message: PROMPT,
+  }));
+  const { modelId: _modelId, ...request } = apiMethods['engine.generate'].params.parse({
+    batchId: `parallel-${sequences}-${round}`,
+    modelId: 'bench',
+    prompt: promptSettings(),
+    strategies: [{ strategy: 'unbounded', maxTokens: PARALLEL_TOKENS }],
+    sampling: {},
+    items,
+  });
+  return timed(async () => {
+    let generated = 0;
+    await new GenerationBatch(backend, request, {
+      sample: (data: EventData<'engine.sample'>) => (generated += data.results[0]!.totalTokens),
+      token: () => {},
+      progress: () => {},
+    }).run();
+    return generated;
+  });
+}
+
+async function bareParallelLoops(backend: LocalBackend, prompt: Token[], sequences: number): Promise<Timing> {
+  const held = await Promise.all(Array.from({ length: sequences }, () => backend.acquireSequence()));
+  try {
+    const raw = held.map(llamaSequenceOf);
+    for (const sequence of raw) await sequence.clearHistory();
+    return await timed(async () => {
+      const counts = await Promise.all(
+        raw.map(async (sequence) => {
+          let count = 0;
+          for await (const _token of sequence.evaluate(prompt, { temperature: 0 })) {
+            count += 1;
+            if (count >= PARALLEL_TOKENS) break;
+          }
+          return count;
+        }),
+      );
+      return counts.reduce((a, b) => a + b, 0);
+    });
+  } finally {
+    for (const sequence of held) {
+      await sequence.truncate(0);
+      sequence.release();
+    }
+  }
 }
 
 async function measureSeeded(backend: LocalBackend, prompt: Token[]) {
   const sampling = { temperature: 1, topK: 40, topP: 0.95, minP: 0 };
-  const bare: number[] = [];
-  const engine: number[] = [];
+  const bare: Timing[] = [];
+  const engine: Timing[] = [];
   await withSequence(backend, async (sequence, llamaSequence) => {
     for (let round = 0; round < ROUNDS; round++) {
-      bare.push(await bareSeededLoop(llamaSequence, prompt, SEEDED_TOKENS, { ...sampling, seed: 1 }));
+      bare.push(await bareLoop(llamaSequence, prompt, SEEDED_TOKENS, { ...sampling, seed: 1 }));
       const run = await startRun(backend, sequence, prompt, undefined, sampling);
-      const started = performance.now();
-      const result = await runStrategy(
-        strategySettings.parse({ strategy: 'unbounded', maxTokens: SEEDED_TOKENS }),
-        run,
-      );
-      engine.push((result.totalTokens * 1000) / (performance.now() - started));
+      const settings = strategySettings.parse({ strategy: 'unbounded', maxTokens: SEEDED_TOKENS });
+      engine.push(await timed(async () => (await runStrategy(settings, run)).totalTokens));
     }
   });
   return {
-    ratio: median(engine.map((e, i) => e / bare[i]!)),
-    perPositionSeedTokensPerSecond: median(engine),
-    singleSeedLoopTokensPerSecond: median(bare),
+    ratio: bestRate(engine, 'wall') / bestRate(bare, 'wall'),
+    cpuRatio: bestRate(engine, 'cpu') / bestRate(bare, 'cpu'),
+    medianRatio: median(engine.map((e, i) => rate(e, 'wall') / rate(bare[i]!, 'wall'))),
+    perPositionSeedTokensPerSecond: bestRate(engine, 'wall'),
+    singleSeedLoopTokensPerSecond: bestRate(bare, 'wall'),
     tokensPerRun: SEEDED_TOKENS,
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 
-/** The baseline: node-llama-cpp's own greedy token loop, after the same prompt evaluation. */
-async function bareGreedyLoop(sequence: LlamaContextSequence, prompt: Token[], tokens: number): Promise<number> {
-  return bareLoop(sequence, prompt, tokens, { temperature: 0 });
+/** Wall and CPU time of one measured run, and the tokens it generated. */
+interface Timing {
+  tokens: number;
+  wallMs: number;
+  /** CPU time of the whole process: llama.cpp's compute threads and the JS thread. */
+  cpuMs: number;
 }
 
-async function bareSeededLoop(
-  sequence: LlamaContextSequence,
-  prompt: Token[],
-  tokens: number,
-  sampling: { temperature: number; topK: number; topP: number; minP: number; seed: number },
-): Promise<number> {
-  return bareLoop(sequence, prompt, tokens, sampling);
+/**
+ * Times a run. CPU time is reported beside wall time: on a machine shared with other work, a
+ * process's CPU time hardly depends on what the neighbours do, while its wall time does.
+ */
+async function timed(run: () => Promise<number>): Promise<Timing> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const tokens = await run();
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { tokens, wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
+function rate(timing: Timing, clock: 'wall' | 'cpu'): number {
+  return (timing.tokens * 1000) / (clock === 'wall' ? timing.wallMs : timing.cpuMs);
+}
+
+/** The best round: interference from other work only ever slows a run down. */
+function bestRate(timings: Timing[], clock: 'wall' | 'cpu'): number {
+  return Math.max(...timings.map((t) => rate(t, clock)));
+}
+
+/** The plain baseline: node-llama-cpp's own token loop, after the same prompt evaluation. */
 async function bareLoop(
   sequence: LlamaContextSequence,
   prompt: Token[],
   tokens: number,
   options: Parameters<LlamaContextSequence['evaluate']>[1],
-): Promise<number> {
+): Promise<Timing> {
   await sequence.clearHistory();
   await sequence.evaluateWithoutGeneratingNewTokens(prompt.slice(0, -1));
-  const started = performance.now();
-  let count = 0;
-  for await (const _token of sequence.evaluate(prompt.slice(-1), options)) {
-    count += 1;
-    if (count >= tokens) break;
-  }
-  return (count * 1000) / (performance.now() - started);
+  return timed(async () => {
+    let count = 0;
+    for await (const _token of sequence.evaluate(prompt.slice(-1), options)) {
+      count += 1;
+      if (count >= tokens) break;
+    }
+    return count;
+  });
+}
+
+/**
+ * The shifted window written directly against node-llama-cpp, as Z1's script does it: W tokens,
+ * the hint injected into the same generator (evaluated with the W-th token), then the answer.
+ * No look-ahead at W: that is a guarantee the engine adds, and its cost counts as overhead.
+ */
+async function bareShiftedWindowLoop(
+  sequence: LlamaContextSequence,
+  prompt: Token[],
+  window: number,
+  hint: Token[],
+  answer: number,
+): Promise<Timing> {
+  await sequence.clearHistory();
+  await sequence.evaluateWithoutGeneratingNewTokens(prompt.slice(0, -1));
+  return timed(async () => {
+    const iterator = sequence.evaluate(prompt.slice(-1), { temperature: 0 });
+    let thinking = 0;
+    let answered = 0;
+    let step = await iterator.next();
+    while (!step.done) {
+      if (thinking < window) {
+        thinking += 1;
+        // The W-th token and the hint are evaluated together, then the answer is sampled.
+        step = await iterator.next(thinking === window ? [step.value, ...hint] : undefined);
+        continue;
+      }
+      answered += 1;
+      if (answered >= answer) break;
+      step = await iterator.next();
+    }
+    await iterator.return();
+    return thinking + answered;
+  });
 }
 
 /** One sequence of the context, used through the backend and directly for the baselines. */

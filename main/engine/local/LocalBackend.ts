@@ -10,6 +10,7 @@ import type {
 import type { LoadedLocalModel } from '../models/LoadedLocalModel';
 import { renderLocalPrompt } from './renderPrompt';
 import { SequencePool } from './SequencePool';
+import { serializeSampling } from './serializeSampling';
 
 export interface LocalBackendOptions {
   readonly model: LlamaModel;
@@ -31,6 +32,8 @@ export class LocalBackend implements GenerationBackend {
   constructor(options: LocalBackendOptions) {
     this.model = options.model;
     this.context = options.context;
+    // Several sequences of one context must not sample at once (see serializeSampling.ts).
+    serializeSampling(options.context);
     this.pool = new SequencePool(options.context, options.model);
     this.thinkDelimiters =
       options.thinkDelimiters === undefined ? detectThinkDelimiters(options.model) : options.thinkDelimiters;

@@ -18,7 +18,7 @@ export interface LocalEngine {
 
 export async function loadLocalEngine(
   kind: FixtureKind,
-  options: { sequences?: number; contextSize?: number } = {},
+  options: { sequences?: number; contextSize?: number; beforeBackend?: (context: LlamaContext) => void } = {},
 ): Promise<LocalEngine> {
   const modelPath = await ensureFixtureFile(kind);
   const llama = await getLlama({ gpu: false });
@@ -29,6 +29,7 @@ export async function loadLocalEngine(
     sequences: options.sequences ?? 1,
     threads: 1,
   });
+  options.beforeBackend?.(context);
   const backend = new LocalBackend({ model, context });
   return {
     model,

@@ -1,19 +1,41 @@
 /** Parallel sequences in one context, and cancellation, on real llama.cpp. */
+import type { LlamaContext } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventData } from '../../../common/api/contract';
 import type { SampleResult } from '../../../common/api/contract/generation';
-import { oracleProblems } from '../../../main/engine/fixture/oracleSpec';
+import { expectShiftedWindow, oracleProblems } from '../../../main/engine/fixture/oracleSpec';
 import { GenerationBatch } from '../../../main/engine/generation/GenerationBatch';
 import { comparable, generationRequest, loadLocalEngine, runBatch, type LocalEngine } from './localEngine';
 
 let oneSequence: LocalEngine;
 let fourSequences: LocalEngine;
 let looping: LocalEngine;
+/** Native sampling calls of `fourSequences` in flight at once, at most (counted under the engine's queue). */
+let mostSamplingAtOnce = 0;
+
+/** Counts concurrent native sampling calls; installed before the backend wraps them. */
+function countConcurrentSampling(context: LlamaContext): void {
+  const native = (context as unknown as { _ctx: { sampleToken: (...args: unknown[]) => Promise<unknown> } })._ctx;
+  const sampleToken = native.sampleToken.bind(native);
+  let inFlight = 0;
+  Object.defineProperty(native, 'sampleToken', {
+    configurable: true,
+    value: async (...args: unknown[]) => {
+      inFlight += 1;
+      mostSamplingAtOnce = Math.max(mostSamplingAtOnce, inFlight);
+      try {
+        return await sampleToken(...args);
+      } finally {
+        inFlight -= 1;
+      }
+    },
+  });
+}
 
 beforeAll(async () => {
   [oneSequence, fourSequences, looping] = await Promise.all([
     loadLocalEngine('oracle', { sequences: 1 }),
-    loadLocalEngine('oracle', { sequences: 4 }),
+    loadLocalEngine('oracle', { sequences: 4, beforeBackend: countConcurrentSampling }),
     // Greedy decoding never ends the stochastic model's thinking: generation runs until stopped.
     loadLocalEngine('stochastic', { sequences: 2, contextSize: 4096 }),
   ]);
@@ -46,6 +68,41 @@ describe('parallel samples', () => {
     for (const item of items) {
       expect(parallel.get(item.key)!.map(comparable)).toEqual(serial.get(item.key)!.map(comparable));
     }
+  });
+});
+
+describe('parallel samples under load', () => {
+  // llama.cpp reorders a batch's outputs lazily on first access; concurrent sampling of several
+  // sequences raced on it and read other sequences' logits (main/engine/local/serializeSampling.ts).
+  it("samples one token at a time per context, so parallel sequences never read each other's logits", async () => {
+    const plain = { template: '<|im_start|>user\n{{problem}}<|im_end|>\n<|im_start|>assistant\n', chatTemplate: 'raw' };
+    const items = oracleProblems.flatMap((p) =>
+      Array.from({ length: 10 }, (_, s) => ({
+        key: `${p.id}#${s}`,
+        problemId: p.id,
+        sampleIndex: s,
+        message: p.problem,
+      })),
+    );
+    const wrong: string[] = [];
+    for (const windows of [[8, 16, 32, 64, 128], [128], [64, 128]]) {
+      const strategies = windows.map((window) => ({
+        strategy: 'shifted-window',
+        window,
+        answerBudget: 16,
+        maxTokens: 256,
+      }));
+      const results = await runBatch(fourSequences.backend, generationRequest({ prompt: plain, strategies, items }));
+      for (const item of items) {
+        const problem = oracleProblems.find((p) => p.id === item.problemId)!;
+        results.get(item.key)!.forEach((result, w) => {
+          if (result.text !== expectShiftedWindow(problem, 'plain', windows[w]!).text)
+            wrong.push(`${item.key} W=${windows[w]}`);
+        });
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(mostSamplingAtOnce).toBe(1);
   });
 });
 
