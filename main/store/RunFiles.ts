@@ -1,9 +1,19 @@
 import { closeSync, fsync, openSync, writeSync } from 'node:fs';
 import { copyFile, mkdir, open, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SampleRecord, StoreIssue, Trajectory } from '../../common/api/contract/runs';
+import { crc32 } from 'node:zlib';
+import type { RunSummary, SampleRecord, StoreIssue, Trajectory } from '../../common/api/contract/runs';
 import { fileTimestamp, syncDirectory, writeFileAtomic } from './atomicWrite';
-import { decodeLine, encodeLine, encodeRowLine, forEachTextLine } from './checksummedLines';
+import { decodeLine, decodeTextLine, encodeLine, encodeRowLine } from './checksummedLines';
+import { summarizeColumns, summarizeRun } from './runSummary';
+import { SampleColumns } from './sampleColumns';
+import {
+  encodeSamplesCache,
+  type LoadedCache,
+  readSamplesCache,
+  SAMPLES_CACHE_FILE,
+  writeSamplesCache,
+} from './samplesCache';
 
 export const SAMPLES_FILE = 'samples.jsonl';
 export const TRAJECTORIES_FILE = 'trajectories.jsonl';
@@ -48,6 +58,7 @@ function sampleToRow(record: SampleRecord, t: [number, number]): unknown[] {
 
 /** A row back into a record, by the file's own column names; null when it is not a sample. */
 const CURRENT_COLUMNS = SAMPLE_COLUMNS.join(',');
+const T_AT = SAMPLE_COLUMNS.indexOf('t');
 
 function rowToSample(
   row: unknown[],
@@ -94,18 +105,46 @@ export interface SampleWithTrajectory {
   trajectory: Trajectory;
 }
 
+export interface OpenOptions {
+  /**
+   * Use `samples.cache` (default true). With false the cache is neither read nor written and
+   * every line of samples.jsonl goes through JSON.parse, as the store always did: the
+   * reference that tests and the benchmark compare the cached path with.
+   */
+  cache?: boolean;
+}
+
 /**
  * The per-run files beside the index: `samples.jsonl` (one small graded record per sample, the
  * commit marker) and `trajectories.jsonl` (texts and segments, read only when asked for).
  * Both are append-only. A sample is written trajectory first, then its record; it counts as done
  * once both are fsynced. fsyncs are batched: one runs at a time, covering every write made
  * before it started (group commit), so throughput does not pay one fsync per sample.
+ *
+ * In memory the samples are columns (`SampleColumns`, in file order) holding exactly what
+ * samples.jsonl says; records are built when asked for. `samples.cache` (samplesCache.ts) saves
+ * the columns so that reopening a run checks samples.jsonl with one crc32 pass instead of
+ * parsing every line; samples.jsonl remains the record.
  */
 export class RunFiles {
-  private readonly byKey: Map<string, SampleRecord>;
-  /** Where each sample's trajectory line sits in trajectories.jsonl: [offset, bytes]. */
-  private readonly trajectoryAt: Map<string, [number, number]>;
+  /** Row of each stored sample, by key (built on first use when the run came from its cache). */
+  private keyIndex: Map<string, number> | null;
+  private readonly columns: SampleColumns;
+  /** Rows the columns cannot hold exactly (values of another type than the schema's), as read. */
+  private readonly kept: Array<SampleRecord | undefined>;
+  /** How opening found the samples: rows taken from samples.cache, lines of samples.jsonl parsed. */
+  readonly loaded: { cachedSamples: number; parsedLines: number };
+  /** Some row is in `kept`: summaries are computed from records and no cache is written. */
+  private exotic: boolean;
   private sorted: SampleRecord[] | null = null;
+  private order: Uint32Array | null = null;
+  /** What has been written to samples.jsonl: bytes, lines and their crc32 (for the cache). */
+  private samplesBytes: number;
+  private samplesLines: number;
+  private samplesCrc: number;
+  /** How many bytes of samples.jsonl the cache file on disk covers (−1: none known). */
+  private cachedBytes: number;
+  private cacheWrite: Promise<void> = Promise.resolve();
   private samplesFd: number | null = null;
   private trajectoriesFd: number | null = null;
   private trajectoriesSize: number;
@@ -118,21 +157,50 @@ export class RunFiles {
 
   private constructor(
     readonly dir: string,
-    byKey: Map<string, SampleRecord>,
-    trajectoryAt: Map<string, [number, number]>,
-    trajectoriesSize: number,
+    private readonly useCache: boolean,
+    state: {
+      byKey: Map<string, number> | null;
+      columns: SampleColumns;
+      kept: Array<SampleRecord | undefined>;
+      exotic: boolean;
+      trajectoriesSize: number;
+      samples: { bytes: number; lines: number; crc: number };
+      cachedBytes: number;
+      loaded: { cachedSamples: number; parsedLines: number };
+    },
   ) {
-    this.byKey = byKey;
-    this.trajectoryAt = trajectoryAt;
-    this.trajectoriesSize = trajectoriesSize;
-    this.headerWritten = byKey.size > 0;
+    this.loaded = state.loaded;
+    this.keyIndex = state.byKey;
+    this.columns = state.columns;
+    this.kept = state.kept;
+    this.exotic = state.exotic;
+    this.trajectoriesSize = state.trajectoriesSize;
+    this.samplesBytes = state.samples.bytes;
+    this.samplesLines = state.samples.lines;
+    this.samplesCrc = state.samples.crc;
+    this.cachedBytes = state.cachedBytes;
+    this.headerWritten = state.columns.length > 0;
+  }
+
+  private get byKey(): Map<string, number> {
+    if (!this.keyIndex) {
+      const keys = this.columns.keys;
+      const byKey = new Map<string, number>();
+      for (let row = 0; row < this.columns.length; row++) byKey.set(keys[row]!, row);
+      // The cache is checksummed and written from distinct keys: only a bug could get here.
+      if (byKey.size !== this.columns.length)
+        throw new Error(`${this.dir}: samples.cache repeats a key; delete the file to rebuild it`);
+      this.keyIndex = byKey;
+    }
+    return this.keyIndex;
   }
 
   /**
    * Opens (creating if needed) a run's files and checks them. Damage is repaired only after the
    * damaged bytes are kept aside beside the file, and every repair is returned as an issue.
    */
-  static async open(dir: string): Promise<{ files: RunFiles; issues: StoreIssue[] }> {
+  static async open(dir: string, options: OpenOptions = {}): Promise<{ files: RunFiles; issues: StoreIssue[] }> {
+    const useCache = options.cache ?? true;
     await mkdir(dir, { recursive: true });
     const issues: StoreIssue[] = [];
     const samplesPath = path.join(dir, SAMPLES_FILE);
@@ -160,40 +228,75 @@ export class RunFiles {
       }
     }
 
-    const text = await readFile(samplesPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return '';
-      throw error;
-    });
-    const byKey = new Map<string, SampleRecord>();
-    const trajectoryAt = new Map<string, [number, number]>();
+    // The cache, if it describes the first bytes of samples.jsonl exactly as they are now: then
+    // only the lines after those are read and parsed.
+    const samplesSize = (await sizeOf(samplesPath)) ?? 0;
+    const cache =
+      useCache && samplesSize > 0
+        ? await validCache(
+            await readSamplesCache(path.join(dir, SAMPLES_CACHE_FILE)),
+            samplesPath,
+            samplesSize,
+            trajectoriesSize,
+          )
+        : null;
+    const from = cache?.samplesBytes ?? 0;
+    const data = await readRange(samplesPath, from, samplesSize);
+    let lines = 0;
+    for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) lines++;
+    const columns = cache?.columns ?? new SampleColumns(lines);
+    const cachedSamples = columns.length;
+    if (lines > 0) columns.reserve(columns.length + lines - 1);
+    const byKey = new Map<string, number>();
+    if (cache && data.length > 0) for (let row = 0; row < columns.length; row++) byKey.set(columns.keys[row]!, row);
+    const kept: Array<SampleRecord | undefined> = [];
+    let exotic = false;
     let duplicates = 0;
     let missing = 0;
     const badLines: Array<{ line: number; error: string }> = [];
-    let columns: readonly string[] = SAMPLE_COLUMNS;
-    let tAt = columns.indexOf('t');
-    const tornTail = forEachTextLine(
-      text,
-      (line, value) => {
-        if (!Array.isArray(value)) {
-          const header = value as { format?: unknown; columns?: unknown };
-          if (line === 1 && header.format === SAMPLES_FORMAT && Array.isArray(header.columns)) {
-            columns =
-              (header.columns as string[]).join(',') === CURRENT_COLUMNS
-                ? SAMPLE_COLUMNS
-                : (header.columns as string[]);
-            tAt = columns.indexOf('t');
-          } else badLines.push({ line, error: 'not a sample row' });
-          return;
-        }
-        const sample = rowToSample(value, columns, tAt);
-        if (!sample) return void badLines.push({ line, error: 'not a sample row' });
-        if (byKey.has(sample.record.key)) return void duplicates++;
-        if (sample.t[0] + sample.t[1] > trajectoriesSize) return void missing++;
-        byKey.set(sample.record.key, sample.record);
-        trajectoryAt.set(sample.record.key, sample.t);
-      },
-      (line, error) => badLines.push({ line, error }),
-    );
+    let fileColumns: readonly string[] = SAMPLE_COLUMNS;
+    let tAt = fileColumns.indexOf('t');
+    const onValue = (line: number, value: unknown) => {
+      if (!Array.isArray(value)) {
+        const header = value as { format?: unknown; columns?: unknown };
+        if (line === 1 && header.format === SAMPLES_FORMAT && Array.isArray(header.columns)) {
+          fileColumns =
+            (header.columns as string[]).join(',') === CURRENT_COLUMNS ? SAMPLE_COLUMNS : (header.columns as string[]);
+          tAt = fileColumns.indexOf('t');
+        } else badLines.push({ line, error: 'not a sample row' });
+        return;
+      }
+      const sample = rowToSample(value, fileColumns, tAt);
+      if (!sample) return void badLines.push({ line, error: 'not a sample row' });
+      if (byKey.has(sample.record.key)) return void duplicates++;
+      if (sample.t[0] + sample.t[1] > trajectoriesSize) return void missing++;
+      const row = columns.length;
+      // Another column layout may carry more fields than the columns: keep those records whole.
+      if (!columns.setRecord(row, sample.record, sample.t[0], sample.t[1]) || fileColumns !== SAMPLE_COLUMNS) {
+        kept[row] = sample.record;
+        exotic = true;
+      }
+      byKey.set(sample.record.key, row);
+      columns.length++;
+    };
+
+    // Every line the cache does not cover, checked and parsed one by one.
+    let start = 0;
+    let lineNumber = cache?.samplesLines ?? 0;
+    let tornTail: Buffer | null = null;
+    while (start < data.length) {
+      const newline = data.indexOf(0x0a, start);
+      if (newline === -1) {
+        tornTail = data.subarray(start);
+        break;
+      }
+      lineNumber++;
+      const decoded = decodeTextLine(data.toString('utf8', start, newline));
+      if ('value' in decoded) onValue(lineNumber, decoded.value);
+      else badLines.push({ line: lineNumber, error: decoded.error });
+      start = newline + 1;
+    }
+
     const bad = badLines.sort((a, b) => a.line - b.line);
     let keptWhole: string | null = null;
     if (bad.length > 0 || duplicates > 0 || missing > 0) {
@@ -235,22 +338,49 @@ export class RunFiles {
       report(
         'truncated',
         samplesPath,
-        `the last ${Buffer.byteLength(tornTail)} bytes are an unfinished write; kept aside and cut off`,
+        `the last ${tornTail.length} bytes are an unfinished write; kept aside and cut off`,
         keptAs,
       );
     }
+
+    const state = {
+      // Built on first use when every sample came from the cache.
+      byKey: cache && data.length === 0 ? null : byKey,
+      columns,
+      kept,
+      exotic,
+      trajectoriesSize,
+      samples: {
+        bytes: from + data.length,
+        lines: lineNumber,
+        crc: crc32(data, cache?.samplesCrc ?? 0),
+      },
+      cachedBytes: cache?.samplesBytes ?? -1,
+      loaded: { cachedSamples, parsedLines: lineNumber - (cache?.samplesLines ?? 0) },
+    };
+    const files = new RunFiles(dir, useCache, state);
     if (issues.some((i) => i.file === samplesPath)) {
-      // Rewritten in the current column order, header first.
-      const rows = [...byKey.values()].map((record) =>
-        encodeRowLine(sampleToRow(record, trajectoryAt.get(record.key)!)),
-      );
-      await writeFileAtomic(samplesPath, rows.length > 0 ? samplesHeader() + rows.join('') : '');
+      // Rewritten in the current column order, header first, the samples in the order they were.
+      const rows: string[] = [];
+      for (let row = 0; row < columns.length; row++) {
+        const t: [number, number] = [columns.numbers.tOffset[row]!, columns.numbers.tLength[row]!];
+        rows.push(encodeRowLine(sampleToRow(files.recordAt(row), t)));
+      }
+      const text = rows.length > 0 ? samplesHeader() + rows.join('') : '';
+      await writeFileAtomic(samplesPath, text);
+      const bytes = Buffer.from(text);
+      files.samplesBytes = bytes.length;
+      files.samplesLines = rows.length > 0 ? rows.length + 1 : 0;
+      files.samplesCrc = crc32(bytes);
+      files.cachedBytes = -1; // whatever the cache on disk covered was rewritten
     }
-    return { files: new RunFiles(dir, byKey, trajectoryAt, trajectoriesSize), issues };
+    // Next time, open from the cache.
+    if (files.samplesBytes !== files.cachedBytes) await files.saveCache();
+    return { files, issues };
   }
 
   get count(): number {
-    return this.byKey.size;
+    return this.columns.length;
   }
 
   has(key: string): boolean {
@@ -260,59 +390,93 @@ export class RunFiles {
   /** Every stored sample in plan order (problem order, then sample index). */
   records(): readonly SampleRecord[] {
     if (!this.sorted) {
-      this.sorted = [...this.byKey.values()].sort((a, b) => a.index - b.index);
+      const order = this.planOrder();
+      const sorted = new Array<SampleRecord>(order.length);
+      for (let i = 0; i < order.length; i++) sorted[i] = this.recordAt(order[i]!);
+      this.sorted = sorted;
     }
     return this.sorted;
   }
 
   get(key: string): SampleRecord | undefined {
-    return this.byKey.get(key);
+    const row = this.byKey.get(key);
+    return row === undefined ? undefined : this.recordAt(row);
+  }
+
+  /**
+   * The run's summary, equal to `summarizeRun(this.records(), samplesPerProblem)`: computed
+   * from the columns, without building a record per sample.
+   */
+  summarize(samplesPerProblem: number): RunSummary {
+    if (this.exotic) return summarizeRun(this.records(), samplesPerProblem);
+    return summarizeColumns(this.columns, this.planOrder(), samplesPerProblem);
   }
 
   /**
    * Writes samples (trajectory lines first, then the records) and resolves once they are on disk.
-   * A sample whose key is already stored is skipped, so a resumed run never holds a duplicate.
+   * A sample whose key is already stored (or repeated in `entries`) is skipped, so a resumed run
+   * never holds a duplicate.
    */
   append(entries: SampleWithTrajectory[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    const fresh = entries.filter((e) => !this.byKey.has(e.record.key));
+    const byKey = this.byKey;
+    const batch = entries.length > 1 ? new Set<string>() : null;
+    const fresh = entries.filter((e) => {
+      const key = e.record.key;
+      if (byKey.has(key) || batch?.has(key)) return false;
+      batch?.add(key);
+      return true;
+    });
     if (fresh.length === 0) return this.whenSynced(this.written);
     this.openForAppend();
     const trajectoryLines = fresh.map((e) => encodeLine(e.trajectory));
-    const stored: Array<{ record: SampleRecord; t: [number, number] }> = [];
+    const stored: Array<{ record: SampleRecord; t: [number, number]; line: string }> = [];
     let offset = this.trajectoriesSize;
     for (let i = 0; i < fresh.length; i++) {
-      const line = trajectoryLines[i]!;
-      stored.push({ record: fresh[i]!.record, t: [offset, line.length] });
-      offset += line.length;
+      const length = trajectoryLines[i]!.length;
+      const t: [number, number] = [offset, length];
+      stored.push({ record: fresh[i]!.record, t, line: encodeRowLine(sampleToRow(fresh[i]!.record, t)) });
+      offset += length;
     }
+    const header = this.columns.length === 0 && !this.headerWritten ? samplesHeader() : '';
+    const rows = Buffer.from(header + stored.map((s) => s.line).join(''));
     try {
       writeAll(this.trajectoriesFd!, Buffer.concat(trajectoryLines));
       this.trajectoriesSize = offset;
-      const header = this.byKey.size === 0 && !this.headerWritten ? samplesHeader() : '';
-      writeAll(
-        this.samplesFd!,
-        Buffer.from(header + stored.map((s) => encodeRowLine(sampleToRow(s.record, s.t))).join('')),
-      );
+      writeAll(this.samplesFd!, rows);
       this.headerWritten = true;
     } catch (error) {
       this.failure = error as Error;
       return Promise.reject(this.failure);
     }
+    this.samplesBytes += rows.length;
+    this.samplesLines += stored.length + (header ? 1 : 0);
+    this.samplesCrc = crc32(rows, this.samplesCrc);
+    const columns = this.columns;
     for (const s of stored) {
-      this.byKey.set(s.record.key, s.record);
-      this.trajectoryAt.set(s.record.key, s.t);
+      const row = columns.length;
+      if (!columns.setRecord(row, s.record, s.t[0], s.t[1])) {
+        // Held as the file will give it back (the JSON round trip of the row).
+        const decoded = decodeTextLine(s.line.slice(0, -1));
+        const asRead = 'value' in decoded ? rowToSample(decoded.value as unknown[], SAMPLE_COLUMNS, T_AT) : null;
+        this.kept[row] = asRead?.record ?? s.record;
+        this.exotic = true;
+      }
+      this.byKey.set(s.record.key, row);
+      columns.length++;
     }
     this.sorted = null;
+    this.order = null;
     this.written++;
     return this.whenSynced(this.written);
   }
 
   /** Reads one sample's trajectory (checking its checksum). */
   async readTrajectory(key: string): Promise<Trajectory> {
-    const at = this.trajectoryAt.get(key);
-    if (!at) throw new Error(`no sample "${key}" in this run`);
-    const [offset, length] = at;
+    const row = this.byKey.get(key);
+    if (row === undefined) throw new Error(`no sample "${key}" in this run`);
+    const offset = this.columns.numbers.tOffset[row]!;
+    const length = this.columns.numbers.tLength[row]!;
     const handle = await open(path.join(this.dir, TRAJECTORIES_FILE), 'r');
     try {
       const buffer = Buffer.alloc(length);
@@ -332,12 +496,48 @@ export class RunFiles {
     return this.whenSynced(this.written);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Saves the columns to `samples.cache` (if anything was appended since it was last saved), so
+   * that the next open does not parse samples.jsonl. Failing to write it only costs that.
+   */
+  saveCache(): Promise<void> {
+    if (
+      !this.useCache ||
+      this.exotic ||
+      this.failure ||
+      this.columns.length === 0 ||
+      this.samplesBytes === this.cachedBytes
+    )
+      return this.cacheWrite;
+    const samples = { bytes: this.samplesBytes, lines: this.samplesLines, crc: this.samplesCrc };
+    const encoded = encodeSamplesCache(this.columns, samples);
+    this.cachedBytes = samples.bytes;
+    this.cacheWrite = this.cacheWrite
+      .then(() => writeSamplesCache(path.join(this.dir, SAMPLES_CACHE_FILE), encoded))
+      .catch(() => {
+        if (this.cachedBytes === samples.bytes) this.cachedBytes = -1;
+      });
+    return this.cacheWrite;
+  }
+
+  /** Flushes and closes the files, saving the cache first unless `saveCache` is false. */
+  async close(options: { saveCache?: boolean } = {}): Promise<void> {
     await this.flush().catch(() => undefined);
+    if (options.saveCache ?? true) await this.saveCache();
+    else await this.cacheWrite;
     if (this.samplesFd !== null) closeSync(this.samplesFd);
     if (this.trajectoriesFd !== null) closeSync(this.trajectoriesFd);
     this.samplesFd = null;
     this.trajectoriesFd = null;
+  }
+
+  private recordAt(row: number): SampleRecord {
+    return this.kept[row] ?? this.columns.record(row);
+  }
+
+  private planOrder(): Uint32Array {
+    this.order ??= this.columns.planOrder();
+    return this.order;
   }
 
   private openForAppend(): void {
@@ -378,6 +578,70 @@ export class RunFiles {
         if (this.waiters.length > 0) this.startSync();
       }
     })();
+  }
+}
+
+/**
+ * The cache, when it covers a prefix of samples.jsonl that ends at a line and has the crc32 it
+ * recorded, and every trajectory it points to lies inside the trajectory file; else null (the
+ * file is then read line by line, which finds and reports whatever changed).
+ */
+async function validCache(
+  cache: LoadedCache | null,
+  samplesPath: string,
+  samplesSize: number,
+  trajectoriesSize: number,
+): Promise<LoadedCache | null> {
+  if (!cache) return null;
+  const { samplesBytes } = cache;
+  if (samplesBytes <= 0 || samplesBytes > samplesSize) return null;
+  if (cache.trajectoriesEnd > trajectoriesSize) return null;
+  const prefix = await crcOfPrefix(samplesPath, samplesBytes);
+  if (prefix.crc !== cache.samplesCrc || prefix.lastByte !== 0x0a) return null;
+  return cache;
+}
+
+/** crc32 of a file's first `bytes` bytes, read in chunks, and the last of those bytes. */
+async function crcOfPrefix(file: string, bytes: number): Promise<{ crc: number; lastByte: number }> {
+  const handle = await open(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(Math.min(bytes, 4 << 20));
+    let crc = 0;
+    let lastByte = -1;
+    for (let at = 0; at < bytes;) {
+      const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, bytes - at), at);
+      if (bytesRead === 0) return { crc: -1, lastByte: -1 };
+      crc = crc32(chunk.subarray(0, bytesRead), crc);
+      lastByte = chunk[bytesRead - 1]!;
+      at += bytesRead;
+    }
+    return { crc, lastByte };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The bytes [from, to) of a file (empty if it does not exist). */
+async function readRange(file: string, from: number, to: number): Promise<Buffer> {
+  if (from === 0) {
+    return readFile(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return Buffer.alloc(0);
+      throw error;
+    });
+  }
+  const buffer = Buffer.alloc(Math.max(0, to - from));
+  if (buffer.length === 0) return buffer;
+  const handle = await open(file, 'r');
+  try {
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, from + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    await handle.close();
   }
 }
 

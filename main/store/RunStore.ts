@@ -9,7 +9,6 @@ import { ApiError } from '../../common/api/messages';
 import { runRecord, type RunRecord, type RunStatus, type StoreIssue } from '../../common/api/contract/runs';
 import { fileTimestamp, writeFileAtomic } from './atomicWrite';
 import { RunFiles } from './RunFiles';
-import { summarizeRun } from './runSummary';
 
 export const INDEX_FILE = 'index.json';
 export const RUN_FILE = 'run.json';
@@ -49,12 +48,14 @@ function installExitHook(): void {
 /**
  * The store: a lowdb index (`index.json`: runs with their settings, provenance and summaries,
  * and recent notebooks) plus a folder per run (`runs/ID/run.json`, `samples.jsonl`,
- * `trajectories.jsonl`). The index is a cache of the runs' own `run.json` files: when it is
+ * `trajectories.jsonl`, and `samples.cache`, a rebuildable cache of samples.jsonl's columns). The index is a cache of the runs' own `run.json` files: when it is
  * damaged it is kept aside and rebuilt from them. One process owns a store at a time (a lock
  * file holds its pid); within a process, `open` shares one instance per folder.
  */
 export class RunStore {
   private readonly files = new Map<string, Promise<RunFiles>>();
+  /** The same, once opened. */
+  private readonly opened = new Map<string, RunFiles>();
   private closed = false;
 
   private constructor(
@@ -227,6 +228,8 @@ export class RunStore {
     Object.assign(record, patch, { updatedAt: new Date().toISOString() });
     await writeFileAtomic(path.join(this.runDir(id), RUN_FILE), JSON.stringify(record, null, 2) + '\n');
     await this.db.write();
+    // A run that stops or completes saves its sample cache, so that reopening it is quick.
+    if (patch.status === 'complete' || patch.status === 'stopped') await this.opened.get(id)?.saveCache();
     return record;
   }
 
@@ -246,7 +249,7 @@ export class RunStore {
           await this.updateRun(id, {
             issues: [...record.issues, ...issues],
             done: opened.count,
-            summary: opened.count > 0 ? summarizeRun(opened.records(), record.settings.samples) : null,
+            summary: opened.count > 0 ? opened.summarize(record.settings.samples) : null,
             status: record.status === 'complete' && !complete ? 'stopped' : record.status,
             error:
               record.status === 'complete' && !complete
@@ -254,6 +257,7 @@ export class RunStore {
                 : record.error,
           });
         }
+        this.opened.set(id, opened);
         return opened;
       });
       files.catch(() => this.files.delete(id));
@@ -268,7 +272,8 @@ export class RunStore {
     if (index === -1) return false;
     const files = this.files.get(id);
     this.files.delete(id);
-    if (files) await (await files).close();
+    this.opened.delete(id);
+    if (files) await (await files).close({ saveCache: false });
     this.db.data.runs.splice(index, 1);
     await this.db.write();
     await rm(this.runDir(id), { recursive: true, force: true });
@@ -294,6 +299,7 @@ export class RunStore {
     this.closed = true;
     for (const files of this.files.values()) await (await files.catch(() => null))?.close();
     this.files.clear();
+    this.opened.clear();
     await this.db.write();
     await releaseLock(this.root);
   }

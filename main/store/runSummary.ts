@@ -1,4 +1,5 @@
 import type { RunSummary, SampleRecord } from '../../common/api/contract/runs';
+import { CORRECT, CUT, OUTCOME_NAMES, type SampleColumns } from './sampleColumns';
 import { mean, tokenStats, wilsonInterval } from './statistics';
 
 /**
@@ -75,4 +76,121 @@ function majorityVoteCorrect(samples: readonly SampleRecord[]): boolean {
     if (!best || vote.count > best.count) best = vote;
   }
   return best?.correct ?? false;
+}
+
+/**
+ * `summarizeRun` computed from a run's columns, visiting the rows in `order` (plan order): the
+ * same numbers as `summarizeRun(records, …)` on the records those rows hold, without building
+ * one object per sample. A null count (NaN in a column) counts as 0, as it does in summarizeRun.
+ */
+export function summarizeColumns(
+  columns: SampleColumns,
+  order: ArrayLike<number>,
+  samplesPerProblem: number,
+): RunSummary {
+  const n = order.length;
+  const c = columns.numbers;
+  const flagsOf = columns.flags;
+  const outcomeOf = columns.ordinals.outcome;
+  const problemOf = columns.ordinals.problem;
+  const answerOf = columns.ordinals.answer;
+  const phase1 = new Float64Array(n);
+  const delimited = new Float64Array(n);
+  let delimitedCount = 0;
+  const answerTokens = new Float64Array(n);
+  const totalTokens = new Float64Array(n);
+  const outcomeCounts = [0, 0, 0, 0];
+  // Samples per problem, shifted by one (turned into offsets below).
+  const perProblem = new Int32Array(columns.problems.values.length + 1);
+  let correct = 0;
+  let cut = 0;
+  let generatedTokens = 0;
+  let generateMs = 0;
+  for (let k = 0; k < n; k++) {
+    const row = order[k]!;
+    const flags = flagsOf[row]!;
+    const p1 = c.phase1Tokens[row]!;
+    phase1[k] = p1 === p1 ? p1 : 0;
+    const d = c.delimitedThinkingTokens[row]!;
+    if (d === d) delimited[delimitedCount++] = d;
+    const a = c.answerTokens[row]!;
+    answerTokens[k] = a === a ? a : 0;
+    const t = c.totalTokens[row]!;
+    totalTokens[k] = t === t ? t : 0;
+    outcomeCounts[outcomeOf[row]!]! += 1;
+    if (flags & CORRECT) correct++;
+    if (flags & CUT) cut++;
+    if (t === t) generatedTokens += t;
+    const ms = c.generateMs[row]!;
+    if (ms === ms) generateMs += ms;
+    perProblem[problemOf[row]! + 1]! += 1;
+  }
+  let problems = 0;
+  for (let p = 1; p < perProblem.length; p++) if (perProblem[p]! > 0) problems++;
+
+  let passAtK: number | null = null;
+  let majorityAccuracy: number | null = null;
+  if (samplesPerProblem > 1 && problems > 0) {
+    for (let p = 1; p < perProblem.length; p++) perProblem[p]! += perProblem[p - 1]!;
+    // Each problem's rows, in plan order.
+    const next = perProblem.slice(0, -1);
+    const rows = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      const row = order[k]!;
+      rows[next[problemOf[row]!]!++] = row;
+    }
+    const votes = new Int32Array(columns.answers.values.length);
+    const voteCorrect = new Uint8Array(columns.answers.values.length);
+    let anyCorrect = 0;
+    let majorityCorrect = 0;
+    for (let p = 0; p + 1 < perProblem.length; p++) {
+      const start = perProblem[p]!;
+      const end = perProblem[p + 1]!;
+      if (start === end) continue;
+      let any = false;
+      // maj@k: the answer most samples gave (first seen wins a tie) is correct.
+      let best = -1;
+      let bestCount = 0;
+      for (let k = start; k < end; k++) {
+        const row = rows[k]!;
+        const isCorrect = (flagsOf[row]! & CORRECT) !== 0;
+        if (isCorrect) any = true;
+        const answer = answerOf[row]!;
+        if (answer === -1) continue;
+        if (votes[answer] === 0) voteCorrect[answer] = isCorrect ? 1 : 0;
+        const count = ++votes[answer]!;
+        if (best === -1 || count > bestCount) {
+          best = answer;
+          bestCount = count;
+        }
+      }
+      for (let k = start; k < end; k++) {
+        const answer = answerOf[rows[k]!]!;
+        if (answer !== -1) votes[answer] = 0;
+      }
+      if (any) anyCorrect++;
+      if (best !== -1 && voteCorrect[best] === 1) majorityCorrect++;
+    }
+    passAtK = anyCorrect / problems;
+    majorityAccuracy = majorityCorrect / problems;
+  }
+  const outcomes = Object.fromEntries(
+    OUTCOME_NAMES.map((name, i) => [name, outcomeCounts[i]!]),
+  ) as RunSummary['outcomes'];
+  return {
+    samples: n,
+    problems,
+    accuracy: wilsonInterval(correct, n),
+    outcomes,
+    cut: wilsonInterval(cut, n),
+    thinking: {
+      phase1: tokenStats(phase1),
+      delimited: delimitedCount > 0 ? tokenStats(delimited.subarray(0, delimitedCount)) : null,
+    },
+    meanAnswerTokens: mean(answerTokens),
+    meanTotalTokens: mean(totalTokens),
+    passAtK,
+    majorityAccuracy,
+    tokensPerSecond: generateMs > 0 ? generatedTokens / (generateMs / 1000) : 0,
+  };
 }
