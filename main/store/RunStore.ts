@@ -48,8 +48,9 @@ function installExitHook(): void {
 /**
  * The store: a lowdb index (`index.json`: runs with their settings, provenance and summaries,
  * and recent notebooks) plus a folder per run (`runs/ID/run.json`, `samples.jsonl`,
- * `trajectories.jsonl`, and `samples.cache`, a rebuildable cache of samples.jsonl's columns). The index is a cache of the runs' own `run.json` files: when it is
- * damaged it is kept aside and rebuilt from them. One process owns a store at a time (a lock
+ * `trajectories.jsonl`, and `samples.cache`, a rebuildable cache of samples.jsonl's columns).
+ * The index is a cache of the runs' own `run.json` files: when it is damaged it is kept aside
+ * and rebuilt from them. One process owns a store at a time (a lock
  * file holds its pid); within a process, `open` shares one instance per folder.
  */
 export class RunStore {
