@@ -2,27 +2,17 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../main/cli/z1wb';
 import { Workbench } from '../../../main/api/Workbench';
 import { spawnNodeEngine } from '../../../main/engine-host/nodeEngineChild';
 import { engineOfHost } from '../../../main/runner/EnginePort';
 import { Runner } from '../../../main/runner/Runner';
 import { RunStore } from '../../../main/store/RunStore';
 import { STORE_ENV } from '../../../main/store/storeDir';
+import { runCli as cli } from '../../helpers/runCli';
 
 const REPO = path.resolve('.');
 
-async function cli(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.resume();
-  const code = await main(argv, { stdin: new PassThrough(), stdout, stderr });
-  return { code, stdout: out };
-}
 
 /** The oracle sweep with 20 samples per problem: 240 items × 5 windows, long enough to kill mid-way. */
 async function longNotebook(dir: string): Promise<string> {

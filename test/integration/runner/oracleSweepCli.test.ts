@@ -1,22 +1,11 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../main/cli/z1wb';
 import { expectOutcomes, type OracleStrategy } from '../../../main/engine/fixture/oracleSpec';
 import { histogram, mean, median, wilsonInterval } from '../../../main/store/statistics';
+import { runCli as cli } from '../../helpers/runCli';
 
-async function cli(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { stdin: new PassThrough(), stdout, stderr });
-  return { code, stdout: out, stderr: err };
-}
 
 interface RunJson {
   id: string;

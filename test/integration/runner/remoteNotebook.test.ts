@@ -1,26 +1,15 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../main/cli/z1wb';
 import { ensureFixtureFile } from '../../../main/engine/fixture/fixtureFiles';
 import { expectOutcomes } from '../../../main/engine/fixture/oracleSpec';
 import { histogram } from '../../../main/store/statistics';
 import { startLlamaServer, type LlamaServer } from '../remote/llamaServer';
+import { runCli as cli } from '../../helpers/runCli';
 
 const REPO = path.resolve('.');
 
-async function cli(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { stdin: new PassThrough(), stdout, stderr });
-  return { code, stdout: out, stderr: err };
-}
 
 let server: LlamaServer;
 beforeAll(async () => {

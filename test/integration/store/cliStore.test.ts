@@ -1,23 +1,12 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../main/cli/z1wb';
 import { RunStore } from '../../../main/store/RunStore';
 import { summarizeRun } from '../../../main/store/runSummary';
 import { newRun, sample } from '../../unit/store/sampleFactory';
+import { runCli as cli } from '../../helpers/runCli';
 
-async function cli(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { stdin: new PassThrough(), stdout, stderr });
-  return { code, stdout: out, stderr: err };
-}
 
 describe('z1wb import', () => {
   it('prints the row count and the malformed rows by line', async () => {

@@ -1,18 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { UsageError, parseArgs } from '../../../main/cli/cliIo';
-import { main } from '../../../main/cli/z1wb';
+import { runCli } from '../../helpers/runCli';
 
-async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { stdin: new PassThrough(), stdout, stderr });
-  return { code, stdout: out, stderr: err };
-}
 
 describe('z1wb CLI', () => {
   it('prints help with exit code 0 for --help and 2 without a command', async () => {
