@@ -1,4 +1,7 @@
 import type { Histogram, Proportion, TokenStats } from '../../common/api/contract/runs';
+import { seededRandom } from '../../common/math/seededRandom';
+
+export { seededRandom };
 
 /** z for a two-sided 95% interval. */
 const Z95 = 1.959963984540054;
@@ -180,17 +183,6 @@ export function mcnemarTest(b: number, c: number): { statistic: number; pValue: 
   return { statistic, pValue: Math.min(1, erfc(Math.sqrt(statistic / 2))), exact: false };
 }
 
-/** A small seeded PRNG (mulberry32): bootstrap intervals must be reproducible from the stored seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Paired bootstrap 95% interval of the difference in accuracy, resampling problems (clusters of

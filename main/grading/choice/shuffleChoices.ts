@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../common/math/seededRandom';
 /**
  * Seeded option order for multiple choice. GPQA-Diamond lists the correct answer first; an
  * unshuffled run rewards a model that always answers "A". The order is a pure function of the
@@ -15,22 +16,10 @@ export function problemSeed(baseSeed: number, problemId: string): number {
   return hash >>> 0;
 }
 
-/** mulberry32: small, fast, and the same on every platform (Math.random is neither seeded nor stable). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `order[p]` is the index (in the file's order) of the option shown at position p. Fisher–Yates. */
 export function shuffleOrder(count: number, seed: number): number[] {
   const order = Array.from({ length: count }, (_, i) => i);
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   for (let i = count - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
