@@ -1,24 +1,13 @@
 import type { Histogram, Proportion, TokenStats } from '../../common/api/contract/runs';
 import { seededRandom } from '../../common/math/seededRandom';
+import { Z95, wilsonBounds } from '../../common/math/wilsonInterval';
 
 export { seededRandom };
 
-/** z for a two-sided 95% interval. */
-const Z95 = 1.959963984540054;
-
-/**
- * Wilson score interval (Wilson 1927): unlike the normal approximation it stays inside [0, 1]
- * and behaves at 0% and 100%, which small benchmark runs hit often. With no trials the interval
- * is the whole [0, 1].
- */
+/** A run's accuracy: the proportion with its Wilson 95% interval (common/math/wilsonInterval.ts). */
 export function wilsonInterval(successes: number, trials: number, z = Z95): Proportion {
   if (trials === 0) return { value: 0, low: 0, high: 1, successes: 0, trials: 0 };
-  const p = successes / trials;
-  const z2 = z * z;
-  const denominator = 1 + z2 / trials;
-  const centre = (p + z2 / (2 * trials)) / denominator;
-  const half = (z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials))) / denominator;
-  return { value: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half), successes, trials };
+  return { value: successes / trials, ...wilsonBounds(successes, trials, z), successes, trials };
 }
 
 export function mean(values: ArrayLike<number>): number {

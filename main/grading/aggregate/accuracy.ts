@@ -1,5 +1,4 @@
-/** z for a two-sided 95% interval. */
-const Z95 = 1.959963984540054;
+import { Z95, wilsonBounds } from '../../../common/math/wilsonInterval';
 
 export interface Accuracy {
   correct: number;
@@ -15,14 +14,8 @@ export function wilsonInterval(successes: number, total: number, z = Z95): { low
   if (!Number.isInteger(successes) || !Number.isInteger(total) || successes < 0 || total < 0 || successes > total) {
     throw new RangeError(`wilsonInterval: need whole numbers 0 ≤ successes ≤ total, got ${successes}/${total}`);
   }
-  if (total === 0) return { lower: 0, upper: 1 };
-  const p = successes / total;
-  const z2 = z * z;
-  const denominator = 1 + z2 / total;
-  const center = (p + z2 / (2 * total)) / denominator;
-  const half = (z * Math.sqrt((p * (1 - p)) / total + z2 / (4 * total * total))) / denominator;
-  // At p = 0 or 1 the bound is exactly 0 or 1; rounding must not push it past.
-  return { lower: successes === 0 ? 0 : Math.max(0, center - half), upper: successes === total ? 1 : Math.min(1, center + half) };
+  const { low, high } = wilsonBounds(successes, total, z);
+  return { lower: low, upper: high };
 }
 
 export function accuracy(correct: number, total: number): Accuracy {

@@ -1,19 +1,4 @@
-/** z for a two-sided 95% interval. */
-const Z95 = 1.959963984540054;
-
-/**
- * Wilson score interval of a binomial proportion (95%). Unlike the normal approximation it stays
- * inside [0, 1] and is sensible at 0/n and n/n, which small oracle runs hit all the time.
- */
-export function wilsonInterval(successes: number, n: number, z = Z95): { low: number; high: number } {
-  if (n === 0) return { low: 0, high: 1 };
-  const p = successes / n;
-  const z2 = z * z;
-  const denominator = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denominator;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denominator;
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
-}
+export { wilsonBounds as wilsonInterval } from '../../../common/math/wilsonInterval';
 
 export function mean(values: readonly number[]): number {
   if (values.length === 0) return NaN;
