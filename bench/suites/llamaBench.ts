@@ -152,7 +152,7 @@ export async function measureWorkbenchLoop(
     batchSize: number;
     /** Investigation: decode token by token without sampling (as llama-bench does). */
     noSampling?: boolean;
-    /** node-llama-cpp's default is off; llama-bench's is "auto" (on for the CPU backend). */
+    /** Both node-llama-cpp 3.21 and llama-bench default to "auto" (on for the CPU backend); true forces it. */
     flashAttention?: boolean;
   },
 ): Promise<Map<number, Speeds>> {
@@ -225,6 +225,10 @@ export async function investigateLlamaBenchGap(opts: { modelPath: string; thread
     { name: 'native, flash attention', build: 'native', flashAttention: true },
     { name: 'native, flash attention, no sampling', build: 'native', flashAttention: true, noSampling: true },
     { name: 'native, OMP_WAIT_POLICY=passive', build: 'native', env: { OMP_WAIT_POLICY: 'passive' } },
+    { name: 'native, OMP_WAIT_POLICY=active', build: 'native', env: { OMP_WAIT_POLICY: 'active' } },
+    // node-llama-cpp runs each decode as an AsyncWorker on libuv's pool (4 threads): successive
+    // decodes can start OpenMP parallel regions from different threads, each with its own team.
+    { name: 'native, UV_THREADPOOL_SIZE=1', build: 'native', env: { UV_THREADPOOL_SIZE: '1' } },
   ];
   const rows: Record<string, unknown> = {};
   for (const variant of variants.filter((v) => !opts.only || v.name.includes(opts.only))) {
