@@ -221,10 +221,9 @@ export function modelIdFor(settings: ModelSettings): string {
     )
     .digest('hex')
     .slice(0, 10);
-  const base =
-    settings.source
-      .replace(/[\\/:]+$/, '')
-      .split(/[\\/:]/)
-      .pop() ?? 'model';
-  return `${base.replace(/\.gguf$/i, '')}@${hash}`;
+  // "hf:user/Repo-GGUF:Q4_K_M" → "Repo-GGUF-Q4_K_M"; "fixture:oracle" → "oracle";
+  // "/models/z1.Q8_0.gguf" → "z1.Q8_0". A scheme has 2+ letters, so "C:\models" keeps its drive.
+  const source = settings.source.replace(/^[a-z][a-z0-9.+-]+:\/*/i, '').replace(/[?#].*$/, '');
+  const base = (source.split(/[\\/]/).filter(Boolean).pop() ?? 'model').replace(/\.gguf$/i, '').replace(/:/g, '-');
+  return `${base}@${hash}`;
 }
