@@ -83,6 +83,8 @@ export async function compareWithLlamaBench(opts: LlamaBenchOptions): Promise<Re
     workbenchBuild: llama.buildType,
     llamaCppRelease: llama.llamaCppRelease.release,
     llamaBenchCommit: tools.commit.slice(0, 12),
+    // 2-thread decode depends on it (docs/models.md, "Where the time goes" §3).
+    uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
     settings,
     byThreads,
   };
