@@ -33,6 +33,7 @@ import { runShiftedWindow } from '../../main/engine/strategies/shiftedWindow';
 import type { ShiftedWindowSettings } from '../../main/engine/strategies/types';
 import { runStrategy } from '../../main/engine/strategies/runStrategy';
 import { runBranchedSweep } from '../../main/engine/sweep/branchedSweep';
+import { runLlamaBenchComparison } from './llamaBench';
 
 const PROMPT = 'q01: What is 2 + 3? Put the final answer in \\boxed{}.';
 /**
@@ -59,7 +60,7 @@ const CONTEXT_SIZE = 1024;
  *   ['llamaBench', (bench) => measureLlamaBenchRatios(bench)],
  */
 type Contribution = (bench: { modelPath: string; threads: readonly number[] }) => Promise<unknown>;
-const CONTRIBUTIONS: ReadonlyArray<readonly [string, Contribution]> = [];
+const CONTRIBUTIONS: ReadonlyArray<readonly [string, Contribution]> = [['llamaBench', runLlamaBenchComparison]];
 
 export async function runEngineBench(): Promise<Record<string, unknown>> {
   const modelPath = await ensureFixtureFile('bench');

@@ -13,7 +13,9 @@ const execFileAsync = promisify(execFile);
  *
  * - llama-bench: `-p 512 -n 128 -r 3` (its defaults: n_batch 2048, n_ubatch 512), JSON output.
  * - workbench: a plain token loop through the workbench's Llama (getWorkbenchLlama: native
- *   build of the addon if present, else prebuilt), one context of batch size 512 with the
+ *   build of the addon if present, else prebuilt) in a fresh Node process with this process's
+ *   environment (so whatever Llama the caller has loaded cannot interfere, and the process
+ *   looks like the engine's), one context of batch size 512 with the
  *   thread count under test: prompt processing = `evaluateWithoutGeneratingNewTokens` of 512
  *   tokens; decode = `sequence.evaluate` of one token, greedy, until 128 tokens were decoded
  *   (sampling included: that is the engine's real path). Same repetitions, after a warm-up.
@@ -39,8 +41,8 @@ interface Speeds {
   decodeTokensPerSecond: number;
 }
 
-export async function runLlamaBenchComparison(opts: { modelPath: string; threads: number[] }): Promise<Record<string, unknown>> {
-  return compareWithLlamaBench(opts);
+export async function runLlamaBenchComparison(opts: { modelPath: string; threads: readonly number[] }): Promise<Record<string, unknown>> {
+  return compareWithLlamaBench({ modelPath: opts.modelPath, threads: [...opts.threads] });
 }
 
 export async function compareWithLlamaBench(opts: LlamaBenchOptions): Promise<Record<string, unknown>> {
@@ -56,12 +58,13 @@ export async function compareWithLlamaBench(opts: LlamaBenchOptions): Promise<Re
       if (p.stage !== 'build' || p.percent === null || p.percent % 10 === 0) console.error(`llama.cpp tools: ${p.stage} ${p.line}`);
     },
   });
-  const llama = await getWorkbenchLlama();
   let reference = new Map<number, Speeds>();
   let workbench = new Map<number, Speeds>();
+  let child: ChildResult | null = null;
   for (let round = 0; round < settings.rounds; round++) {
     reference = best(reference, await runLlamaBench(tools.llamaBench, opts.modelPath, opts.threads, settings));
-    workbench = best(workbench, await measureWorkbenchLoop(llama, { ...settings, modelPath: opts.modelPath, threads: opts.threads }));
+    child = await measureInChild({ ...settings, build: 'auto', modelPath: opts.modelPath, threads: opts.threads });
+    workbench = best(workbench, new Map(Object.entries(child.byThreads).map(([t, speeds]) => [Number(t), speeds])));
   }
 
   const byThreads: Record<string, unknown> = {};
@@ -80,8 +83,8 @@ export async function compareWithLlamaBench(opts: LlamaBenchOptions): Promise<Re
     ratio,
     promptRatio,
     model: opts.modelPath,
-    workbenchBuild: llama.buildType,
-    llamaCppRelease: llama.llamaCppRelease.release,
+    workbenchBuild: child?.buildType,
+    llamaCppRelease: child?.llamaCppRelease,
     llamaBenchCommit: tools.commit.slice(0, 12),
     // 2-thread decode depends on it (docs/models.md, "Where the time goes" §3).
     uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
@@ -237,7 +240,8 @@ export async function investigateLlamaBenchGap(opts: { modelPath: string; thread
     try {
       // A fresh llama-bench run beside each variant: both see the same background load.
       reference = best(reference, await runLlamaBench(tools.llamaBench, opts.modelPath, opts.threads, base));
-      const measured = await measureInChild({ ...variant, ...base, batchSize: 512, modelPath: opts.modelPath, threads: opts.threads });
+      const measured = (await measureInChild({ ...variant, ...base, batchSize: 512, modelPath: opts.modelPath, threads: opts.threads }))
+        .byThreads;
       rows[variant.name] = Object.fromEntries(
         opts.threads.map((t) => {
           const ours = measured[String(t)]!;
@@ -273,7 +277,13 @@ interface ChildRequest {
   flashAttention?: boolean;
 }
 
-function measureInChild(request: ChildRequest): Promise<Record<string, Speeds>> {
+interface ChildResult {
+  buildType: string;
+  llamaCppRelease: string;
+  byThreads: Record<string, Speeds>;
+}
+
+function measureInChild(request: ChildRequest): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(request)], {
       env: { ...process.env, ...request.env, Z1WB_LLAMA_BUILD: request.build },
@@ -284,7 +294,7 @@ function measureInChild(request: ChildRequest): Promise<Record<string, Speeds>> 
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.once('close', (code) => {
-      if (code === 0) resolve(JSON.parse(out) as Record<string, Speeds>);
+      if (code === 0) resolve(JSON.parse(out) as ChildResult);
       else reject(new Error(`measurement child exited with ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
     });
   });
@@ -294,7 +304,12 @@ async function childMain(request: ChildRequest): Promise<void> {
   const llama = await getWorkbenchLlama({ build: request.build });
   if (request.build === 'native' && llama.buildType !== 'localBuild') throw new Error('the native build was not loaded');
   const measured = await measureWorkbenchLoop(llama, request);
-  process.stdout.write(JSON.stringify(Object.fromEntries([...measured].map(([t, s]) => [String(t), s]))));
+  const result: ChildResult = {
+    buildType: llama.buildType,
+    llamaCppRelease: llama.llamaCppRelease.release,
+    byThreads: Object.fromEntries([...measured].map(([t, speeds]) => [String(t), speeds])),
+  };
+  process.stdout.write(JSON.stringify(result));
 }
 
 /**
