@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ShellCommand } from '../../common/api/contract/shell';
 import { IPC_EVENT, IPC_REQUEST } from '../../common/api/bridge';
 import { Workbench } from '../api/Workbench';
-import { defaultStoreDir } from '../store/storeDir';
+import { STORE_ENV, defaultStoreDir } from '../store/storeDir';
 import { createAppProtocolHandler } from './appProtocol';
 import { answerIpcRequest, createDesktopApi } from './desktopApi';
 import { buildMenuTemplate } from './menuTemplate';
@@ -69,7 +69,7 @@ async function start(): Promise<void> {
     host: 'electron',
     storeDir,
     startupNotebook: startupFiles.shift() ?? null,
-    spawnEngine: spawnUtilityEngine(path.join(OUT_DIR, 'main', 'engine.js')),
+    spawnEngine: spawnUtilityEngine(path.join(OUT_DIR, 'main', 'engine.js'), { [STORE_ENV]: storeDir }),
   });
 
   let mainWindow: BrowserWindow | null = null;

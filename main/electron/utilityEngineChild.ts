@@ -1,5 +1,6 @@
 import { utilityProcess } from 'electron';
 import type { EngineChild, SpawnEngine } from '../engine-host/EngineChild';
+import { engineProcessEnv } from '../engine/hardware/engineProcessEnv';
 
 const STDERR_TAIL = 2000;
 
@@ -9,13 +10,14 @@ const STDERR_TAIL = 2000;
  * (engineMain picks `process.parentPort`). When llama.cpp aborts or the GPU runs out of memory,
  * only this process dies; the supervisor reports it and starts a fresh one.
  */
-export function spawnUtilityEngine(entry: string): SpawnEngine {
+export function spawnUtilityEngine(entry: string, env: Record<string, string> = {}): SpawnEngine {
   return () => {
     // stdout is inherited (llama.cpp's logs go to the terminal); stderr is piped so the crash
     // report can quote its last line, and forwarded so nothing is hidden.
     const child = utilityProcess.fork(entry, [], {
       serviceName: 'Z1 Workbench engine',
       stdio: ['ignore', 'inherit', 'pipe'],
+      env: { ...process.env, ...engineProcessEnv(), ...env },
     });
     let stderrTail = '';
     let killedByHost = false;

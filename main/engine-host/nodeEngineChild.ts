@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { EngineChild, SpawnEngine } from './EngineChild';
+import { engineProcessEnv } from '../engine/hardware/engineProcessEnv';
 
 const ENGINE_ENTRY = fileURLToPath(new URL('./engineMain.ts', import.meta.url));
 const STDERR_TAIL = 2000;
@@ -14,7 +15,7 @@ export function spawnNodeEngine(options: { env?: NodeJS.ProcessEnv } = {}): Spaw
     const child = fork(ENGINE_ENTRY, [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...engineProcessEnv(), ...options.env },
     });
     let stderrTail = '';
     let killedByHost = false;
