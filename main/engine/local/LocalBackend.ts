@@ -9,8 +9,9 @@ import type {
 } from '../backend/GenerationBackend';
 import type { LoadedLocalModel } from '../models/LoadedLocalModel';
 import { renderLocalPrompt } from './renderPrompt';
-import { SequencePool } from './SequencePool';
+import { SequencePool } from '../backend/SequencePool';
 import { serializeSampling } from './serializeSampling';
+import { LocalSequence } from './LocalSequence';
 
 export interface LocalBackendOptions {
   readonly model: LlamaModel;
@@ -27,14 +28,17 @@ export class LocalBackend implements GenerationBackend {
   readonly thinkDelimiters: { open: string; close: string } | null;
   private readonly model: LlamaModel;
   private readonly context: LlamaContext;
-  private readonly pool: SequencePool;
+  private readonly pool: SequencePool<LocalSequence>;
 
   constructor(options: LocalBackendOptions) {
     this.model = options.model;
     this.context = options.context;
     // Several sequences of one context must not sample at once (see serializeSampling.ts).
     serializeSampling(options.context);
-    this.pool = new SequencePool(options.context, options.model);
+    this.pool = new SequencePool(
+      options.context.totalSequences,
+      (giveBack) => new LocalSequence(options.context.getSequence(), options.model, giveBack),
+    );
     this.thinkDelimiters =
       options.thinkDelimiters === undefined ? detectThinkDelimiters(options.model) : options.thinkDelimiters;
   }

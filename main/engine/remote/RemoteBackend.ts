@@ -15,6 +15,7 @@ import type { RetryPolicy } from './retryPolicy';
 import { RemoteSequence, type SequenceHost } from './RemoteSequence';
 import type { RemoteTokenizer, ServerKind } from './RemoteTokenizer';
 import type { ServerClient } from './ServerClient';
+import { SequencePool } from '../backend/SequencePool';
 
 export interface RemoteBackendOptions {
   readonly client: ServerClient;
@@ -49,7 +50,7 @@ export class RemoteBackend implements GenerationBackend {
   readonly contextSize: number;
   readonly thinkDelimiters: { open: string; close: string } | null;
   readonly info: RemoteServerInfo;
-  private readonly pool: SequencePool;
+  private readonly pool: SequencePool<RemoteSequence>;
   private readonly tokenized = new Map<string, Promise<Token[]>>();
   private readonly tokenBytes = new Map<Token, Uint8Array>();
   private readonly host: SequenceHost;
@@ -96,7 +97,7 @@ export class RemoteBackend implements GenerationBackend {
   }
 
   acquireSequence(signal?: AbortSignal): Promise<BackendSequence> {
-    return this.pool.acquire(signal, null);
+    return this.acquire(signal, null);
   }
 
   /**
@@ -115,8 +116,15 @@ export class RemoteBackend implements GenerationBackend {
       tokenize: (text) => this.tokenize(text),
       detokenize: (tokens, preceding) => this.detokenize(tokens, preceding),
       renderPrompt: (prompt, message) => this.renderPrompt(prompt, message),
-      acquireSequence: (signal) => this.pool.acquire(signal, readAhead),
+      acquireSequence: (signal) => this.acquire(signal, readAhead),
     };
+  }
+
+  /** A free sequence, told how far a sweep's phase 1 reads ahead in one request. */
+  private async acquire(signal: AbortSignal | undefined, readAhead: number | null): Promise<RemoteSequence> {
+    const sequence = await this.pool.acquire(signal);
+    sequence.readAhead = readAhead;
+    return sequence;
   }
 
   async dispose(): Promise<void> {
@@ -190,50 +198,4 @@ export function sweepReadAhead(strategies: readonly StrategySettings[]): number 
     for (const settings of step.settings) largest = Math.max(largest ?? 0, Math.min(settings.window, settings.maxTokens));
   }
   return largest;
-}
-
-/** Up to `size` sequences, handed out one sample at a time; callers wait when all are busy. */
-class SequencePool {
-  private readonly idle: RemoteSequence[] = [];
-  private readonly waiting: Array<(sequence: RemoteSequence) => void> = [];
-  private created = 0;
-
-  constructor(
-    private readonly size: number,
-    private readonly create: (giveBack: (sequence: RemoteSequence) => void) => RemoteSequence,
-  ) {}
-
-  async acquire(signal: AbortSignal | undefined, readAhead: number | null): Promise<RemoteSequence> {
-    const sequence = await this.take(signal);
-    sequence.readAhead = readAhead;
-    return sequence;
-  }
-
-  private take(signal: AbortSignal | undefined): Promise<RemoteSequence> {
-    signal?.throwIfAborted();
-    const idle = this.idle.pop();
-    if (idle) return Promise.resolve(idle);
-    if (this.created < this.size) {
-      this.created += 1;
-      return Promise.resolve(this.create((s) => this.release(s)));
-    }
-    return new Promise((resolve, reject) => {
-      const take = (sequence: RemoteSequence) => {
-        signal?.removeEventListener('abort', abandon);
-        resolve(sequence);
-      };
-      const abandon = () => {
-        this.waiting.splice(this.waiting.indexOf(take), 1);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', abandon, { once: true });
-      this.waiting.push(take);
-    });
-  }
-
-  private release(sequence: RemoteSequence): void {
-    const next = this.waiting.shift();
-    if (next) next(sequence);
-    else this.idle.push(sequence);
-  }
 }
