@@ -3,7 +3,6 @@
  * (main/engine/fixture/oracleSpec.ts): exact accuracy and thinking-token histograms per window.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SampleResult } from '../../../common/api/contract/generation';
 import {
   expectAccuracy,
   expectOutcome,
@@ -14,10 +13,9 @@ import {
   oraclePrompt,
   Z1_BOXED_HINT,
   Z1_HINT,
-  type OracleMode,
-  type OracleOutcome,
 } from '../../../main/engine/fixture/oracleSpec';
 import { generationRequest, loadLocalEngine, runBatch, type LocalEngine } from './localEngine';
+import { expectMatches, histogram, items, MODES, promptFor, WINDOWS } from './oracleCases';
 
 let engine: LocalEngine;
 
@@ -28,28 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await engine?.dispose();
 });
-
-const MODES: readonly OracleMode[] = ['plain', 'think'];
-/** Windows below, at and above the oracle's thinking lengths (q05 = 32, q08 = 64, q11 = 127/128). */
-const WINDOWS = [0, 8, 16, 24, 32, 64, 127, 128];
-
-const items = oracleProblems.map((p) => ({ key: p.id, problemId: p.id, sampleIndex: 0, message: p.problem }));
-/** The GGUF's own chat template; think mode appends `<think>\n` as Z1's evaluation does. */
-const promptFor = (mode: OracleMode) => ({ template: '{{problem}}', thinkPrefix: mode === 'think' ? '<think>\n' : '' });
-
-function expectMatches(result: SampleResult, expected: OracleOutcome): void {
-  expect(result.text).toBe(expected.text);
-  expect(result.phase1Tokens).toBe(expected.thinkingTokens);
-  expect(result.cut).toBe(expected.cut);
-  expect(result.delimitedThinkingTokens).toBe(expected.tokensBeforeThinkClose);
-  expect(result.extensions).toBe(expected.waits);
-}
-
-function histogram(counts: number[]): Map<number, number> {
-  const h = new Map<number, number>();
-  for (const c of counts) h.set(c, (h.get(c) ?? 0) + 1);
-  return new Map([...h].sort((a, b) => a[0] - b[0]));
-}
 
 describe('shifted window on the oracle model', () => {
   for (const mode of MODES) {

@@ -5,7 +5,6 @@
  * sample's phase 1 in one request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SampleResult } from '../../../common/api/contract/generation';
 import type { PromptSettings } from '../../../common/settings/prompt';
 import { ensureFixtureFile } from '../../../main/engine/fixture/fixtureFiles';
 import {
@@ -15,14 +14,13 @@ import {
   lastBoxed,
   oracleProblems,
   oraclePrompt,
-  type OracleMode,
-  type OracleOutcome,
   type OracleStrategy,
 } from '../../../main/engine/fixture/oracleSpec';
 import { ensureLlamaCppTools } from '../../../main/engine/tools/llamaCppTools';
 import { comparable, generationRequest, loadLocalEngine, runBatch, type LocalEngine } from '../engine/localEngine';
 import { startLlamaServer, type LlamaServer } from './llamaServer';
 import { connectRemoteEngine, runRemoteBatch, type RemoteEngine } from './remoteEngine';
+import { expectMatches, histogram, items, MODES, promptFor, WINDOWS } from '../engine/oracleCases';
 
 let server: LlamaServer;
 let remote: RemoteEngine;
@@ -56,25 +54,6 @@ afterAll(async () => {
   await local?.dispose();
   await server?.kill();
 });
-
-const MODES: readonly OracleMode[] = ['plain', 'think'];
-const WINDOWS = [0, 8, 16, 24, 32, 64, 127, 128];
-const items = oracleProblems.map((p) => ({ key: p.id, problemId: p.id, sampleIndex: 0, message: p.problem }));
-const promptFor = (mode: OracleMode) => ({ template: '{{problem}}', thinkPrefix: mode === 'think' ? '<think>\n' : '' });
-
-function expectMatches(result: SampleResult, expected: OracleOutcome): void {
-  expect(result.text).toBe(expected.text);
-  expect(result.phase1Tokens).toBe(expected.thinkingTokens);
-  expect(result.cut).toBe(expected.cut);
-  expect(result.delimitedThinkingTokens).toBe(expected.tokensBeforeThinkClose);
-  expect(result.extensions).toBe(expected.waits);
-}
-
-function histogram(counts: number[]): Map<number, number> {
-  const h = new Map<number, number>();
-  for (const c of counts) h.set(c, (h.get(c) ?? 0) + 1);
-  return new Map([...h].sort((a, b) => a[0] - b[0]));
-}
 
 /** Runs the same request on the server and on the local backend; every result must be identical. */
 async function remoteAndLocal(input: Record<string, unknown>) {
