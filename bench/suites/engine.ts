@@ -128,10 +128,10 @@ async function measureOverhead(backend: LocalBackend, prompt: Token[]) {
   const engine: Timing[] = [];
   const bareWindow: Timing[] = [];
   const barePlain: Timing[] = [];
-  await withSequence(backend, async (sequence, llamaSequence) => {
+  await withSequence(backend, async (sequence, bare) => {
     for (let round = 0; round < ROUNDS; round++) {
-      barePlain.push(await bareLoop(llamaSequence, prompt, OVERHEAD_WINDOW + OVERHEAD_ANSWER, { temperature: 0 }));
-      bareWindow.push(await bareShiftedWindowLoop(llamaSequence, prompt, OVERHEAD_WINDOW, hint, OVERHEAD_ANSWER));
+      barePlain.push(await bareLoop(await bare(), prompt, OVERHEAD_WINDOW + OVERHEAD_ANSWER, { temperature: 0 }));
+      bareWindow.push(await bareShiftedWindowLoop(await bare(), prompt, OVERHEAD_WINDOW, hint, OVERHEAD_ANSWER));
       const run = await startRun(backend, sequence, prompt);
       engine.push(
         await timed(async () => {
@@ -262,8 +262,7 @@ async function engineParallelBatch(backend: LocalBackend, sequences: number, rou
 async function bareParallelLoops(backend: LocalBackend, prompt: Token[], sequences: number): Promise<Timing> {
   const held = await Promise.all(Array.from({ length: sequences }, () => backend.acquireSequence()));
   try {
-    const raw = held.map(llamaSequenceOf);
-    for (const sequence of raw) await sequence.clearHistory();
+    const raw = await Promise.all(held.map(bareSequenceOf));
     return await timed(async () => {
       const counts = await Promise.all(
         raw.map(async (sequence) => {
@@ -289,9 +288,9 @@ async function measureSeeded(backend: LocalBackend, prompt: Token[]) {
   const sampling = { temperature: 1, topK: 40, topP: 0.95, minP: 0 };
   const bare: Timing[] = [];
   const engine: Timing[] = [];
-  await withSequence(backend, async (sequence, llamaSequence) => {
+  await withSequence(backend, async (sequence, bareSequence) => {
     for (let round = 0; round < ROUNDS; round++) {
-      bare.push(await bareLoop(llamaSequence, prompt, SEEDED_TOKENS, { ...sampling, seed: 1 }));
+      bare.push(await bareLoop(await bareSequence(), prompt, SEEDED_TOKENS, { ...sampling, seed: 1 }));
       const run = await startRun(backend, sequence, prompt, undefined, sampling);
       const settings = strategySettings.parse({ strategy: 'unbounded', maxTokens: SEEDED_TOKENS });
       engine.push(await timed(async () => (await runStrategy(settings, run)).totalTokens));
@@ -396,19 +395,19 @@ async function bareShiftedWindowLoop(
 /** One sequence of the context, used through the backend and directly for the baselines. */
 async function withSequence(
   backend: LocalBackend,
-  body: (sequence: BackendSequence, llamaSequence: LlamaContextSequence) => Promise<void>,
+  body: (sequence: BackendSequence, bare: () => Promise<LlamaContextSequence>) => Promise<void>,
 ): Promise<void> {
   const sequence = await backend.acquireSequence();
   try {
-    await body(sequence, llamaSequenceOf(sequence));
+    await body(sequence, () => bareSequenceOf(sequence));
   } finally {
     await sequence.truncate(0);
     sequence.release();
   }
 }
 
-function llamaSequenceOf(sequence: BackendSequence): LlamaContextSequence {
-  return (sequence as LocalSequence).llamaSequence;
+function bareSequenceOf(sequence: BackendSequence): Promise<LlamaContextSequence> {
+  return (sequence as LocalSequence).bareSequence();
 }
 
 async function startRun(

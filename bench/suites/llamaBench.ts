@@ -1,8 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Llama, LlamaModel, Token } from 'node-llama-cpp';
+import type { Llama, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { getWorkbenchLlama, type BuildChoice } from '../../main/engine/hardware/workbenchLlama';
+import { engineProcessEnv } from '../../main/engine/hardware/engineProcessEnv';
+import { LocalBackend } from '../../main/engine/local/LocalBackend';
 import { ensureLlamaCppTools } from '../../main/engine/tools/llamaCppTools';
 
 const execFileAsync = promisify(execFile);
@@ -12,12 +14,12 @@ const execFileAsync = promisify(execFile);
  * `llama-bench`, built from the same llama.cpp source, on the same GGUF and threads).
  *
  * - llama-bench: `-p 512 -n 128 -r 3` (its defaults: n_batch 2048, n_ubatch 512), JSON output.
- * - workbench: a plain token loop through the workbench's Llama (getWorkbenchLlama: native
- *   build of the addon if present, else prebuilt) in a fresh Node process with this process's
- *   environment (so whatever Llama the caller has loaded cannot interfere, and the process
- *   looks like the engine's), one context of batch size 512 with the
- *   thread count under test: prompt processing = `evaluateWithoutGeneratingNewTokens` of 512
- *   tokens; decode = `sequence.evaluate` of one token, greedy, until 128 tokens were decoded
+ * - workbench: the engine's own decode path (LocalBackend → ContextDecoder, see
+ *   measureWorkbenchLoop) through the workbench's Llama (getWorkbenchLlama: native build of the
+ *   addon if present, else prebuilt) in a fresh Node process with the engine process's
+ *   environment (engineProcessEnv), so whatever Llama the caller has loaded cannot interfere.
+ *   One context of batch size 512 with the thread count under test: prompt processing = a
+ *   sequence's `start` with 512 tokens; decode = `generate` of 128 tokens, greedy, detokenized
  *   (sampling included: that is the engine's real path). Same repetitions, after a warm-up.
  * - The two alternate for `rounds` rounds and each side keeps its best repetition: on a shared
  *   machine background load only ever slows a run down, so the best run is the one that says
@@ -41,7 +43,10 @@ interface Speeds {
   decodeTokensPerSecond: number;
 }
 
-export async function runLlamaBenchComparison(opts: { modelPath: string; threads: readonly number[] }): Promise<Record<string, unknown>> {
+export async function runLlamaBenchComparison(opts: {
+  modelPath: string;
+  threads: readonly number[];
+}): Promise<Record<string, unknown>> {
   return compareWithLlamaBench({ modelPath: opts.modelPath, threads: [...opts.threads] });
 }
 
@@ -55,7 +60,8 @@ export async function compareWithLlamaBench(opts: LlamaBenchOptions): Promise<Re
   };
   const tools = await ensureLlamaCppTools({
     onProgress: (p) => {
-      if (p.stage !== 'build' || p.percent === null || p.percent % 10 === 0) console.error(`llama.cpp tools: ${p.stage} ${p.line}`);
+      if (p.stage !== 'build' || p.percent === null || p.percent % 10 === 0)
+        console.error(`llama.cpp tools: ${p.stage} ${p.line}`);
     },
   });
   let reference = new Map<number, Speeds>();
@@ -86,8 +92,8 @@ export async function compareWithLlamaBench(opts: LlamaBenchOptions): Promise<Re
     workbenchBuild: child?.buildType,
     llamaCppRelease: child?.llamaCppRelease,
     llamaBenchCommit: tools.commit.slice(0, 12),
-    // 2-thread decode depends on it (docs/models.md, "Where the time goes" §3).
-    uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? 'default (4)',
+    // The measuring child runs with the engine process's environment (2-thread decode depends on it).
+    childEnv: engineProcessEnv(),
     settings,
     byThreads,
   };
@@ -113,28 +119,43 @@ export async function runLlamaBench(
   settings: { promptTokens: number; generateTokens: number; repetitions: number },
 ): Promise<Map<number, Speeds>> {
   const args = [
-    '-m', modelPath,
-    '-t', threads.join(','),
-    '-p', String(settings.promptTokens),
-    '-n', String(settings.generateTokens),
-    '-r', String(settings.repetitions),
-    '-o', 'json',
+    '-m',
+    modelPath,
+    '-t',
+    threads.join(','),
+    '-p',
+    String(settings.promptTokens),
+    '-n',
+    String(settings.generateTokens),
+    '-r',
+    String(settings.repetitions),
+    '-o',
+    'json',
   ];
   const { stdout } = await execFileAsync(llamaBench, args, { maxBuffer: 16 << 20 });
-  const rows = JSON.parse(stdout) as Array<{ n_threads: number; n_prompt: number; n_gen: number; samples_ts: number[] }>;
+  const rows = JSON.parse(stdout) as Array<{
+    n_threads: number;
+    n_prompt: number;
+    n_gen: number;
+    samples_ts: number[];
+  }>;
   const result = new Map<number, Speeds>();
   for (const t of threads) {
     const pp = rows.find((r) => r.n_threads === t && r.n_prompt > 0 && r.n_gen === 0);
     const tg = rows.find((r) => r.n_threads === t && r.n_gen > 0 && r.n_prompt === 0);
     if (!pp || !tg) throw new Error(`llama-bench gave no pp/tg result for ${t} threads: ${stdout.slice(0, 500)}`);
-    result.set(t, { promptTokensPerSecond: Math.max(...pp.samples_ts), decodeTokensPerSecond: Math.max(...tg.samples_ts) });
+    result.set(t, {
+      promptTokensPerSecond: Math.max(...pp.samples_ts),
+      decodeTokensPerSecond: Math.max(...tg.samples_ts),
+    });
   }
   return result;
 }
 
 function benchTokens(model: LlamaModel, count: number, seed: number): Token[] {
   // Like llama-bench: arbitrary token ids (a fixed pseudo-random sequence), not text.
-  const tokenList = (model.fileInfo.metadata as unknown as { tokenizer?: { ggml?: { tokens?: unknown[] } } }).tokenizer?.ggml?.tokens;
+  const tokenList = (model.fileInfo.metadata as unknown as { tokenizer?: { ggml?: { tokens?: unknown[] } } }).tokenizer
+    ?.ggml?.tokens;
   const vocabulary = Array.isArray(tokenList) && tokenList.length > 0 ? tokenList.length : 256;
   const tokens: Token[] = [];
   let state = seed;
@@ -145,7 +166,14 @@ function benchTokens(model: LlamaModel, count: number, seed: number): Token[] {
   return tokens;
 }
 
-/** The workbench's plain token loop: tokens/s for prompt processing and decoding, per thread count. */
+/**
+ * The workbench's tokens/s for prompt processing and decoding, per thread count. `loop`:
+ * - 'engine' (default): the engine's own path, a LocalBackend sequence (ContextDecoder): prompt
+ *   = `start` with 512 tokens; decode = `generate` of 128 tokens, greedy, with detokenizing and
+ *   stop-string matching, as a sample's phase 1 runs.
+ * - 'node-llama-cpp': node-llama-cpp's own loop (`evaluateWithoutGeneratingNewTokens`, then
+ *   `sequence.evaluate` token by token), what the engine used before ContextDecoder.
+ */
 export async function measureWorkbenchLoop(
   llama: Llama,
   opts: {
@@ -155,7 +183,8 @@ export async function measureWorkbenchLoop(
     generateTokens: number;
     repetitions: number;
     batchSize: number;
-    /** Investigation: decode token by token without sampling (as llama-bench does). */
+    loop?: 'engine' | 'node-llama-cpp';
+    /** Investigation, node-llama-cpp loop: decode token by token without sampling (as llama-bench does). */
     noSampling?: boolean;
     /** Both node-llama-cpp 3.21 and llama-bench default to "auto" (on for the CPU backend); true forces it. */
     flashAttention?: boolean;
@@ -173,28 +202,11 @@ export async function measureWorkbenchLoop(
         threads,
         ...(opts.flashAttention !== undefined ? { flashAttention: opts.flashAttention } : {}),
       });
-      const sequence = context.getSequence();
-      const prompt = benchTokens(model, opts.promptTokens, 7);
-      const runPrompt = async () => {
-        await sequence.clearHistory();
-        const started = performance.now();
-        await sequence.evaluateWithoutGeneratingNewTokens(prompt);
-        return opts.promptTokens / ((performance.now() - started) / 1000);
-      };
-      const runDecode = async () => {
-        await sequence.clearHistory();
-        let decoded = 0;
-        const started = performance.now();
-        if (opts.noSampling) {
-          for (; decoded < opts.generateTokens; decoded++) await sequence.evaluateWithoutGeneratingNewTokens([prompt[decoded]!]);
-        } else {
-          for await (const _token of sequence.evaluate([prompt[0]!], { temperature: 0, yieldEogToken: true })) {
-            decoded += 1;
-            if (decoded >= opts.generateTokens) break;
-          }
-        }
-        return decoded / ((performance.now() - started) / 1000);
-      };
+      const prompt = benchTokens(model, opts.promptTokens + 1, 7);
+      const { runPrompt, runDecode } =
+        opts.loop === 'node-llama-cpp'
+          ? nodeLlamaCppLoop(context.getSequence(), prompt, opts)
+          : await engineLoop(new LocalBackend({ model, context, thinkDelimiters: null }), prompt, opts);
       await runPrompt(); // warm-up, like llama-bench's
       await runDecode();
       const pp: number[] = [];
@@ -212,36 +224,111 @@ export async function measureWorkbenchLoop(
   return result;
 }
 
+interface Loop {
+  /** Tokens/s of evaluating the prompt (all but its last token) into an empty sequence. */
+  runPrompt(): Promise<number>;
+  /** Tokens/s of decoding `generateTokens` tokens greedily from a one-token prompt. */
+  runDecode(): Promise<number>;
+}
+
+async function engineLoop(
+  backend: LocalBackend,
+  prompt: Token[],
+  opts: { promptTokens: number; generateTokens: number },
+): Promise<Loop> {
+  const sequence = await backend.acquireSequence();
+  const greedy = { temperature: 0, topK: 40, topP: 0.95, minP: 0 };
+  return {
+    async runPrompt() {
+      await sequence.truncate(0);
+      return opts.promptTokens / ((await sequence.start(prompt)) / 1000);
+    },
+    async runDecode() {
+      await sequence.truncate(0);
+      await sequence.start(prompt.slice(0, 1));
+      const result = await sequence.generate({
+        maxTokens: opts.generateTokens,
+        sampling: greedy,
+        seed: { sampleSeed: 0, stream: 'thinking' },
+        stopStrings: [],
+      });
+      return result.tokens.length / (result.elapsedMs / 1000);
+    },
+  };
+}
+
+function nodeLlamaCppLoop(
+  sequence: LlamaContextSequence,
+  prompt: Token[],
+  opts: { promptTokens: number; generateTokens: number; noSampling?: boolean },
+): Loop {
+  return {
+    async runPrompt() {
+      await sequence.clearHistory();
+      const started = performance.now();
+      await sequence.evaluateWithoutGeneratingNewTokens(prompt.slice(0, opts.promptTokens));
+      return opts.promptTokens / ((performance.now() - started) / 1000);
+    },
+    async runDecode() {
+      await sequence.clearHistory();
+      let decoded = 0;
+      const started = performance.now();
+      if (opts.noSampling) {
+        for (; decoded < opts.generateTokens; decoded++)
+          await sequence.evaluateWithoutGeneratingNewTokens([prompt[decoded]!]);
+      } else {
+        for await (const _token of sequence.evaluate([prompt[0]!], { temperature: 0, yieldEogToken: true })) {
+          decoded += 1;
+          if (decoded >= opts.generateTokens) break;
+        }
+      }
+      return decoded / ((performance.now() - started) / 1000);
+    },
+  };
+}
+
 /**
  * Where the time goes: the same loop in fresh processes with the prebuilt and the native build
  * of the addon, with and without sampling, with and without flash attention, and with OpenMP's
  * passive wait policy (threads sleep instead of spinning between decodes).
  */
-export async function investigateLlamaBenchGap(opts: { modelPath: string; threads: number[]; only?: string }): Promise<Record<string, unknown>> {
+export async function investigateLlamaBenchGap(opts: {
+  modelPath: string;
+  threads: number[];
+  only?: string;
+}): Promise<Record<string, unknown>> {
   const tools = await ensureLlamaCppTools();
   const base = { promptTokens: 512, generateTokens: 128, repetitions: 3 };
   let reference = await runLlamaBench(tools.llamaBench, opts.modelPath, opts.threads, base);
-  type Variant = { name: string; build: BuildChoice; noSampling?: boolean; flashAttention?: boolean; env?: Record<string, string> };
+  type Variant = Pick<ChildRequest, 'build' | 'loop' | 'noSampling' | 'flashAttention' | 'env'> & { name: string };
   const variants: Variant[] = [
-    { name: 'prebuilt', build: 'prebuilt' },
-    { name: 'prebuilt, flash attention', build: 'prebuilt', flashAttention: true },
-    { name: 'native', build: 'native' },
-    { name: 'native, no sampling', build: 'native', noSampling: true },
-    { name: 'native, flash attention', build: 'native', flashAttention: true },
-    { name: 'native, flash attention, no sampling', build: 'native', flashAttention: true, noSampling: true },
-    { name: 'native, OMP_WAIT_POLICY=passive', build: 'native', env: { OMP_WAIT_POLICY: 'passive' } },
-    { name: 'native, OMP_WAIT_POLICY=active', build: 'native', env: { OMP_WAIT_POLICY: 'active' } },
-    // node-llama-cpp runs each decode as an AsyncWorker on libuv's pool (4 threads): successive
-    // decodes can start OpenMP parallel regions from different threads, each with its own team.
-    { name: 'native, UV_THREADPOOL_SIZE=1', build: 'native', env: { UV_THREADPOOL_SIZE: '1' } },
+    { name: 'engine loop, native build', build: 'native' },
+    { name: 'engine loop, prebuilt', build: 'prebuilt' },
+    { name: 'node-llama-cpp loop, native build', build: 'native', loop: 'node-llama-cpp' },
+    {
+      name: 'node-llama-cpp loop, native build, no sampling',
+      build: 'native',
+      loop: 'node-llama-cpp',
+      noSampling: true,
+    },
+    { name: 'node-llama-cpp loop, prebuilt', build: 'prebuilt', loop: 'node-llama-cpp' },
+    { name: 'engine loop, native build, flash attention on', build: 'native', flashAttention: true },
+    {
+      name: 'engine loop, native build, OMP_WAIT_POLICY=passive',
+      build: 'native',
+      env: { OMP_WAIT_POLICY: 'passive' },
+    },
+    // libuv's default pool: successive decodes start OpenMP regions from different threads.
+    { name: 'engine loop, native build, UV_THREADPOOL_SIZE=4', build: 'native', env: { UV_THREADPOOL_SIZE: '4' } },
   ];
   const rows: Record<string, unknown> = {};
   for (const variant of variants.filter((v) => !opts.only || v.name.includes(opts.only))) {
     try {
       // A fresh llama-bench run beside each variant: both see the same background load.
       reference = best(reference, await runLlamaBench(tools.llamaBench, opts.modelPath, opts.threads, base));
-      const measured = (await measureInChild({ ...variant, ...base, batchSize: 512, modelPath: opts.modelPath, threads: opts.threads }))
-        .byThreads;
+      const measured = (
+        await measureInChild({ ...variant, ...base, batchSize: 512, modelPath: opts.modelPath, threads: opts.threads })
+      ).byThreads;
       rows[variant.name] = Object.fromEntries(
         opts.threads.map((t) => {
           const ours = measured[String(t)]!;
@@ -273,6 +360,7 @@ interface ChildRequest {
   generateTokens: number;
   repetitions: number;
   batchSize: number;
+  loop?: 'engine' | 'node-llama-cpp';
   noSampling?: boolean;
   flashAttention?: boolean;
 }
@@ -285,10 +373,15 @@ interface ChildResult {
 
 function measureInChild(request: ChildRequest): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(request)], {
-      env: { ...process.env, ...request.env, Z1WB_LLAMA_BUILD: request.build },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', JSON.stringify(request)],
+      {
+        // The engine process's environment (engineProcessEnv), unless a variant says otherwise.
+        env: { ...process.env, ...engineProcessEnv(), ...request.env, Z1WB_LLAMA_BUILD: request.build },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -302,7 +395,8 @@ function measureInChild(request: ChildRequest): Promise<ChildResult> {
 
 async function childMain(request: ChildRequest): Promise<void> {
   const llama = await getWorkbenchLlama({ build: request.build });
-  if (request.build === 'native' && llama.buildType !== 'localBuild') throw new Error('the native build was not loaded');
+  if (request.build === 'native' && llama.buildType !== 'localBuild')
+    throw new Error('the native build was not loaded');
   const measured = await measureWorkbenchLoop(llama, request);
   const result: ChildResult = {
     buildType: llama.buildType,

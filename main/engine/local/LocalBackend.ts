@@ -10,8 +10,9 @@ import type {
 import type { LoadedLocalModel } from '../models/LoadedLocalModel';
 import { renderLocalPrompt } from './renderPrompt';
 import { SequencePool } from '../backend/SequencePool';
-import { serializeSampling } from './serializeSampling';
+import { ContextDecoder } from './ContextDecoder';
 import { LocalSequence } from './LocalSequence';
+import { nativeContextOf } from './nativeContext';
 
 export interface LocalBackendOptions {
   readonly model: LlamaModel;
@@ -33,11 +34,10 @@ export class LocalBackend implements GenerationBackend {
   constructor(options: LocalBackendOptions) {
     this.model = options.model;
     this.context = options.context;
-    // Several sequences of one context must not sample at once (see serializeSampling.ts).
-    serializeSampling(options.context);
+    const decoder = new ContextDecoder(nativeContextOf(options.context), options.context.batchSize);
     this.pool = new SequencePool(
       options.context.totalSequences,
-      (giveBack) => new LocalSequence(options.context.getSequence(), options.model, giveBack),
+      (giveBack) => new LocalSequence(options.context.getSequence(), options.model, decoder, giveBack),
     );
     this.thinkDelimiters =
       options.thinkDelimiters === undefined ? detectThinkDelimiters(options.model) : options.thinkDelimiters;

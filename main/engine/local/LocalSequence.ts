@@ -9,13 +9,9 @@ import type {
 } from '../backend/GenerationBackend';
 import { StopStringMatcher } from '../backend/StopStringMatcher';
 import { tokenSeed } from '../sampling/seeds';
+import type { ContextDecoder } from './ContextDecoder';
 import { IncrementalDetokenizer } from './IncrementalDetokenizer';
-
-/** Draws the token at the next position, after evaluating the tokens not yet in the KV cache. */
-interface TokenSource {
-  draw(pending: readonly Token[], position: number): Promise<Token>;
-  close(): Promise<void>;
-}
+import { nativeSequenceOf, type NativeSampler, type NativeSequence } from './nativeContext';
 
 /**
  * A llama.cpp context sequence as a BackendSequence.
@@ -24,23 +20,38 @@ interface TokenSource {
  * pending evaluation (the last generated token is evaluated only when the next one is drawn).
  * The token drawn after a limit (a window's look-ahead) is remembered, so continuing the
  * thinking after a sweep branch does not evaluate anything twice.
+ *
+ * Tokens are evaluated and drawn through the context's ContextDecoder, not node-llama-cpp's
+ * `evaluate` (see there why); node-llama-cpp's sequence object only owns the sequence id. Whoever
+ * uses that object directly (the benchmarks' baselines) must `truncate(0)` first.
  */
 export class LocalSequence implements BackendSequence {
   private sequenceTokens: Token[] = [];
+  /** The tokens in the KV cache, in order from position 0. */
+  private cached: Token[] = [];
   private peeked: { length: number; key: string; token: Token } | null = null;
+  private readonly native: NativeSequence;
 
   constructor(
     private readonly sequence: LlamaContextSequence,
     private readonly model: LlamaModel,
+    private readonly decoder: ContextDecoder,
     private readonly giveBack: (sequence: LocalSequence) => void,
-  ) {}
+  ) {
+    this.native = nativeSequenceOf(sequence, model);
+  }
 
   get tokens(): readonly Token[] {
     return this.sequenceTokens;
   }
 
-  /** The node-llama-cpp sequence underneath, for benchmarks that compare against a bare token loop. */
-  get llamaSequence(): LlamaContextSequence {
+  /**
+   * The node-llama-cpp sequence underneath, emptied, for benchmarks that compare against a bare
+   * node-llama-cpp token loop (which must never run beside this sequence's own generation).
+   */
+  async bareSequence(): Promise<LlamaContextSequence> {
+    await this.truncate(0);
+    await this.sequence.clearHistory(); // node-llama-cpp's record of what it evaluated last time
     return this.sequence;
   }
 
@@ -57,12 +68,13 @@ export class LocalSequence implements BackendSequence {
         `the prompt has ${prefix.length} tokens, more than the context holds (${this.sequence.contextSize})`,
       );
     }
+    this.decoder.activate(this.native.id);
     const body = prefix.slice(0, -1);
-    const held = this.sequence.contextTokens;
+    const held = this.cached;
     const reusable = held.length >= body.length && body.every((token, i) => held[i] === token);
     await this.eraseFrom(reusable ? body.length : 0);
     signal?.throwIfAborted();
-    if (!reusable && body.length > 0) await this.sequence.evaluateWithoutGeneratingNewTokens(body as LlamaToken[]);
+    if (!reusable && body.length > 0) await this.evaluate(body, null);
     this.sequenceTokens = [...prefix];
     this.peeked = null;
     return performance.now() - started;
@@ -101,7 +113,7 @@ export class LocalSequence implements BackendSequence {
     const offsets: number[] = [];
     let textLength = 0;
 
-    let pending = this.sequenceTokens.slice(this.sequence.nextTokenIndex);
+    let pending = this.sequenceTokens.slice(this.cached.length);
     let ready: Token | null = null;
     if (pending.length === 0) {
       const peeked = this.peeked;
@@ -120,7 +132,27 @@ export class LocalSequence implements BackendSequence {
       ...extra,
     });
 
-    const source: TokenSource = greedy ? new GreedySource(this.sequence) : new SeededSource(this.sequence, request);
+    // Greedy: one sampler for the call, as node-llama-cpp's `evaluate` keeps one per generator.
+    // Seeded: a fresh sampler per token, seeded by the token's position (sampling/seeds.ts).
+    const greedySampler = greedy ? this.native.createSampler({ temperature: 0 }) : null;
+    const draw = async (position: number): Promise<Token> => {
+      const sampler =
+        greedySampler ??
+        this.native.createSampler({
+          temperature: sampling.temperature,
+          topK: sampling.topK,
+          topP: sampling.topP,
+          minP: sampling.minP,
+          seed: tokenSeed(seed.sampleSeed, seed.stream, position),
+        });
+      try {
+        const token = await this.evaluate(pending, sampler);
+        if (token === null) throw new Error('llama.cpp returned no token');
+        return token;
+      } finally {
+        if (sampler !== greedySampler) sampler.dispose();
+      }
+    };
     try {
       for (;;) {
         if (request.signal?.aborted) return finish('cancelled');
@@ -130,7 +162,7 @@ export class LocalSequence implements BackendSequence {
         if (this.sequenceTokens.length >= this.sequence.contextSize) return finish('context-full');
 
         const position = this.sequenceTokens.length;
-        const token = ready ?? (await source.draw(pending, position));
+        const token = ready ?? (await draw(position));
         ready = null;
         this.peeked = { length: position, key, token };
         const endsGeneration = this.model.isEogToken(token as LlamaToken);
@@ -158,20 +190,36 @@ export class LocalSequence implements BackendSequence {
         pending = [token];
       }
     } finally {
-      await source.close();
+      greedySampler?.dispose();
     }
   }
 
   release(): void {
+    this.decoder.deactivate(this.native.id);
     this.giveBack(this);
   }
 
-  /** Drops the KV cache from `length` on. */
+  /** Evaluates `tokens` after the cached ones and, with a sampler, draws the next token. */
+  private async evaluate(tokens: readonly Token[], sampler: NativeSampler | null): Promise<Token | null> {
+    try {
+      const token = await this.decoder.evaluate(this.native.id, this.cached.length, tokens, sampler);
+      this.cached.push(...tokens);
+      return token;
+    } catch (error) {
+      // What the cache holds is unknown now: the next start clears it.
+      this.cached = [];
+      throw error;
+    }
+  }
+
+  /**
+   * Drops the KV cache from `length` on. From 0 it clears the whole sequence, including what a
+   * direct user of the node-llama-cpp sequence left there.
+   */
   private async eraseFrom(length: number): Promise<void> {
-    const end = this.sequence.nextTokenIndex;
-    if (end <= length) return;
-    if (length === 0) await this.sequence.clearHistory();
-    else await this.sequence.eraseContextTokenRanges([{ start: length, end }]);
+    if (length > 0 && this.cached.length <= length) return;
+    const cut = await this.decoder.erase(this.native.id, length);
+    this.cached.length = cut ? Math.min(this.cached.length, length) : 0;
   }
 }
 
@@ -180,69 +228,4 @@ function tokenAt(offsets: readonly number[], offset: number): number {
   let index = 0;
   for (let i = 0; i < offsets.length; i += 1) if (offsets[i]! <= offset) index = i;
   return index;
-}
-
-/**
- * Greedy decoding with one `sequence.evaluate` generator per call: the same loop as a bare
- * node-llama-cpp token loop, so the engine adds almost nothing to it.
- */
-class GreedySource implements TokenSource {
-  private iterator: AsyncGenerator<LlamaToken, void, void | LlamaToken | LlamaToken[]> | null = null;
-  private last: Token | null = null;
-
-  constructor(private readonly sequence: LlamaContextSequence) {}
-
-  async draw(pending: readonly Token[]): Promise<Token> {
-    let step: IteratorResult<LlamaToken, void>;
-    if (this.iterator === null) {
-      this.iterator = this.sequence.evaluate(pending as LlamaToken[], { temperature: 0, yieldEogToken: true });
-      step = await this.iterator.next();
-    } else {
-      // The generator evaluates the token it yielded last unless told otherwise.
-      const same = pending.length === 1 && pending[0] === this.last;
-      step = await this.iterator.next(same ? undefined : (pending as LlamaToken[]));
-    }
-    if (step.done) throw new Error('llama.cpp returned no token');
-    this.last = step.value;
-    return step.value;
-  }
-
-  async close(): Promise<void> {
-    await this.iterator?.return();
-  }
-}
-
-/**
- * Seeded sampling with a fresh sampler per token, seeded by the token's position and stream
- * (main/engine/sampling/seeds.ts): `controlledEvaluate` takes the sampling options per call.
- */
-class SeededSource implements TokenSource {
-  constructor(
-    private readonly sequence: LlamaContextSequence,
-    private readonly request: GenerateRequest,
-  ) {}
-
-  async draw(pending: readonly Token[], position: number): Promise<Token> {
-    const { sampling, seed } = this.request;
-    const options = {
-      temperature: sampling.temperature,
-      topK: sampling.topK,
-      topP: sampling.topP,
-      minP: sampling.minP,
-      seed: tokenSeed(seed.sampleSeed, seed.stream, position),
-    };
-    const last = pending.length - 1;
-    const output = await this.sequence.controlledEvaluate(
-      pending.map((token, i) =>
-        i === last
-          ? ([token as LlamaToken, { generateNext: { token: true, options } }] as const)
-          : (token as LlamaToken),
-      ) as Parameters<LlamaContextSequence['controlledEvaluate']>[0],
-    );
-    const token = output[last]?.next.token;
-    if (token === undefined || token === null) throw new Error('llama.cpp returned no token');
-    return token;
-  }
-
-  async close(): Promise<void> {}
 }

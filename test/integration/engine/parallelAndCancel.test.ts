@@ -73,7 +73,7 @@ describe('parallel samples', () => {
 
 describe('parallel samples under load', () => {
   // llama.cpp reorders a batch's outputs lazily on first access; concurrent sampling of several
-  // sequences raced on it and read other sequences' logits (main/engine/local/serializeSampling.ts).
+  // sequences raced on it and read other sequences' logits (main/engine/local/ContextDecoder.ts).
   it("samples one token at a time per context, so parallel sequences never read each other's logits", async () => {
     const plain = { template: '<|im_start|>user\n{{problem}}<|im_end|>\n<|im_start|>assistant\n', chatTemplate: 'raw' };
     const items = oracleProblems.flatMap((p) =>

@@ -1,0 +1,179 @@
+import type { Token } from '../backend/GenerationBackend';
+import type { NativeAccess, NativeSampler } from './nativeContext';
+
+interface QueuedEvaluation {
+  readonly sequenceId: number;
+  /** Position of `tokens[0]` in the sequence. */
+  position: number;
+  /** Still to be evaluated (a long prompt is evaluated over several batches). */
+  tokens: readonly Token[];
+  /** Draws the token after the last one; null: evaluate only. */
+  readonly sampler: NativeSampler | null;
+  readonly resolve: (token: Token | null) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The decode loop of one llama.cpp context, shared by its sequences: it batches what they ask
+ * for into one `llama_decode`, draws each sequence's next token from its logits before the next
+ * decode can overwrite them, and erases KV cells only between decodes.
+ *
+ * Per token this is two native calls (decode, sample), each a worker-thread round trip, and
+ * little JavaScript: it replaces node-llama-cpp's `sequence.evaluate` loop, whose per-token
+ * locks, scheduler and generator cost ~9% of a decode at 2 threads on the bench model
+ * (docs/models.md, "Where the time goes" §4).
+ *
+ * Batching: a batch is decoded as soon as every active sequence has something queued (one
+ * sequence: at once), otherwise at the next turn of the event loop, like node-llama-cpp's
+ * "nextCycle" schedule. Sampling is one token at a time: llama.cpp reorders a batch's outputs
+ * lazily on first access to its logits, so concurrent first accesses race (seen as tokens of
+ * another sequence, test/integration/engine/parallelAndCancel.test.ts).
+ */
+export class ContextDecoder {
+  private readonly queue: QueuedEvaluation[] = [];
+  private readonly active = new Set<number>();
+  private readonly erasures: Array<() => void> = [];
+  private decoding = false;
+  private nextTurn: NodeJS.Immediate | null = null;
+
+  constructor(
+    private readonly native: NativeAccess,
+    private readonly batchSize: number,
+  ) {}
+
+  /** A sequence that will keep asking for tokens: batches wait for it (until the next turn). */
+  activate(sequenceId: number): void {
+    this.active.add(sequenceId);
+  }
+
+  deactivate(sequenceId: number): void {
+    this.active.delete(sequenceId);
+    this.maybeDecode();
+  }
+
+  /**
+   * Evaluates `tokens` at positions `position`, `position + 1`, … of the sequence and, with a
+   * sampler, draws the token that follows them (else resolves null).
+   */
+  evaluate(
+    sequenceId: number,
+    position: number,
+    tokens: readonly Token[],
+    sampler: NativeSampler | null,
+  ): Promise<Token | null> {
+    if (tokens.length === 0) return Promise.reject(new Error('nothing to evaluate'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ sequenceId, position, tokens, sampler, resolve, reject });
+      this.maybeDecode();
+    });
+  }
+
+  /**
+   * Removes the sequence's KV cells from position `start` on (between decodes). Resolves false
+   * when llama.cpp cannot cut the sequence there; the whole sequence is cleared instead.
+   */
+  erase(sequenceId: number, start: number): Promise<boolean> {
+    const remove = () => {
+      const context = this.native.context;
+      if (context.removeTokenCellsFromSequence(sequenceId, start, -1)) return true;
+      context.removeTokenCellsFromSequence(sequenceId, 0, -1);
+      return false;
+    };
+    if (!this.decoding) return Promise.resolve(remove());
+    return new Promise((resolve, reject) =>
+      this.erasures.push(() => {
+        try {
+          resolve(remove());
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+  }
+
+  private maybeDecode(): void {
+    if (this.decoding || this.queue.length === 0) return;
+    const waiting = new Set(this.queue.map((item) => item.sequenceId));
+    if ([...this.active].every((id) => waiting.has(id))) {
+      void this.decodeBatch();
+    } else if (this.nextTurn === null) {
+      this.nextTurn = setImmediate(() => {
+        this.nextTurn = null;
+        if (!this.decoding && this.queue.length > 0) void this.decodeBatch();
+      });
+    }
+  }
+
+  private async decodeBatch(): Promise<void> {
+    this.decoding = true;
+    if (this.nextTurn !== null) {
+      clearImmediate(this.nextTurn);
+      this.nextTurn = null;
+    }
+    const included: QueuedEvaluation[] = [];
+    const finished: Array<{ item: QueuedEvaluation; logitIndex: number }> = [];
+    let handle: { dispose(): void } | null = null;
+    try {
+      handle = this.native.preventDisposal();
+      const context = this.native.context;
+      let space = this.batchSize;
+      const parts: Array<{ item: QueuedEvaluation; count: number }> = [];
+      for (const item of this.queue) {
+        if (space === 0) break;
+        const count = Math.min(item.tokens.length, space);
+        parts.push({ item, count });
+        space -= count;
+      }
+      context.initBatch(this.batchSize - space);
+      for (const { item, count } of parts) {
+        included.push(item);
+        const last = count === item.tokens.length;
+        const wantsLogits = last && item.sampler !== null;
+        const logitIndexes = context.addToBatch(
+          item.sequenceId,
+          item.position,
+          Uint32Array.from(item.tokens.slice(0, count)),
+          wantsLogits ? Uint32Array.of(count - 1) : new Uint32Array(0),
+        );
+        if (last) finished.push({ item, logitIndex: wantsLogits ? logitIndexes[0]! : -1 });
+        else {
+          item.tokens = item.tokens.slice(count);
+          item.position += count;
+        }
+      }
+      this.dequeue(finished.map((f) => f.item));
+      await context.decodeBatch();
+      for (const { item, logitIndex } of finished) {
+        if (item.sampler === null) {
+          item.resolve(null);
+          continue;
+        }
+        try {
+          const drawn = await context.sampleToken(logitIndex, item.sampler);
+          const token = Array.isArray(drawn) ? drawn[0] : drawn;
+          if (token === -1) item.reject(new Error('llama.cpp could not draw a token'));
+          else item.resolve(token);
+        } catch (error) {
+          item.reject(error);
+        }
+      }
+    } catch (error) {
+      // A failed decode fails everything it held, including prompts evaluated in part.
+      this.dequeue(included);
+      for (const item of included) item.reject(error);
+      if (included.length === 0) for (const item of this.queue.splice(0)) item.reject(error);
+    } finally {
+      handle?.dispose();
+      this.decoding = false;
+      for (const erase of this.erasures.splice(0)) erase();
+      this.maybeDecode();
+    }
+  }
+
+  private dequeue(items: readonly QueuedEvaluation[]): void {
+    for (const item of items) {
+      const index = this.queue.indexOf(item);
+      if (index >= 0) this.queue.splice(index, 1);
+    }
+  }
+}

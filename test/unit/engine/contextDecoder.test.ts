@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { ContextDecoder } from '../../../main/engine/local/ContextDecoder';
+import type { NativeAccess, NativeContext, NativeSampler } from '../../../main/engine/local/nativeContext';
+
+/**
+ * The decoder's scheduling against a scripted native context (a stand-in: the real llama.cpp
+ * context runs in test/integration/engine, where parallel, cancelled and branched generations
+ * go through this decoder). The script records every batch and every erase, and "draws" the
+ * token after a sequence's last one as 100 × sequence id + position of the drawn token.
+ */
+function scriptedContext() {
+  const batches: Array<Array<{ sequenceId: number; first: number; tokens: number[]; logits: number[] }>> = [];
+  const events: string[] = [];
+  let current: (typeof batches)[number] = [];
+  let finishDecode: (() => void) | null = null;
+  let failNext: Error | null = null;
+  const context: NativeContext = {
+    initBatch(size) {
+      current = [];
+      events.push(`init ${size}`);
+    },
+    addToBatch(sequenceId, first, tokens, logitIndexes) {
+      const offset = current.reduce((n, part) => n + part.tokens.length, 0);
+      current.push({ sequenceId, first, tokens: [...tokens], logits: [...logitIndexes] });
+      return Uint32Array.from([...logitIndexes].map((i) => offset + i));
+    },
+    decodeBatch() {
+      batches.push(current);
+      events.push('decode');
+      if (failNext) {
+        const error = failNext;
+        failNext = null;
+        return Promise.reject(error);
+      }
+      return new Promise<void>((resolve) => (finishDecode = resolve));
+    },
+    async sampleToken(index) {
+      let offset = 0;
+      for (const part of batches.at(-1)!) {
+        if (index < offset + part.tokens.length) return part.sequenceId * 100 + part.first + (index - offset) + 1;
+        offset += part.tokens.length;
+      }
+      return -1;
+    },
+    removeTokenCellsFromSequence(sequenceId, start, end) {
+      events.push(`erase ${sequenceId} ${start} ${end}`);
+      return true;
+    },
+  };
+  const access: NativeAccess = { context, preventDisposal: () => ({ dispose() {} }) };
+  return {
+    access,
+    batches,
+    events,
+    /** Lets the decode in flight finish. */
+    finish: async () => {
+      await until(() => finishDecode !== null);
+      const done = finishDecode!;
+      finishDecode = null;
+      done();
+    },
+    failNextDecode: (error: Error) => (failNext = error),
+  };
+}
+
+const sampler: NativeSampler = { applyConfig() {}, dispose() {} };
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  if (!condition()) throw new Error('condition never held');
+}
+
+describe('ContextDecoder (scripted native context: a stand-in for llama.cpp)', () => {
+  it('decodes at once for a lone sequence and draws the token after its last one', async () => {
+    const native = scriptedContext();
+    const decoder = new ContextDecoder(native.access, 8);
+    decoder.activate(1);
+    const drawn = decoder.evaluate(1, 5, [7, 8], sampler);
+    expect(native.events).toEqual(['init 2', 'decode']);
+    await native.finish();
+    expect(await drawn).toBe(100 + 7); // position 7 follows positions 5 and 6
+    expect(native.batches[0]).toEqual([{ sequenceId: 1, first: 5, tokens: [7, 8], logits: [1] }]);
+  });
+
+  it('waits until every active sequence has queued, then decodes them in one batch', async () => {
+    const native = scriptedContext();
+    const decoder = new ContextDecoder(native.access, 8);
+    for (const id of [1, 2, 3]) decoder.activate(id);
+    const first = decoder.evaluate(1, 0, [1], sampler);
+    const second = decoder.evaluate(2, 0, [1], sampler);
+    expect(native.batches).toHaveLength(0);
+    const third = decoder.evaluate(3, 0, [1], sampler);
+    await native.finish();
+    expect(await Promise.all([first, second, third])).toEqual([101, 201, 301]);
+    expect(native.batches).toHaveLength(1);
+    expect(native.batches[0]!.map((part) => part.sequenceId)).toEqual([1, 2, 3]);
+  });
+
+  it('does not wait longer than a turn of the event loop for an idle active sequence', async () => {
+    const native = scriptedContext();
+    const decoder = new ContextDecoder(native.access, 8);
+    decoder.activate(1);
+    decoder.activate(2);
+    const drawn = decoder.evaluate(1, 0, [1], sampler);
+    expect(native.batches).toHaveLength(0);
+    await native.finish();
+    expect(await drawn).toBe(101);
+  });
+
+  it('evaluates a prompt longer than a batch over several batches, sharing them with other sequences', async () => {
+    const native = scriptedContext();
+    const decoder = new ContextDecoder(native.access, 4);
+    decoder.activate(1);
+    decoder.activate(2);
+    const prompt = decoder.evaluate(1, 0, [1, 2, 3, 4, 5, 6], null);
+    const step = decoder.evaluate(2, 9, [9], sampler);
+    await native.finish();
+    await native.finish();
+    expect(await step).toBe(210);
+    expect(await prompt).toBeNull();
+    expect(native.batches).toHaveLength(2);
+    expect(native.batches[0]).toEqual([{ sequenceId: 1, first: 0, tokens: [1, 2, 3, 4], logits: [] }]);
+    expect(native.batches[1]).toEqual([
+      { sequenceId: 1, first: 4, tokens: [5, 6], logits: [] },
+      { sequenceId: 2, first: 9, tokens: [9], logits: [0] },
+    ]);
+  });
+
+  it('erases KV cells only between decodes', async () => {
+    const native = scriptedContext();
+    const decoder = new ContextDecoder(native.access, 8);
+    decoder.activate(1);
+    decoder.activate(2);
+    const drawn = decoder.evaluate(1, 0, [1], sampler);
+    await until(() => native.events.includes('decode'));
+    const erased = decoder.erase(2, 3);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(native.events).toEqual(['init 1', 'decode']);
+    await native.finish();
+    await drawn;
+    expect(await erased).toBe(true);
+    expect(native.events).toEqual(['init 1', 'decode', 'erase 2 3 -1']);
+    // Nothing in flight: at once.
+    expect(await decoder.erase(1, 0)).toBe(true);
+    expect(native.events.at(-1)).toBe('erase 1 0 -1');
+  });
+
+  it('fails every evaluation of a failed batch and goes on with the next', async () => {
+    const native = scriptedContext();
+    const decoder = new ContextDecoder(native.access, 8);
+    decoder.activate(1);
+    native.failNextDecode(new Error('could not find a KV slot for the batch'));
+    await expect(decoder.evaluate(1, 0, [1, 2], sampler)).rejects.toThrow('could not find a KV slot');
+    const next = decoder.evaluate(1, 0, [1], sampler);
+    await native.finish();
+    expect(await next).toBe(101);
+  });
+});
+
+describe('nativeContextOf', () => {
+  it("names what is missing when node-llama-cpp's internals changed", async () => {
+    const { nativeContextOf } = await import('../../../main/engine/local/nativeContext');
+    const context = { _ctx: { initBatch() {}, addToBatch() {}, decodeBatch() {}, sampleToken() {} } };
+    expect(() => nativeContextOf(context as never)).toThrow(
+      'node-llama-cpp changed: LlamaContext._ctx.removeTokenCellsFromSequence is gone',
+    );
+  });
+});
