@@ -16,7 +16,7 @@
  * (`atOneThread`). Rounds alternate between the engine and the baseline, so a busy shared
  * machine disturbs both sides alike.
  */
-import { getLlama, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
+import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { EventData } from '../../common/api/contract';
 import type { SampleResult } from '../../common/api/contract/generation';
 import { apiMethods } from '../../common/api/contract';
@@ -26,6 +26,7 @@ import { benchModelParameterCount } from '../../main/engine/fixture/benchModel';
 import { ensureFixtureFile } from '../../main/engine/fixture/fixtureFiles';
 import { GenerationBatch } from '../../main/engine/generation/GenerationBatch';
 import { defaultThreadCount } from '../../main/engine/hardware/physicalCores';
+import { getWorkbenchLlama } from '../../main/engine/hardware/workbenchLlama';
 import { LocalBackend } from '../../main/engine/local/LocalBackend';
 import type { LocalSequence } from '../../main/engine/local/LocalSequence';
 import { SampleRun } from '../../main/engine/strategies/SampleRun';
@@ -64,7 +65,8 @@ const CONTRIBUTIONS: ReadonlyArray<readonly [string, Contribution]> = [['llamaBe
 
 export async function runEngineBench(): Promise<Record<string, unknown>> {
   const modelPath = await ensureFixtureFile('bench');
-  const llama = await getLlama({ gpu: false });
+  // The engine's own Llama: the native build of the addon when one was made (docs/models.md).
+  const llama = await getWorkbenchLlama({ backend: 'cpu' });
   const model = await llama.loadModel({ modelPath });
   const productThreads = defaultThreadCount();
   // Z1WB_ENGINE_BENCH_THREADS=1 skips the product's thread count (e.g. on an oversubscribed machine).
@@ -85,6 +87,7 @@ export async function runEngineBench(): Promise<Record<string, unknown>> {
     }
     return {
       model: { file: modelPath, parameters: benchModelParameterCount(), contextSize: CONTEXT_SIZE },
+      llamaBuild: llama.buildType,
       threads: productThreads,
       ...atProductThreads,
       atOneThread: productThreads === 1 ? 'the product picks 1 thread here: see above' : atOneThread,
