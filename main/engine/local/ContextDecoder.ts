@@ -124,6 +124,10 @@ export class ContextDecoder {
         parts.push({ item, count });
         space -= count;
       }
+      // In order of sequence id: llama.cpp (one KV stream per sequence) otherwise gathers the
+      // batch's rows into that order, and the matrix products then take the vector-dot path
+      // instead of the blocked one: a 4-sequence decode took 17.5 ms instead of 9.5 here.
+      parts.sort((a, b) => a.item.sequenceId - b.item.sequenceId);
       context.initBatch(this.batchSize - space);
       for (const { item, count } of parts) {
         included.push(item);
