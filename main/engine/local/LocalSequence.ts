@@ -22,8 +22,8 @@ import { nativeSequenceOf, type NativeSampler, type NativeSequence } from './nat
  * thinking after a sweep branch does not evaluate anything twice.
  *
  * Tokens are evaluated and drawn through the context's ContextDecoder, not node-llama-cpp's
- * `evaluate` (see there why); node-llama-cpp's sequence object only owns the sequence id. Whoever
- * uses that object directly (the benchmarks' baselines) must `truncate(0)` first.
+ * `evaluate` (see there why); node-llama-cpp's sequence object only owns the sequence id (the
+ * benchmarks' baselines borrow it through `bareSequence()`).
  */
 export class LocalSequence implements BackendSequence {
   private sequenceTokens: Token[] = [];
@@ -206,8 +206,9 @@ export class LocalSequence implements BackendSequence {
       this.cached.push(...tokens);
       return token;
     } catch (error) {
-      // What the cache holds is unknown now: the next start clears it.
+      // What the cache holds is unknown now: clear it, so the next evaluation starts from 0.
       this.cached = [];
+      await this.decoder.erase(this.native.id, 0).catch(() => undefined);
       throw error;
     }
   }
