@@ -93,8 +93,7 @@ export class ContextDecoder {
 
   private maybeDecode(): void {
     if (this.decoding || this.queue.length === 0) return;
-    const waiting = new Set(this.queue.map((item) => item.sequenceId));
-    if ([...this.active].every((id) => waiting.has(id))) {
+    if (this.everyActiveSequenceQueued()) {
       void this.decodeBatch();
     } else if (this.nextTurn === null) {
       this.nextTurn = setImmediate(() => {
@@ -102,6 +101,11 @@ export class ContextDecoder {
         if (!this.decoding && this.queue.length > 0) void this.decodeBatch();
       });
     }
+  }
+
+  private everyActiveSequenceQueued(): boolean {
+    for (const id of this.active) if (!this.queue.some((item) => item.sequenceId === id)) return false;
+    return true;
   }
 
   private async decodeBatch(): Promise<void> {
