@@ -203,19 +203,7 @@ function benchTokens(model: LlamaModel, count: number, seed: number): Token[] {
  */
 export async function measureWorkbenchLoop(
   llama: Llama,
-  opts: {
-    modelPath: string;
-    threads: number[];
-    promptTokens: number;
-    generateTokens: number;
-    repetitions: number;
-    batchSize: number;
-    loop?: 'engine' | 'node-llama-cpp';
-    /** Investigation, node-llama-cpp loop: decode token by token without sampling (as llama-bench does). */
-    noSampling?: boolean;
-    /** Both node-llama-cpp 3.21 and llama-bench default to "auto" (on for the CPU backend); true forces it. */
-    flashAttention?: boolean;
-  },
+  opts: Omit<ChildRequest, 'build' | 'env'>,
 ): Promise<Map<number, Speeds>> {
   const model = await llama.loadModel({ modelPath: opts.modelPath, gpuLayers: 0 });
   const result = new Map<number, Speeds>();
@@ -388,7 +376,9 @@ interface ChildRequest {
   repetitions: number;
   batchSize: number;
   loop?: 'engine' | 'node-llama-cpp';
+  /** Investigation, node-llama-cpp loop: decode token by token without sampling (as llama-bench does). */
   noSampling?: boolean;
+  /** Both node-llama-cpp 3.21 and llama-bench default to "auto" (on for the CPU backend); true forces it. */
   flashAttention?: boolean;
 }
 
