@@ -18,7 +18,7 @@
  */
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { EventData } from '../../common/api/contract';
-import type { SampleResult } from '../../common/api/contract/generation';
+import type { StrategyResult } from '../../common/api/contract/generation';
 import { apiMethods } from '../../common/api/contract';
 import { strategySettings } from '../../common/settings/strategy';
 import type { BackendSequence } from '../../main/engine/backend/GenerationBackend';
@@ -170,7 +170,7 @@ async function measureSweep(backend: LocalBackend, prompt: Token[]) {
   let identical = true;
   await withSequence(backend, async (sequence) => {
     for (let round = 0; round < SWEEP_ROUNDS; round++) {
-      let swept: SampleResult[] = [];
+      let swept: StrategyResult[] = [];
       let counted = 0;
       const count = (n: number) => (counted += n);
       branched.push(
@@ -180,7 +180,7 @@ async function measureSweep(backend: LocalBackend, prompt: Token[]) {
         }),
       );
       counted = 0;
-      const independent: SampleResult[] = [];
+      const independent: StrategyResult[] = [];
       naive.push(
         await timed(async () => {
           for (const s of settings)
@@ -449,7 +449,7 @@ function promptSettings() {
   };
 }
 
-function sameTokens(a: SampleResult, b: SampleResult): boolean {
+function sameTokens(a: StrategyResult, b: StrategyResult): boolean {
   return JSON.stringify(a.segments) === JSON.stringify(b.segments) && a.text === b.text;
 }
 

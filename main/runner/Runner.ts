@@ -203,9 +203,11 @@ export class Runner {
       items,
       null,
       (item, results) => {
+        const result = results[0];
+        if (!result || result.stopReason === 'cancelled') return;
         comparisons.push(
           (async () => {
-            const fresh = trajectoryTokens(results[0]!.segments);
+            const fresh = trajectoryTokens(result.segments);
             const old = trajectoryTokens((await files.readTrajectory(item.key)).segments);
             diff.compared++;
             let at = 0;
@@ -298,16 +300,18 @@ export class Runner {
     }
 
     const jobId = `job-${randomBytes(5).toString('hex')}`;
-    const work = records
-      .map((record, i) => ({ record, planned: plan.runs[i]! }))
-      .filter((_, i) => jobRuns[i]!.origin !== 'cached');
+    // Two equal strategies in one cell are one run: generate and store its samples once.
+    const distinct = records
+      .map((record, i) => ({ record, planned: plan.runs[i]!, origin: jobRuns[i]!.origin }))
+      .filter((w, i) => records.findIndex((r) => r.id === w.record.id) === i);
+    const work = distinct.filter((w) => w.origin !== 'cached').map(({ record, planned }) => ({ record, planned }));
     for (const w of work) this.busyRuns.add(w.record.id);
     const job: Job = {
       id: jobId,
       cellId: spec.notebook.cellId,
-      runIds: records.map((r) => r.id),
+      runIds: distinct.map((w) => w.record.id),
       done: 0,
-      total: records.length * plan.items.length,
+      total: distinct.length * plan.items.length,
       doneAtStart: 0,
       startedAt: performance.now(),
       tokensPerSecond: 0,
@@ -319,7 +323,7 @@ export class Runner {
     };
     this.jobs.set(jobId, job);
     this.emitState(job, 'running', null);
-    job.outcome = this.execute(job, plan, records, work).then((outcome) => {
+    job.outcome = this.execute(job, plan, records, distinct.length - work.length, work).then((outcome) => {
       this.finished.set(jobId, outcome);
       if (this.finished.size > 100) this.finished.delete(this.finished.keys().next().value!);
       return outcome;
@@ -338,6 +342,7 @@ export class Runner {
     job: Job,
     plan: Plan,
     records: RunRecord[],
+    complete: number,
     work: Array<{ record: RunRecord; planned: PlannedRun }>,
   ): Promise<JobOutcome> {
     const store = this.options.store;
@@ -345,7 +350,6 @@ export class Runner {
     const files: RunFiles[] = [];
     try {
       files.push(...(await Promise.all(work.map((w) => store.runFiles(w.record.id)))));
-      const complete = records.length - work.length;
       job.done = complete * plan.items.length + files.reduce((n, f) => n + f.count, 0);
       job.doneAtStart = job.done;
       await Promise.all(
@@ -413,11 +417,10 @@ export class Runner {
     modelId: string,
     items: PlannedItem[],
     job: Job | null,
-    onSample: (item: PlannedItem, results: SampleResult[]) => Promise<void> | void,
+    onSample: (item: PlannedItem, results: Array<SampleResult | undefined>) => Promise<void> | void,
   ): Promise<void> {
     const byKey = new Map(items.map((i) => [i.key, i]));
     const strategies = runs.map((r) => r.settings.strategy);
-    const strategyKeys = strategies.map((s) => canonicalJson(s));
     const pending = new Set<Promise<void>>();
     let handlerError: unknown = null;
     const unsubscribe = this.options.engine.onEvent((message: EventMessage) => {
@@ -429,9 +432,9 @@ export class Runner {
         const sample = message.data as { key: string; results: unknown[] };
         const item = byKey.get(sample.key);
         if (!item) return;
-        const results = orderResults(
+        const results = byStrategyIndex(
           sample.results.map((r) => sampleResult.parse(r)),
-          strategyKeys,
+          strategies.length,
         );
         const task: Promise<void> = Promise.resolve()
           .then(() => onSample(item, results))
@@ -480,7 +483,7 @@ export class Runner {
     work: Array<{ record: RunRecord; planned: PlannedRun }>,
     files: RunFiles[],
     item: PlannedItem,
-    results: SampleResult[],
+    results: Array<SampleResult | undefined>,
   ): Promise<void> {
     await Promise.all(
       work.map(async (w, i) => {
@@ -554,8 +557,17 @@ export class Runner {
   }
 }
 
-/** Results in the order of the request's strategies (matched by content, as the engine may reorder). */
-function orderResults(results: SampleResult[], strategyKeys: string[]): SampleResult[] {
-  const keyed = results.map((r) => ({ key: canonicalJson(r.strategy), r }));
-  return strategyKeys.map((key, i) => keyed.find((k) => k.key === key)?.r ?? results[i]!);
+/**
+ * Results placed at their strategy's position in the request; a strategy without a result (cut
+ * short by a cancel) leaves a gap, so no result can land under another strategy's run.
+ */
+export function byStrategyIndex(results: SampleResult[], strategyCount: number): Array<SampleResult | undefined> {
+  const placed = new Array<SampleResult | undefined>(strategyCount);
+  for (const result of results) {
+    if (result.strategyIndex >= strategyCount || placed[result.strategyIndex]) {
+      throw new Error(`engine.sample for ${result.key}: unexpected strategy index ${result.strategyIndex}`);
+    }
+    placed[result.strategyIndex] = result;
+  }
+  return placed;
 }

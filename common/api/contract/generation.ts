@@ -64,7 +64,8 @@ export const trajectorySegment = z.object({
   tokens: z.array(z.number().int()),
 });
 
-export const sampleResult = z.object({
+/** What one strategy produced for one sample, as the engine's strategies return it. */
+export const strategyResult = z.object({
   /** The caller's key of the sample (e.g. "problemId#sampleIndex"). */
   key: z.string(),
   /** The resolved strategy this result belongs to (one per window of a sweep). */
@@ -89,6 +90,14 @@ export const sampleResult = z.object({
   extensions: z.number().int(),
   timings: z.object({ promptMs: z.number(), generateMs: z.number(), tokensPerSecond: z.number() }),
 });
+export type StrategyResult = z.infer<typeof strategyResult>;
+
+/**
+ * A strategy's result as `engine.sample` reports it. `strategyIndex` is its position in the
+ * request's `strategies`: callers match results by it, never by content or order (a batch runs
+ * sweeps before single strategies, a cancel leaves gaps, and two strategies may be equal).
+ */
+export const sampleResult = strategyResult.extend({ strategyIndex: z.number().int().min(0) });
 export type SampleResult = z.infer<typeof sampleResult>;
 
 export const generationItem = z.object({

@@ -146,9 +146,12 @@ export class GenerationBatch {
       });
       if (step.kind === 'sweep') {
         const swept = await runBranchedSweep(step.settings, run);
-        step.indices.forEach((index, i) => (results[index] = swept[i]));
+        step.indices.forEach((index, i) => {
+          const result = swept[i];
+          if (result) results[index] = { ...result, strategyIndex: index };
+        });
       } else {
-        results[step.index] = await runStrategy(step.settings, run);
+        results[step.index] = { ...(await runStrategy(step.settings, run)), strategyIndex: step.index };
       }
     }
     stream?.flush();

@@ -1,4 +1,4 @@
-import type { SampleResult } from '../../../common/api/contract/generation';
+import type { StrategyResult } from '../../../common/api/contract/generation';
 import type { SamplingSettings } from '../../../common/settings/sampling';
 import type { StrategySettings } from '../../../common/settings/strategy';
 import type {
@@ -14,7 +14,7 @@ import type {
 export type GeneratedPhase = 'thinking' | 'answer';
 export type InsertedPhase = 'hint' | 'wait' | 'cue';
 export type Phase = GeneratedPhase | InsertedPhase;
-export type StopReason = SampleResult['stopReason'];
+export type StopReason = StrategyResult['stopReason'];
 
 export interface SampleRunOptions {
   readonly sequence: BackendSequence;
@@ -67,7 +67,7 @@ export interface Verdict {
 
 /**
  * One sample's trajectory as a strategy builds it: generate in a phase, insert text, branch.
- * It records everything a SampleResult reports, so strategy files only say what to do.
+ * It records everything a StrategyResult reports, so strategy files only say what to do.
  */
 export class SampleRun {
   private segments: Segment[] = [];
@@ -177,8 +177,8 @@ export class SampleRun {
     this.lastEnd = checkpoint.lastEnd;
   }
 
-  /** The SampleResult of the trajectory as it stands, for one strategy's settings. */
-  async result(strategy: StrategySettings, verdict: Verdict): Promise<SampleResult> {
+  /** The StrategyResult of the trajectory as it stands, for one strategy's settings. */
+  async result(strategy: StrategySettings, verdict: Verdict): Promise<StrategyResult> {
     const texts: string[] = [];
     const preceding: Token[] = [...this.options.sequence.tokens.slice(0, this.promptLength).slice(-16)];
     for (const segment of this.segments) {
@@ -278,7 +278,7 @@ export class SampleRun {
   }
 }
 
-/** How a backend's reason for ending maps onto the stop reason a SampleResult reports. */
+/** How a backend's reason for ending maps onto the stop reason a StrategyResult reports. */
 export function stopReasonOf(end: GenerationEnd | null): StopReason {
   switch (end) {
     case 'end-of-generation':

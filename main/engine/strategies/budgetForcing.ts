@@ -1,4 +1,4 @@
-import type { SampleResult } from '../../../common/api/contract/generation';
+import type { StrategyResult } from '../../../common/api/contract/generation';
 import type { SampleRun, Verdict } from './SampleRun';
 import type { BudgetForcingSettings } from './types';
 
@@ -12,7 +12,7 @@ import type { BudgetForcingSettings } from './types';
  * Thinking tokens are the ones the model generates before the delimiter; the inserted "Wait"s
  * do not count against the budget (as in s1's code, which subtracts generated tokens only).
  */
-export async function runBudgetForcing(settings: BudgetForcingSettings, run: SampleRun): Promise<SampleResult> {
+export async function runBudgetForcing(settings: BudgetForcingSettings, run: SampleRun): Promise<StrategyResult> {
   const delimiter = settings.endOfThinking;
   let waits = 0;
   for (;;) {
@@ -67,7 +67,7 @@ export async function runBudgetForcing(settings: BudgetForcingSettings, run: Sam
 }
 
 /** After the thinking has ended (by itself or forced): the answer, within its budget. */
-async function answer(settings: BudgetForcingSettings, run: SampleRun, verdict: Verdict): Promise<SampleResult> {
+async function answer(settings: BudgetForcingSettings, run: SampleRun, verdict: Verdict): Promise<StrategyResult> {
   await run.generate('answer', {
     maxTokens: Math.min(settings.answerBudget, settings.maxTokens - run.tokensAfterPrompt),
   });

@@ -1,4 +1,4 @@
-import type { SampleResult } from '../../../common/api/contract/generation';
+import type { StrategyResult } from '../../../common/api/contract/generation';
 import type { StrategySettings } from '../../../common/settings/strategy';
 import { runBudgetForcing } from './budgetForcing';
 import { runHardCut } from './hardCut';
@@ -7,7 +7,7 @@ import { runShiftedWindow } from './shiftedWindow';
 import { runUnbounded } from './unbounded';
 
 /** Runs one strategy on a sample whose sequence holds its prompt. */
-export function runStrategy(settings: StrategySettings, run: SampleRun): Promise<SampleResult> {
+export function runStrategy(settings: StrategySettings, run: SampleRun): Promise<StrategyResult> {
   switch (settings.strategy) {
     case 'shifted-window':
       return runShiftedWindow(settings, run);

@@ -1,4 +1,4 @@
-import type { SampleResult } from '../../../common/api/contract/generation';
+import type { StrategyResult } from '../../../common/api/contract/generation';
 import type { SampleRun } from './SampleRun';
 import { stoppedByBudget, thinkWithinWindow } from './thinkWithinWindow';
 import type { ShiftedWindowSettings } from './types';
@@ -11,7 +11,7 @@ import type { ShiftedWindowSettings } from './types';
  *    answer generated, within the answer budget and the overall budget.
  * The thinking tokens of the sample are the phase-1 tokens (at most W).
  */
-export async function runShiftedWindow(settings: ShiftedWindowSettings, run: SampleRun): Promise<SampleResult> {
+export async function runShiftedWindow(settings: ShiftedWindowSettings, run: SampleRun): Promise<StrategyResult> {
   const phase1 = await thinkWithinWindow(run, settings.window, settings.maxTokens);
   if (!phase1.cut) return run.result(settings, { cut: false, stopReason: phase1.stopReason });
   if (phase1.by === 'budget') return stoppedByBudget(settings, run);
@@ -19,7 +19,7 @@ export async function runShiftedWindow(settings: ShiftedWindowSettings, run: Sam
 }
 
 /** Phase 2, once the window has cut the thinking: the hint, then the answer. */
-export async function answerAfterHint(settings: ShiftedWindowSettings, run: SampleRun): Promise<SampleResult> {
+export async function answerAfterHint(settings: ShiftedWindowSettings, run: SampleRun): Promise<StrategyResult> {
   const cutAt = run.generatedIn('thinking');
   await run.insert('hint', settings.hint);
   const budget = Math.min(settings.answerBudget, settings.maxTokens - run.tokensAfterPrompt);

@@ -1,4 +1,4 @@
-import type { SampleResult } from '../../../common/api/contract/generation';
+import type { StrategyResult } from '../../../common/api/contract/generation';
 import type { StrategySettings } from '../../../common/settings/strategy';
 import type { SampleRun, StopReason } from './SampleRun';
 import { stopReasonOf } from './SampleRun';
@@ -29,6 +29,6 @@ export async function thinkWithinWindow(run: SampleRun, window: number, maxToken
 }
 
 /** The overall budget ended phase 1: the thinking is cut where the budget put it, nothing follows. */
-export function stoppedByBudget(settings: StrategySettings, run: SampleRun): Promise<SampleResult> {
+export function stoppedByBudget(settings: StrategySettings, run: SampleRun): Promise<StrategyResult> {
   return run.result(settings, { cut: true, cutAt: run.generatedIn('thinking'), stopReason: 'max-tokens' });
 }

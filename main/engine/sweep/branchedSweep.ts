@@ -1,4 +1,4 @@
-import type { SampleResult } from '../../../common/api/contract/generation';
+import type { StrategyResult } from '../../../common/api/contract/generation';
 import { stopAtCut } from '../strategies/hardCut';
 import type { SampleRun } from '../strategies/SampleRun';
 import { answerAfterHint } from '../strategies/shiftedWindow';
@@ -19,9 +19,9 @@ import type { WindowSettings } from '../strategies/types';
  * `settings` must share one strategy and differ only in `window`; results come back in the
  * order given.
  */
-export async function runBranchedSweep(settings: readonly WindowSettings[], run: SampleRun): Promise<SampleResult[]> {
+export async function runBranchedSweep(settings: readonly WindowSettings[], run: SampleRun): Promise<StrategyResult[]> {
   assertOneSweep(settings);
-  const results = new Array<SampleResult | undefined>(settings.length);
+  const results = new Array<StrategyResult | undefined>(settings.length);
   const order = settings.map((_, index) => index).sort((a, b) => settings[a]!.window - settings[b]!.window);
   for (let i = 0; i < order.length; i += 1) {
     const index = order[i]!;
@@ -43,7 +43,7 @@ export async function runBranchedSweep(settings: readonly WindowSettings[], run:
   return results.map((result) => result!);
 }
 
-function continueAfterCut(settings: WindowSettings, run: SampleRun): Promise<SampleResult> {
+function continueAfterCut(settings: WindowSettings, run: SampleRun): Promise<StrategyResult> {
   return settings.strategy === 'shifted-window' ? answerAfterHint(settings, run) : stopAtCut(settings, run);
 }
 

@@ -79,6 +79,34 @@ describe('generation API handlers', () => {
     expect(events.filter((e) => e.event === 'engine.progress').at(-1)?.data).toMatchObject({ done: 4, total: 4 });
   });
 
+  it('labels every result with its position in the request, whatever order the strategies run in', async () => {
+    events.length = 0;
+    const problem = oracleProblems.find((p) => p.id === 'q05')!;
+    const strategies = [
+      { strategy: 'shifted-window', window: 8 },
+      { strategy: 'unbounded' },
+      { strategy: 'shifted-window', window: 16 },
+      { strategy: 'shifted-window', window: 8 },
+    ] as const;
+    await call('engine.generate', {
+      batchId: 'api-index',
+      modelId: 'oracle',
+      prompt: { template: '{{problem}}' },
+      strategies,
+      sampling: {},
+      items: [{ key: problem.id, problemId: problem.id, sampleIndex: 0, message: problem.problem }],
+    });
+    const sample = events.find((e) => e.event === 'engine.sample')!.data as {
+      results: Array<{ strategyIndex: number; text: string }>;
+    };
+    // The branched sweep (positions 0, 2, 3) runs before the unbounded run (position 1), and the
+    // duplicated W=8 is answered at both of its positions.
+    expect(sample.results.map((r) => r.strategyIndex)).toEqual([0, 1, 2, 3]);
+    for (const result of sample.results) {
+      expect(result.text).toBe(expectOutcome(problem, 'plain', strategies[result.strategyIndex]!).text);
+    }
+  });
+
   it('cancels a running batch by id, and reports an unknown batch as not cancelled', async () => {
     events.length = 0;
     const items = Array.from({ length: 40 }, (_, i) => ({

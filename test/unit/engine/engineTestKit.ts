@@ -1,7 +1,7 @@
 import { promptSettings, type PromptSettings } from '../../../common/settings/prompt';
 import { samplingSettings, type SamplingSettings } from '../../../common/settings/sampling';
 import { strategySettings, type StrategySettings } from '../../../common/settings/strategy';
-import type { SampleResult } from '../../../common/api/contract/generation';
+import type { StrategyResult } from '../../../common/api/contract/generation';
 import type { GenerationBackend } from '../../../main/engine/backend/GenerationBackend';
 import { runStrategy } from '../../../main/engine/strategies/runStrategy';
 import { SampleRun } from '../../../main/engine/strategies/SampleRun';
@@ -54,7 +54,7 @@ export function runOne(
   backend: GenerationBackend,
   settings: StrategySettings,
   options: RunOptions = {},
-): Promise<SampleResult> {
+): Promise<StrategyResult> {
   return withRun(backend, options, (run) => runStrategy(settings, run));
 }
 
@@ -63,12 +63,12 @@ export function runSweep(
   backend: GenerationBackend,
   settings: StrategySettings[],
   options: RunOptions = {},
-): Promise<SampleResult[]> {
+): Promise<StrategyResult[]> {
   return withRun(backend, options, (run) => runBranchedSweep(settings as WindowSettings[], run));
 }
 
 /** What must be identical between a branched sweep's result and an independent run's. */
-export function comparable(result: SampleResult) {
+export function comparable(result: StrategyResult) {
   const { timings: _timings, ...rest } = result;
   return rest;
 }

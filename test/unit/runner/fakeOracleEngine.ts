@@ -4,6 +4,7 @@ import type { SampleResult } from '../../../common/api/contract/generation';
 import { ApiError, type EventMessage } from '../../../common/api/messages';
 import type { StrategySettings } from '../../../common/settings/strategy';
 import { expectOutcome, oracleProblems, type OracleStrategy } from '../../../main/engine/fixture/oracleSpec';
+import { planSweeps } from '../../../main/engine/sweep/planSweeps';
 import type { EnginePort } from '../../../main/runner/EnginePort';
 
 /**
@@ -19,6 +20,12 @@ export class FakeOracleEngine implements EnginePort {
   crashAfter: number | null = null;
   /** Changes the answer text of these keys (for re-run diffs). */
   perturb = new Set<string>();
+  /**
+   * A cancel that arrives inside this item after this many of its plan steps (sweeps, then single
+   * strategies, as the real engine orders them): `cancel` is called (the test cancels the job as
+   * a user would) and the item reports only the steps it finished.
+   */
+  cancelInside: { key: string; afterSteps: number; cancel: () => void } | null = null;
   private cancelled = new Set<string>();
   private vocabulary = new Map<string, number>();
 
@@ -101,8 +108,18 @@ export class FakeOracleEngine implements EnginePort {
         throw new ApiError('engine-crashed', 'engine.generate failed: the engine process killed by SIGKILL');
       }
       const problem = oracleProblems.find((p) => p.id === item.problemId)!;
-      const results = params.strategies.map((s) => this.result(item.key, problem, s as StrategySettings));
+      // Results come in the order the real engine produces them: one plan step after another.
+      let steps = planSweeps(params.strategies);
+      const cut = this.cancelInside?.key === item.key ? this.cancelInside.afterSteps : null;
+      if (cut !== null) {
+        steps = steps.slice(0, cut);
+        this.cancelInside!.cancel();
+      }
+      const results = steps
+        .flatMap((step) => (step.kind === 'sweep' ? step.indices : [step.index]))
+        .map((index) => this.result(item.key, problem, params.strategies[index] as StrategySettings, index));
       this.emit('engine.sample', { batchId: params.batchId, key: item.key, results });
+      if (cut !== null) return { batchId: params.batchId, completed, cancelled: true };
       completed++;
       this.emit('engine.progress', {
         batchId: params.batchId,
@@ -120,7 +137,12 @@ export class FakeOracleEngine implements EnginePort {
     return id;
   }
 
-  private result(key: string, problem: (typeof oracleProblems)[number], strategy: StrategySettings): SampleResult {
+  private result(
+    key: string,
+    problem: (typeof oracleProblems)[number],
+    strategy: StrategySettings,
+    strategyIndex: number,
+  ): SampleResult {
     const outcome = expectOutcome(problem, 'plain', strategy as OracleStrategy);
     const segments: SampleResult['segments'] = [];
     let phase: SampleResult['segments'][number]['phase'] = 'thinking';
@@ -144,6 +166,7 @@ export class FakeOracleEngine implements EnginePort {
     return {
       key,
       strategy,
+      strategyIndex,
       seed: 7,
       segments,
       text,

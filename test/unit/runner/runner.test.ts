@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../common/api/contract/runs';
-import { expectAccuracy, expectThinkingHistogram, lastBoxed } from '../../../main/engine/fixture/oracleSpec';
+import {
+  expectAccuracy,
+  expectOutcome,
+  expectThinkingHistogram,
+  lastBoxed,
+  oracleProblems,
+  type OracleStrategy,
+} from '../../../main/engine/fixture/oracleSpec';
 import type { GradeResult } from '../../../main/grading';
 import { Runner, type GradeFunction } from '../../../main/runner/Runner';
 import { RunStore } from '../../../main/store/RunStore';
@@ -259,5 +266,64 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
     await s.runner.wait(started.jobId);
     const found = await s.runner.lookup({ notebookPath: s.notebookPath, cellId: 'baseline' });
     expect(found.map((r) => r.id)).toEqual([started.runs[0]!.runId]);
+  });
+
+  it('stores every sample under its own strategy when a batch is cancelled inside an item, with a strategy listed twice', async () => {
+    const s = await setup();
+    const sweep = { strategy: 'shifted-window', window: [8, 16], answerBudget: 16, maxTokens: 256 };
+    const unbounded = { strategy: 'unbounded', maxTokens: 256 };
+    // The engine runs the sweep (W=8, W=16) before the unbounded run, so the cancel inside q03#0
+    // leaves the unbounded strategy (request position 1) without a result.
+    const notebook = await editNotebook(s, (nb) => {
+      nb.cells.find((c) => c.id === 'z1-windows')!.window = [{ ...sweep, window: 8 }, unbounded, { ...sweep, window: 16 }, unbounded];
+    });
+    s.engine.cancelInside = {
+      key: 'q03#0',
+      afterSteps: 1,
+      cancel: () => s.runner.cancel(s.runner.activeJobs()[0]!.jobId),
+    };
+    const { started, outcome } = await runCell(s, 'z1-sweep', notebook);
+    expect(outcome.state).toBe('stopped');
+    expect(started.runs.map((r) => r.label)).toHaveLength(4);
+    expect(new Set(started.runs.map((r) => r.runId)).size).toBe(3);
+    // Equal strategies are one run, asked of the engine once.
+    expect(s.engine.generateCalls[0]!.strategies.map((st) => st.strategy)).toEqual([
+      'shifted-window',
+      'unbounded',
+      'shifted-window',
+    ]);
+
+    const storedKeys = async () => {
+      const byStrategy: Record<string, string[]> = {};
+      for (const id of new Set(started.runs.map((r) => r.runId))) {
+        const record = s.store.get(id);
+        const files = await s.store.runFiles(id);
+        const strategy = record.settings.strategy as OracleStrategy;
+        const name = strategy.strategy === 'unbounded' ? 'unbounded' : `W=${(strategy as { window: number }).window}`;
+        byStrategy[name] = files.records().map((sample) => sample.key);
+        for (const sample of files.records()) {
+          const problem = oracleProblems.find((p) => p.id === sample.problemId)!;
+          const expected = expectOutcome(problem, 'plain', strategy);
+          expect({ run: name, key: sample.key, thinking: sample.phase1Tokens, cut: sample.cut }).toEqual({
+            run: name,
+            key: sample.key,
+            thinking: expected.thinkingTokens,
+            cut: expected.cut,
+          });
+        }
+      }
+      return byStrategy;
+    };
+    expect(await storedKeys()).toEqual({
+      'W=8': ['q01#0', 'q02#0', 'q03#0'],
+      unbounded: ['q01#0', 'q02#0'],
+      'W=16': ['q01#0', 'q02#0', 'q03#0'],
+    });
+
+    s.engine.cancelInside = null;
+    const resumed = await runCell(s, 'z1-sweep', notebook);
+    expect(resumed.outcome.state).toBe('complete');
+    const after = await storedKeys();
+    expect(Object.values(after).map((keys) => keys.length)).toEqual([12, 12, 12]);
   });
 });
