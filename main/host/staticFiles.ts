@@ -22,12 +22,26 @@ export interface StaticFile {
 }
 
 /**
+ * A URL path with its %-escapes decoded; null when an escape is malformed (`%zz`, a cut-off
+ * UTF-8 sequence) or it decodes to a NUL, which no file name holds.
+ */
+export function decodeUrlPath(urlPath: string): string | null {
+  try {
+    const decoded = decodeURIComponent(urlPath);
+    return decoded.includes('\0') ? null : decoded;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Resolves a URL path inside `root` (never outside it) to a file; unknown paths fall back to
  * index.html so that the single-page app owns its routes. Shared by the headless host and the
- * Electron app:// protocol.
+ * Electron app:// protocol. A path that does not decode is no file (null).
  */
 export async function readStaticFile(root: string, urlPath: string): Promise<StaticFile | null> {
-  const decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  const decoded = decodeUrlPath(urlPath.split('?')[0] ?? '/');
+  if (decoded === null) return null;
   const resolved = path.resolve(root, '.' + path.posix.normalize('/' + decoded));
   if (resolved !== root && !resolved.startsWith(root + path.sep)) return null;
   let file = resolved;

@@ -4,24 +4,48 @@ import { fileURLToPath } from 'node:url';
 import { Workbench } from '../../api/Workbench';
 import { spawnNodeEngine } from '../../engine-host/nodeEngineChild';
 import { startHeadlessHost } from '../../host/HeadlessHost';
-import { newToken } from '../../host/tokenAuth';
+import { TOKEN_RULES, newToken, tokenProblem } from '../../host/tokenAuth';
 import { STORE_ENV, defaultStoreDir } from '../../store/storeDir';
 import { EXIT, UsageError, flagInteger, flagString, parseArgs, type CliIo } from '../cliIo';
 
-export const serveUsage = `z1wb serve [--port 7860] [--host 127.0.0.1] [--token TOKEN] [--store DIR] [NOTEBOOK]
+export const serveUsage = `z1wb serve [--port 7860] [--host 127.0.0.1] [--token TOKEN] [--allow-host NAME,...] [--store DIR] [NOTEBOOK]
   Serves the workbench UI and API to a browser. Binds loopback unless --host says otherwise.
-  Every request needs the printed token (or the one given with --token / Z1WB_TOKEN).`;
+  Every request needs the printed token (or the one given with --token / Z1WB_TOKEN: at least
+  ${TOKEN_RULES.minLength} characters, letters, digits and . _ ~ -).
+  Requests must name this host: the bound address, localhost, 127.0.0.1 or [::1] with the port
+  (others get 421). --allow-host adds names, e.g. a LAN name or a tunnel's other local port
+  (gpu-box, localhost:8888).`;
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
+/**
+ * --token, else Z1WB_TOKEN, else a random one. A given token that is empty or short is refused
+ * rather than replaced: whoever set it expects that token to work (and an empty one would let an
+ * empty cookie in).
+ */
+function chosenToken(fromFlag: string | undefined): string {
+  const fromEnv = process.env.Z1WB_TOKEN;
+  const [token, source] =
+    fromFlag !== undefined
+      ? [fromFlag, '--token']
+      : fromEnv !== undefined
+        ? [fromEnv, 'Z1WB_TOKEN']
+        : [newToken(), 'token'];
+  const problem = tokenProblem(token, source);
+  if (problem) throw new UsageError(problem);
+  return token;
+}
+
 /** Runs the headless host until SIGINT/SIGTERM. */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, { values: ['port', 'host', 'token', 'store', 'renderer'] });
-  if (parsed.positional.length > 1) throw new UsageError(`expected at most one notebook, got ${parsed.positional.length}`);
+  const parsed = parseArgs(args, { values: ['port', 'host', 'token', 'store', 'renderer', 'allow-host'] });
+  if (parsed.positional.length > 1)
+    throw new UsageError(`expected at most one notebook, got ${parsed.positional.length}`);
   const port = flagInteger(parsed, 'port', { min: 0, max: 65535 }) ?? 7860;
   const host = flagString(parsed, 'host') ?? '127.0.0.1';
-  const token = flagString(parsed, 'token') ?? process.env.Z1WB_TOKEN ?? newToken();
+  const token = chosenToken(flagString(parsed, 'token'));
+  const allowHosts = (flagString(parsed, 'allow-host') ?? '').split(',').filter((name) => name.trim());
   const storeDir = path.resolve(flagString(parsed, 'store') ?? defaultStoreDir());
   const rendererDir = path.resolve(flagString(parsed, 'renderer') ?? path.join(REPO_ROOT, 'out', 'renderer'));
   const notebook = parsed.positional[0] ? path.resolve(parsed.positional[0]) : null;
@@ -46,8 +70,13 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     );
   }
 
-  const workbench = new Workbench({ host: 'headless', storeDir, startupNotebook: notebook, spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }) });
-  const running = await startHeadlessHost({ workbench, rendererDir, token, host, port });
+  const workbench = new Workbench({
+    host: 'headless',
+    storeDir,
+    startupNotebook: notebook,
+    spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }),
+  });
+  const running = await startHeadlessHost({ workbench, rendererDir, token, host, port, allowHosts });
   io.stdout.write(`Z1 Workbench: ${running.url}\n`);
 
   await new Promise<void>((resolve) => {

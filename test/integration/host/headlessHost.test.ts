@@ -3,6 +3,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { ApiClient, type Transport } from '../../../common/api/ApiClient';
 import type { EngineStatus } from '../../../common/api/contract/engine';
+import { startHeadlessHost } from '../../../main/host/HeadlessHost';
 import { startTestHost, waitFor, type TestHost } from '../../helpers/headlessHost';
 
 function socketTransport(socket: WebSocket): Transport {
@@ -82,11 +83,19 @@ describe('headless host', () => {
     });
   });
 
-  it('refuses WebSockets without the token or from another origin', async () => {
+  it('refuses WebSockets without the token (401) or from another origin (403)', async () => {
     await expect(openSocket(`ws://127.0.0.1:${t.host.port}/api/ws`)).rejects.toThrow('HTTP 401');
     await expect(
       openSocket(`ws://127.0.0.1:${t.host.port}/api/ws?token=${t.token}`, { Origin: 'http://evil.example' }),
-    ).rejects.toThrow('HTTP 401');
+    ).rejects.toThrow('HTTP 403');
+  });
+
+  it('refuses to start with a token that cannot guard it', async () => {
+    const options = { workbench: t.workbench, rendererDir: t.host.url, port: 0 };
+    await expect(startHeadlessHost({ ...options, token: '' })).rejects.toThrow('the token is empty');
+    await expect(startHeadlessHost({ ...options, token: 'x'.repeat(15) })).rejects.toThrow(
+      'the token has 15 characters: a token needs at least 16',
+    );
   });
 
   it('relays engine calls over the WebSocket and recovers when the engine process is killed', async () => {
@@ -110,7 +119,11 @@ describe('headless host', () => {
 
     const second = await client.call('engine.ping', {});
     expect(second.pid).not.toBe(first.pid);
-    expect(await client.call('engine.status', {})).toMatchObject({ state: 'ready', restarts: 1, lastCrash: 'killed by SIGKILL' });
+    expect(await client.call('engine.status', {})).toMatchObject({
+      state: 'ready',
+      restarts: 1,
+      lastCrash: 'killed by SIGKILL',
+    });
     client.close();
   });
 
