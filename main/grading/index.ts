@@ -16,6 +16,7 @@ export {
   type TestResult,
 } from './gradeResult';
 export { judgeAnswer, type AnswerGraderSettings } from './judgeAnswer';
+export { GRADING_RULES_VERSION } from './rulesVersion';
 export { GradingPool, closeSharedGradingPool, sharedGradingPool, type GradingPoolOptions } from './worker/gradingPool';
 
 export { extractAnswer, lastBoxed, lastPhraseAnswer, type ExtractedAnswer } from './extraction/extractAnswer';

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { EventData, EventName } from '../../common/api/contract';
 import { sampleResult, type SampleResult } from '../../common/api/contract/generation';
-import type { RunRecord, SampleDiff } from '../../common/api/contract/runs';
+import type { Provenance, RunRecord, SampleDiff } from '../../common/api/contract/runs';
 import { ApiError, type EventMessage } from '../../common/api/messages';
 import type { Notebook } from '../../common/notebook/notebookSchema';
 import { validateNotebook } from '../../common/notebook/validateNotebook';
-import { grade as gradeResponse, type GradeResult } from '../grading';
+import { grade as gradeResponse, GRADING_RULES_VERSION, graderSettings, type GradeResult } from '../grading';
 import type { GraderSettings } from '../../common/grading/graderSettings';
 import { readValidNotebook } from '../notebook/notebookFiles';
 import { canonicalJson } from '../store/cacheKey';
@@ -15,6 +15,9 @@ import { summarizeRun } from '../store/runSummary';
 import type { EnginePort } from './EnginePort';
 import { provenanceOf } from './provenance';
 import {
+  cacheKeyOf,
+  generationKeyOf,
+  prepareItems,
   preparePlan,
   runSettingsOf,
   settingsKeyOf,
@@ -25,7 +28,7 @@ import {
   type PlannedRun,
   type RunSpec,
 } from './runPlan';
-import { storedSample, trajectoryTokens } from './sampleRecord';
+import { gradeInputOf, regradedSample, storedSample, trajectoryTokens } from './sampleRecord';
 
 export type GradeFunction = (
   settings: GraderSettings,
@@ -55,7 +58,7 @@ export interface CellRef {
   notebook?: unknown;
 }
 
-export type JobRun = { runId: string; label: string; origin: 'cached' | 'resumed' | 'new' };
+export type JobRun = { runId: string; label: string; origin: 'cached' | 'resumed' | 'regraded' | 'new' };
 export interface JobOutcome {
   jobId: string;
   cellId: string;
@@ -78,6 +81,24 @@ interface Job {
   lastProgress: number;
   lastCheckpoint: number;
   outcome: Promise<JobOutcome>;
+}
+
+/** One run a job brings to completion: by grading another run's trajectories, by generating, or both. */
+interface WorkUnit {
+  record: RunRecord;
+  /** The run's strategy, when samples missing after grading are generated (null: grading only). */
+  planned: PlannedRun | null;
+  /** A run with the same trajectories whose samples are graded into this one first. */
+  source: RunRecord | null;
+  items: PlannedItem[];
+}
+
+/** A regrading's provenance: where the trajectories came from and which grading rules judged them. */
+function withGrading(provenance: Provenance, source: RunRecord | null): Provenance {
+  return {
+    ...provenance,
+    grading: { rulesVersion: GRADING_RULES_VERSION, regradeOf: source?.id ?? null, gradedAt: new Date().toISOString() },
+  };
 }
 
 /** Keeps `limit` tasks running at once. */
@@ -108,6 +129,7 @@ export class Runner {
   private readonly finished = new Map<string, JobOutcome>();
   private readonly busyRuns = new Set<string>();
   private loaded: { key: string; modelId: string } | null = null;
+  private backfill: Promise<void> | null = null;
   private readonly grade: GradeFunction;
   private readonly limitGrading: ReturnType<typeof limiter>;
   private readonly unsubscribeEngine: () => void;
@@ -260,11 +282,16 @@ export class Runner {
   }
 
   private async launch(spec: RunSpec, resuming: RunRecord | null): Promise<{ jobId: string; runs: JobRun[] }> {
+    await this.backfillGenerationKeys();
     const plan = await this.plan(spec);
     if (resuming && plan.runs[0]!.cacheKey !== resuming.cacheKey) {
+      const why =
+        plan.runs[0]!.generationKey === resuming.generationKey
+          ? 'the grading rules changed since it started'
+          : 'its model or dataset changed since it started';
       throw new ApiError(
         'inputs-changed',
-        `run ${resuming.id}: its model or dataset changed since it started, so it cannot be resumed; run the cell again for a new run`,
+        `run ${resuming.id}: ${why}, so it cannot be resumed; run the cell again (what is stored is graded again, not generated again)`,
       );
     }
     const store = this.options.store;
@@ -272,6 +299,7 @@ export class Runner {
     const provenance = provenanceOf(plan, hardware);
     const jobRuns: JobRun[] = [];
     const records: RunRecord[] = [];
+    const units: WorkUnit[] = [];
     for (const planned of plan.runs) {
       const existing = resuming ?? store.findReusable(planned.cacheKey);
       if (existing && this.busyRuns.has(existing.id)) {
@@ -283,35 +311,120 @@ export class Runner {
         record = existing;
         origin = existing.status === 'complete' ? 'cached' : 'resumed';
       } else {
+        // Samples with the same trajectories under another grader are graded, not generated, again.
+        const source = this.generationSource(planned.generationKey);
         record = await store.createRun({
           cacheKey: planned.cacheKey,
           settingsKey: planned.settingsKey,
+          generationKey: planned.generationKey,
+          regradeOf: source?.id ?? null,
           notebook: spec.notebook,
           label: planned.label,
           variant: planned.variant,
           planned: plan.items.length,
           settings: planned.settings,
-          provenance,
+          provenance: withGrading(source?.provenance ?? provenance, source),
         });
-        origin = 'new';
+        origin = source ? 'regraded' : 'new';
       }
       records.push(record);
       jobRuns.push({ runId: record.id, label: record.label, origin });
+      // Two equal strategies in one cell are one run: generate and store its samples once.
+      if (origin !== 'cached' && !units.some((u) => u.record.id === record.id)) {
+        const source = record.regradeOf ? store.list().find((r) => r.id === record.regradeOf) : undefined;
+        units.push({ record, planned, source: source ?? null, items: plan.items });
+      }
     }
+    const runIds = [...new Set(records.map((r) => r.id))];
+    const job = this.startJob(spec.notebook.cellId, runIds, runIds.length * plan.items.length, units, (job) =>
+      this.execute(job, plan, records, units),
+    );
+    return { jobId: job.id, runs: jobRuns };
+  }
 
-    const jobId = `job-${randomBytes(5).toString('hex')}`;
-    // Two equal strategies in one cell are one run: generate and store its samples once.
-    const distinct = records
-      .map((record, i) => ({ record, planned: plan.runs[i]!, origin: jobRuns[i]!.origin }))
-      .filter((w, i) => records.findIndex((r) => r.id === w.record.id) === i);
-    const work = distinct.filter((w) => w.origin !== 'cached').map(({ record, planned }) => ({ record, planned }));
-    for (const w of work) this.busyRuns.add(w.record.id);
+  /**
+   * Grades stored runs again (their trajectories, no generation): each gets a new run beside it
+   * with the grader in its settings and the source run in its provenance. Runs already graded
+   * so are reused; stopped regradings continue.
+   */
+  async regrade(runIds: string[], grader?: GraderSettings): Promise<{ jobId: string; runs: JobRun[] }> {
+    await this.backfillGenerationKeys();
+    const store = this.options.store;
+    const jobRuns: JobRun[] = [];
+    const units: WorkUnit[] = [];
+    const records: RunRecord[] = [];
+    for (const runId of runIds) {
+      const source = store.get(runId);
+      if (!source.generationKey || !source.provenance) {
+        throw new ApiError(
+          'not-regradable',
+          `run ${runId}: it has no provenance, so its trajectories cannot be matched to a dataset`,
+        );
+      }
+      const settings = { ...source.settings, grader: graderSettings.parse(grader ?? source.settings.grader) };
+      const spec = { ...specFromRun(source), grader: settings.grader };
+      const { dataset, items } = await prepareItems(spec, {
+        engine: this.options.engine,
+        storeDir: this.options.storeDir,
+        onDatasetProgress: (p) => this.options.emit('dataset.progress', p),
+      });
+      if (dataset.fingerprint !== source.provenance.dataset.fingerprint) {
+        throw new ApiError(
+          'inputs-changed',
+          `run ${runId}: its dataset (${dataset.description}) changed since it ran, so its samples cannot be graded against it`,
+        );
+      }
+      const cacheKey = cacheKeyOf(source.generationKey, settings.grader);
+      const existing = store.findReusable(cacheKey);
+      if (existing && this.busyRuns.has(existing.id)) {
+        throw new ApiError('run-busy', `run ${existing.id} (${existing.label}) is already running`);
+      }
+      const record =
+        existing ??
+        (await store.createRun({
+          cacheKey,
+          settingsKey: settingsKeyOf(settings),
+          generationKey: source.generationKey,
+          regradeOf: source.id,
+          notebook: source.notebook,
+          label: source.label,
+          variant: source.variant,
+          planned: items.length,
+          settings,
+          provenance: withGrading(source.provenance, source),
+        }));
+      const origin: JobRun['origin'] = record.status === 'complete' ? 'cached' : 'regraded';
+      records.push(record);
+      jobRuns.push({ runId: record.id, label: record.label, origin });
+      if (origin !== 'cached' && !units.some((u) => u.record.id === record.id)) {
+        units.push({ record, planned: null, source: record.regradeOf ? store.get(record.regradeOf) : source, items });
+      }
+    }
+    const total = units.reduce((n, u) => n + u.items.length, 0);
+    const job = this.startJob(
+      records[0]!.notebook.cellId,
+      [...new Set(records.map((r) => r.id))],
+      total,
+      units,
+      (job) => this.execute(job, null, records, units),
+    );
+    return { jobId: job.id, runs: jobRuns };
+  }
+
+  /** Registers a job, runs it, and keeps its outcome for `wait`. */
+  private startJob(
+    cellId: string,
+    runIds: string[],
+    total: number,
+    units: WorkUnit[],
+    run: (job: Job) => Promise<JobOutcome>,
+  ): Job {
     const job: Job = {
-      id: jobId,
-      cellId: spec.notebook.cellId,
-      runIds: distinct.map((w) => w.record.id),
+      id: `job-${randomBytes(5).toString('hex')}`,
+      cellId,
+      runIds,
       done: 0,
-      total: distinct.length * plan.items.length,
+      total,
       doneAtStart: 0,
       startedAt: performance.now(),
       tokensPerSecond: 0,
@@ -321,42 +434,67 @@ export class Runner {
       lastCheckpoint: performance.now(),
       outcome: Promise.resolve(null as never),
     };
-    this.jobs.set(jobId, job);
+    for (const u of units) this.busyRuns.add(u.record.id);
+    this.jobs.set(job.id, job);
     this.emitState(job, 'running', null);
-    job.outcome = this.execute(job, plan, records, distinct.length - work.length, work).then((outcome) => {
-      this.finished.set(jobId, outcome);
+    job.outcome = run(job).then((outcome) => {
+      this.finished.set(job.id, outcome);
       if (this.finished.size > 100) this.finished.delete(this.finished.keys().next().value!);
       return outcome;
     });
     void job.outcome
       .finally(() => {
-        for (const w of work) this.busyRuns.delete(w.record.id);
-        this.jobs.delete(jobId);
+        for (const u of units) this.busyRuns.delete(u.record.id);
+        this.jobs.delete(job.id);
       })
       .catch(() => undefined);
     job.outcome.catch(() => undefined);
-    return { jobId, runs: jobRuns };
+    return job;
   }
 
-  private async execute(
-    job: Job,
-    plan: Plan,
-    records: RunRecord[],
-    complete: number,
-    work: Array<{ record: RunRecord; planned: PlannedRun }>,
-  ): Promise<JobOutcome> {
+  /** The stored run with the most samples of these trajectories, to grade from instead of generating. */
+  private generationSource(generationKey: string): RunRecord | null {
+    let best: RunRecord | null = null;
+    for (const r of this.options.store.list()) {
+      if (r.generationKey === generationKey && r.done > 0 && !this.busyRuns.has(r.id) && (!best || r.done > best.done))
+        best = r;
+    }
+    return best;
+  }
+
+  /**
+   * Runs stored before generation keys existed get theirs from their provenance (the model's
+   * sha256 and the dataset's fingerprint are recorded there), once per runner.
+   */
+  private backfillGenerationKeys(): Promise<void> {
+    this.backfill ??= (async () => {
+      for (const r of this.options.store.list()) {
+        if (r.generationKey || !r.provenance) continue;
+        const generationKey = generationKeyOf(r.settings, r.provenance.model.sha256, r.provenance.dataset.fingerprint);
+        await this.options.store.updateRun(r.id, { generationKey, regradeOf: r.regradeOf ?? null });
+      }
+    })();
+    return this.backfill;
+  }
+
+  private async execute(job: Job, plan: Plan | null, records: RunRecord[], units: WorkUnit[]): Promise<JobOutcome> {
     const store = this.options.store;
     let failure: string | null = null;
     const files: RunFiles[] = [];
     try {
-      files.push(...(await Promise.all(work.map((w) => store.runFiles(w.record.id)))));
-      job.done = complete * plan.items.length + files.reduce((n, f) => n + f.count, 0);
+      files.push(...(await Promise.all(units.map((u) => store.runFiles(u.record.id)))));
+      job.done = job.total - units.reduce((n, u, i) => n + u.items.length - files[i]!.count, 0);
       job.doneAtStart = job.done;
       await Promise.all(
-        work.map((w) => store.updateRun(w.record.id, { status: 'running', error: null, planned: plan.items.length })),
+        units.map((u) => store.updateRun(u.record.id, { status: 'running', error: null, planned: u.items.length })),
       );
-      const missing = plan.items.filter((item) => files.some((f) => !f.has(item.key)));
-      if (missing.length > 0 && !job.cancelled) {
+      // What another run already holds is graded from its trajectories; the rest is generated.
+      for (const [i, unit] of units.entries()) {
+        if (unit.source && !job.cancelled) await this.regradeInto(job, unit, files[i]!, units, files);
+      }
+      const generating = units.flatMap((u, i) => (u.planned ? [{ unit: u, files: files[i]! }] : []));
+      const missing = plan ? plan.items.filter((item) => generating.some((g) => !g.files.has(item.key))) : [];
+      if (plan && missing.length > 0 && !job.cancelled) {
         const modelId = await this.loadModel(plan);
         const size = this.options.itemsPerRequest ?? 1024;
         for (let start = 0; start < missing.length && !job.cancelled; start += size) {
@@ -364,11 +502,11 @@ export class Runner {
           await this.generate(
             batchId,
             plan,
-            work.map((w) => w.planned),
+            generating.map((g) => g.unit.planned!),
             modelId,
             missing.slice(start, start + size),
             job,
-            (item, results) => this.storeSample(job, plan, work, files, item, results),
+            (item, results) => this.storeSample(job, generating, item, results, units, files),
           );
         }
       }
@@ -377,18 +515,23 @@ export class Runner {
     }
     // Whatever happened, bring every run's record in line with what is durably on disk.
     const finished = await Promise.all(
-      work.map(async (w, i) => {
+      units.map(async (u, i) => {
         const f = files[i];
         if (f) await f.flush().catch(() => undefined);
-        const count = f?.count ?? w.record.done;
-        const isComplete = count >= plan.items.length;
-        return store.updateRun(w.record.id, {
+        const count = f?.count ?? u.record.done;
+        const isComplete = count >= u.items.length;
+        return store.updateRun(u.record.id, {
           done: count,
-          summary: f && count > 0 ? summarizeRun(f.records(), plan.spec.samples) : w.record.summary,
+          summary: f && count > 0 ? summarizeRun(f.records(), u.record.settings.samples) : u.record.summary,
           status: isComplete ? 'complete' : 'stopped',
           error: isComplete
             ? null
-            : (failure ?? (job.cancelled ? 'cancelled' : 'stopped before all samples were generated')),
+            : (failure ??
+              (job.cancelled
+                ? 'cancelled'
+                : u.planned
+                  ? 'stopped before all samples were generated'
+                  : `its source run ${u.source?.id} holds ${count} of the ${u.items.length} samples: resume that run, then regrade`)),
           finishedAt: isComplete ? new Date().toISOString() : null,
         });
       }),
@@ -403,6 +546,36 @@ export class Runner {
     const error = state === 'complete' ? null : (failure ?? (job.cancelled ? 'cancelled' : 'stopped'));
     this.emitState(job, state, error);
     return { jobId: job.id, cellId: job.cellId, state, error, runs };
+  }
+
+  /** Grades the samples a unit's source run holds and the unit lacks, and stores them in the unit's run. */
+  private async regradeInto(
+    job: Job,
+    unit: WorkUnit,
+    into: RunFiles,
+    units: WorkUnit[],
+    files: RunFiles[],
+  ): Promise<void> {
+    const from = await this.options.store.runFiles(unit.source!.id);
+    const byKey = new Map(unit.items.map((item) => [item.key, item]));
+    const grader = unit.record.settings.grader;
+    const todo = from.records().filter((r) => byKey.has(r.key) && !into.has(r.key));
+    await Promise.all(
+      todo.map((stored) =>
+        this.limitGrading(async () => {
+          if (job.cancelled) return;
+          const item = byKey.get(stored.key)!;
+          const trajectory = await from.readTrajectory(stored.key);
+          const grade = await this.grade(grader, gradeInputOf(item, trajectory.text));
+          if (into.has(stored.key)) return;
+          const sample = regradedSample(item, { record: stored, trajectory }, grade);
+          await into.append([sample]);
+          job.done++;
+          this.options.emit('run.sample', { jobId: job.id, runId: unit.record.id, sample: sample.record });
+          await this.afterSample(job, units, files);
+        }),
+      ),
+    );
   }
 
   /**
@@ -479,46 +652,43 @@ export class Runner {
 
   private async storeSample(
     job: Job,
-    plan: Plan,
-    work: Array<{ record: RunRecord; planned: PlannedRun }>,
-    files: RunFiles[],
+    generating: Array<{ unit: WorkUnit; files: RunFiles }>,
     item: PlannedItem,
     results: Array<SampleResult | undefined>,
+    units: WorkUnit[],
+    files: RunFiles[],
   ): Promise<void> {
     await Promise.all(
-      work.map(async (w, i) => {
+      generating.map(async ({ unit, files: into }, i) => {
         const result = results[i];
         // A sample cut short by a cancel is not a sample: it is generated again on resume.
-        if (!result || result.stopReason === 'cancelled' || files[i]!.has(item.key)) return;
+        if (!result || result.stopReason === 'cancelled' || into.has(item.key)) return;
         const grade = await this.limitGrading(() =>
-          this.grade(plan.grader, {
-            id: item.problemId,
-            gold: item.row.answer ?? '',
-            response: result.text,
-            ...(item.row.choices && item.row.choices.length >= 2 ? { choices: item.row.choices } : {}),
-            ...(item.shuffleSeed !== null ? { shuffleSeed: item.shuffleSeed } : {}),
-            ...(Array.isArray(item.row.tests) ? { tests: item.row.tests as never } : {}),
-          }),
+          this.grade(unit.record.settings.grader, gradeInputOf(item, result.text)),
         );
-        if (files[i]!.has(item.key)) return;
+        if (into.has(item.key)) return;
         const stored = storedSample(item, result, grade);
-        await files[i]!.append([stored]);
+        await into.append([stored]);
         job.done++;
-        this.options.emit('run.sample', { jobId: job.id, runId: w.record.id, sample: stored.record });
+        this.options.emit('run.sample', { jobId: job.id, runId: unit.record.id, sample: stored.record });
       }),
     );
+    await this.afterSample(job, units, files);
+  }
+
+  /** Progress events, and now and then the index brought up to date with what is on disk. */
+  private async afterSample(job: Job, units: WorkUnit[], files: RunFiles[]): Promise<void> {
     this.emitProgress(job, false);
-    if (performance.now() - job.lastCheckpoint > (this.options.checkpointMs ?? 5000)) {
-      job.lastCheckpoint = performance.now();
-      await Promise.all(
-        work.map((w, i) =>
-          this.options.store.updateRun(w.record.id, {
-            done: files[i]!.count,
-            summary: summarizeRun(files[i]!.records(), plan.spec.samples),
-          }),
-        ),
-      );
-    }
+    if (performance.now() - job.lastCheckpoint <= (this.options.checkpointMs ?? 5000)) return;
+    job.lastCheckpoint = performance.now();
+    await Promise.all(
+      units.map((u, i) =>
+        this.options.store.updateRun(u.record.id, {
+          done: files[i]!.count,
+          summary: summarizeRun(files[i]!.records(), u.record.settings.samples),
+        }),
+      ),
+    );
   }
 
   private async loadModel(plan: Plan): Promise<string> {

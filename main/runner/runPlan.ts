@@ -10,7 +10,7 @@ import type { PromptSettings } from '../../common/settings/prompt';
 import type { SamplingSettings } from '../../common/settings/sampling';
 import type { StrategySettings } from '../../common/settings/strategy';
 import { expandWindowCell } from '../../common/settings/windowCell';
-import { presentChoices, problemSeed } from '../grading';
+import { GRADING_RULES_VERSION, presentChoices, problemSeed } from '../grading';
 import { DATASET_PRESETS } from '../datasets/datasetPresets';
 import { loadDataset, type LoadContext, type ResolvedDataset } from '../datasets/loadDataset';
 import { hashOf } from '../store/cacheKey';
@@ -94,6 +94,7 @@ export interface PlannedItem {
 export interface PlannedRun {
   settings: RunSettings;
   settingsKey: string;
+  generationKey: string;
   cacheKey: string;
   label: string;
   variant: RunRecord['variant'];
@@ -139,14 +140,16 @@ export function settingsKeyOf(settings: RunSettings): string {
 }
 
 /**
- * The key under which samples are reused: every input that can change a sample. The model and
+ * The key of a run's trajectories: every input that can change what is generated. The model and
  * dataset enter by content (sha256 of the GGUF, fingerprint of the mapped rows), not by path,
- * so moving a file keeps the cache and editing one never reuses stale samples.
+ * so moving a file keeps the cache and editing one never reuses stale samples. The grader is not
+ * part of it, except the option order a multiple-choice grader presents (it is in the prompt).
  */
-export function cacheKeyOf(settings: RunSettings, modelSha256: string, datasetFingerprint: string): string {
+export function generationKeyOf(settings: RunSettings, modelSha256: string, datasetFingerprint: string): string {
   const { source: _source, ...model } = settings.model;
+  const { grader } = settings;
   return hashOf({
-    key: 'samples/1',
+    key: 'generation/1',
     model,
     modelSha256,
     prompt: settings.prompt,
@@ -154,8 +157,13 @@ export function cacheKeyOf(settings: RunSettings, modelSha256: string, datasetFi
     strategy: settings.strategy,
     samples: settings.samples,
     datasetFingerprint,
-    grader: settings.grader,
+    choiceOrder: grader.grader === 'mcq' ? { shuffle: grader.shuffle, seed: grader.seed } : null,
   });
+}
+
+/** The key under which graded samples are reused: the trajectories, the grader and its rules' version. */
+export function cacheKeyOf(generationKey: string, grader: GraderSettings): string {
+  return hashOf({ key: 'graded/1', generationKey, grader, rulesVersion: GRADING_RULES_VERSION });
 }
 
 export interface PlanContext {
@@ -166,8 +174,11 @@ export interface PlanContext {
   signal?: AbortSignal;
 }
 
-/** Reads the dataset, materialises the model and fingerprints both: what a run needs before it starts. */
-export async function preparePlan(spec: RunSpec, ctx: PlanContext): Promise<Plan> {
+/** The dataset and the samples it asks for: what grading needs (no model is read). */
+export async function prepareItems(
+  spec: RunSpec,
+  ctx: PlanContext,
+): Promise<{ dataset: ResolvedDataset; grader: GraderSettings; items: PlannedItem[] }> {
   const dataset = await loadDataset(spec.dataset, {
     baseDir: spec.baseDir,
     storeDir: ctx.storeDir,
@@ -191,8 +202,6 @@ export async function preparePlan(spec: RunSpec, ctx: PlanContext): Promise<Plan
     );
   }
 
-  const { modelPath, modelInfo, modelServer } = await resolvePlannedModel(spec, ctx);
-
   const items: PlannedItem[] = [];
   dataset.rows.forEach((row, problemIndex) => {
     let presented: string[] | null = null;
@@ -202,7 +211,8 @@ export async function preparePlan(spec: RunSpec, ctx: PlanContext): Promise<Plan
       presented = presentChoices(row.choices, shuffleSeed).choices;
     }
     const { text: message, missing } = fillTemplate(spec.prompt.template, row, presented);
-    if (missing.length > 0) throw new Error(`the prompt uses {{${missing[0]}}}, which problem "${row.id}" does not have`);
+    if (missing.length > 0)
+      throw new Error(`the prompt uses {{${missing[0]}}}, which problem "${row.id}" does not have`);
     for (let sampleIndex = 0; sampleIndex < spec.samples; sampleIndex++) {
       items.push({
         key: `${row.id}#${sampleIndex}`,
@@ -216,13 +226,22 @@ export async function preparePlan(spec: RunSpec, ctx: PlanContext): Promise<Plan
       });
     }
   });
+  return { dataset, grader, items };
+}
+
+/** Reads the dataset, materialises the model and fingerprints both: what a run needs before it starts. */
+export async function preparePlan(spec: RunSpec, ctx: PlanContext): Promise<Plan> {
+  const { dataset, grader, items } = await prepareItems(spec, ctx);
+  const { modelPath, modelInfo, modelServer } = await resolvePlannedModel(spec, ctx);
 
   const runs = spec.strategies.map((strategy, index): PlannedRun => {
     const settings = runSettingsOf(spec, strategy)!;
+    const generationKey = generationKeyOf(settings, modelInfo.sha256, dataset.fingerprint);
     return {
       settings,
       settingsKey: settingsKeyOf(settings),
-      cacheKey: cacheKeyOf(settings, modelInfo.sha256, dataset.fingerprint),
+      generationKey,
+      cacheKey: cacheKeyOf(generationKey, settings.grader),
       label: strategyLabel(strategy),
       variant: { index, of: spec.strategies.length },
     };

@@ -1,8 +1,44 @@
 import type { SampleResult } from '../../common/api/contract/generation';
 import type { SampleRecord, Trajectory } from '../../common/api/contract/runs';
-import type { GradeResult } from '../grading';
+import type { GradeItemInput, GradeResult } from '../grading';
 import type { SampleWithTrajectory } from '../store/RunFiles';
 import type { PlannedItem } from './runPlan';
+
+/** What a grader is given for one sample's response. */
+export function gradeInputOf(item: PlannedItem, response: string): GradeItemInput {
+  return {
+    id: item.problemId,
+    gold: item.row.answer ?? '',
+    response,
+    ...(item.row.choices && item.row.choices.length >= 2 ? { choices: item.row.choices } : {}),
+    ...(item.shuffleSeed !== null ? { shuffleSeed: item.shuffleSeed } : {}),
+    ...(Array.isArray(item.row.tests) ? { tests: item.row.tests as never } : {}),
+  };
+}
+
+/** The grade as a trajectory keeps it (with the option order a multiple-choice grade used). */
+function storedGrade(item: PlannedItem, grade: GradeResult): Trajectory['grade'] {
+  return { ...grade, ...(item.shuffleSeed !== null ? { shuffleSeed: item.shuffleSeed } : {}) };
+}
+
+/** A stored sample graded again: the same generation, the new grade's fields. */
+export function regradedSample(
+  item: PlannedItem,
+  stored: { record: SampleRecord; trajectory: Trajectory },
+  grade: GradeResult,
+): SampleWithTrajectory {
+  return {
+    record: {
+      ...stored.record,
+      outcome: grade.outcome,
+      correct: grade.correct,
+      extracted: grade.extracted,
+      answerKey: grade.answerKey,
+      gold: item.row.answer,
+    },
+    trajectory: { ...stored.trajectory, grade: storedGrade(item, grade) },
+  };
+}
 
 /** A generated, graded sample as the store keeps it: a small record and its trajectory. */
 export function storedSample(item: PlannedItem, result: SampleResult, grade: GradeResult): SampleWithTrajectory {
@@ -35,7 +71,7 @@ export function storedSample(item: PlannedItem, result: SampleResult, grade: Gra
     segments: result.segments,
     cutAt: result.cutAt,
     hintOffset: result.hintOffset,
-    grade: { ...grade, ...(item.shuffleSeed !== null ? { shuffleSeed: item.shuffleSeed } : {}) },
+    grade: storedGrade(item, grade),
   };
   return { record, trajectory };
 }

@@ -152,6 +152,17 @@ export const provenance = z.object({
     gpuNames: z.array(z.string()),
     nodeVersion: z.string(),
   }),
+  /**
+   * How the samples were graded (absent in runs stored before gradings were versioned): the
+   * version of the grading rules, and for a regrading the run whose trajectories it graded.
+   */
+  grading: z
+    .object({
+      rulesVersion: z.number().int(),
+      regradeOf: z.string().nullable(),
+      gradedAt: z.string(),
+    })
+    .optional(),
 });
 export type Provenance = z.infer<typeof provenance>;
 
@@ -172,6 +183,14 @@ export const runRecord = z.object({
   cacheKey: z.string(),
   /** sha256 over the settings alone (no file hashing needed): finds a cell's runs cheaply. */
   settingsKey: z.string(),
+  /**
+   * sha256 over what generation depends on (the cache key without the grader): runs with equal
+   * generation keys hold the same trajectories, so a new grader regrades instead of generating.
+   * Absent in runs stored before it existed until the runner fills it in from their provenance.
+   */
+  generationKey: z.string().optional(),
+  /** The run whose trajectories this run graded again (a regrading); null when it generated its own. */
+  regradeOf: z.string().nullable().optional(),
   status: runStatus,
   error: z.string().nullable(),
   notebook: z.object({ path: z.string().nullable(), cellId: z.string(), title: z.string().nullable() }),
@@ -203,8 +222,11 @@ export const runCellRef = z
 export const jobRun = z.object({
   runId: z.string(),
   label: z.string(),
-  /** 'cached': complete and reused as is; 'resumed': continues a stopped run; 'new'. */
-  origin: z.enum(['cached', 'resumed', 'new']),
+  /**
+   * 'cached': complete and reused as is; 'resumed': continues a stopped run; 'regraded': grades
+   * a stored run's trajectories with this grader (nothing generated); 'new'.
+   */
+  origin: z.enum(['cached', 'resumed', 'regraded', 'new']),
 });
 
 export const comparedRun = z.object({
@@ -286,6 +308,17 @@ export const runMethods = {
     params: z.object({ runId: z.string().min(1) }).strict(),
     result: z.object({ jobId: z.string(), runs: z.array(jobRun) }),
     doc: 'Continues a stopped run from its stored settings, generating only the samples it is missing.',
+  }),
+  'runs.regrade': method({
+    params: z
+      .object({
+        runIds: z.array(z.string().min(1)).min(1),
+        /** The grader to use; the runs' own grader settings (with today's rules) when left out. */
+        grader: graderSettings.optional(),
+      })
+      .strict(),
+    result: z.object({ jobId: z.string(), runs: z.array(jobRun) }),
+    doc: 'Grades stored runs again without generating a token: each becomes a new run beside the old one (its grader and source run in provenance) that shares its trajectories. Progress, cancel and resume as for runs.start.',
   }),
   'runs.cancel': method({
     params: z.object({ jobId: z.string().min(1) }).strict(),

@@ -10,6 +10,7 @@ export function createRunHandlers(ctx: HostContext): Handlers {
   return {
     'runs.start': async (ref) => (await runner()).start(ref),
     'runs.resume': async ({ runId }) => (await runner()).resume(runId),
+    'runs.regrade': async ({ runIds, grader }) => (await runner()).regrade(runIds, grader),
     'runs.cancel': async ({ jobId }) => ({ cancelled: (await runner()).cancel(jobId) }),
     'runs.jobs': async () => ({ jobs: (await runner()).activeJobs() }),
     'runs.lookup': async (ref) => ({ runs: await (await runner()).lookup(ref) }),

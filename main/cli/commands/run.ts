@@ -42,7 +42,7 @@ export function runSummaryJson(run: RunRecord, cellId: string, origin: string | 
 }
 
 /** A progress bar that redraws in place on a terminal and prints a line now and then otherwise. */
-function progressPrinter(io: CliIo) {
+export function progressPrinter(io: CliIo) {
   const tty = (io.stderr as { isTTY?: boolean }).isTTY === true;
   let lastLine = 0;
   return (p: EventData<'run.progress'>, label: string) => {

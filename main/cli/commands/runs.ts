@@ -4,15 +4,19 @@ import { compareStoredRuns, exportRuns } from '../../runner/runQueries';
 import { RunStore } from '../../store/RunStore';
 import { defaultStoreDir, STORE_ENV } from '../../store/storeDir';
 import { EXIT, UsageError, flagString, parseArgs, type CliIo } from '../cliIo';
+import { regradeCommand } from './regrade';
 import { runSummaryJson } from './run';
 
 export const runsUsage = `z1wb runs list [--store DIR] [--notebook FILE] [--status running|stopped|complete] [--json]
 z1wb runs show ID [--store DIR] [--json]
 z1wb runs export ID... [--what samples|summary] [--format csv|jsonl|markdown|latex] [--out FILE] [--store DIR]
 z1wb runs compare A B [--store DIR] [--json]
+z1wb runs regrade ID... [--settings JSON] [--store DIR] [--json]
   Lists, shows, exports and compares the runs in a store (default: $${STORE_ENV} or the
   per-OS app-data folder). Exports: samples as CSV (default) or JSONL; summaries as CSV,
-  Markdown or LaTeX (default for --what summary: markdown). Without --out they go to stdout.`;
+  Markdown or LaTeX (default for --what summary: markdown). Without --out they go to stdout.
+  Regrade grades stored runs again (with --settings, a grader's settings as JSON; without, the
+  runs' own under today's rules) into new runs beside them: no model runs, nothing is generated.`;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -32,12 +36,13 @@ function table(rows: string[][]): string {
 
 export async function runsCommand(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, {
-    values: ['store', 'notebook', 'status', 'what', 'format', 'out', 'seed'],
+    values: ['store', 'notebook', 'status', 'what', 'format', 'out', 'seed', 'settings'],
     booleans: ['json'],
   });
   const [sub, ...ids] = parsed.positional;
   const json = parsed.flags.has('json');
-  const store = await RunStore.open(path.resolve(flagString(parsed, 'store') ?? defaultStoreDir()));
+  const storeDir = path.resolve(flagString(parsed, 'store') ?? defaultStoreDir());
+  const store = await RunStore.open(storeDir);
   try {
     for (const issue of store.issues)
       io.stderr.write(`store: ${issue.message}${issue.keptAs ? ` (kept as ${issue.keptAs})` : ''}\n`);
@@ -151,8 +156,10 @@ export async function runsCommand(args: string[], io: CliIo): Promise<number> {
         }
         return EXIT.ok;
       }
+      case 'regrade':
+        return await regradeCommand(store, ids, flagString(parsed, 'settings'), { json, storeDir }, io);
       default:
-        throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'expected list, show, export or compare');
+        throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'expected list, show, export, compare or regrade');
     }
   } finally {
     await store.close();

@@ -109,7 +109,7 @@ export class FakeOracleEngine implements EnginePort {
       }
       const problem = oracleProblems.find((p) => p.id === item.problemId)!;
       // Results come in the order the real engine produces them: one plan step after another.
-      let steps = planSweeps(params.strategies);
+      let steps = planSweeps(params.strategies as StrategySettings[]);
       const cut = this.cancelInside?.key === item.key ? this.cancelInside.afterSteps : null;
       if (cut !== null) {
         steps = steps.slice(0, cut);

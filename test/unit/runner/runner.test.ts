@@ -12,15 +12,19 @@ import {
   type OracleStrategy,
 } from '../../../main/engine/fixture/oracleSpec';
 import type { GradeResult } from '../../../main/grading';
+import { GRADING_RULES_VERSION } from '../../../main/grading';
 import { Runner, type GradeFunction } from '../../../main/runner/Runner';
 import { RunStore } from '../../../main/store/RunStore';
 import { FakeOracleEngine } from './fakeOracleEngine';
 
 const EXAMPLE = path.resolve('experiments/oracle-sweep.z1.json');
 
-/** Compares the last \boxed{} with the gold answer: enough for the oracle, and instant. */
-const boxedGrader: GradeFunction = async (_settings, item) => {
-  const answer = lastBoxed(item.response);
+/**
+ * Compares the last \boxed{} with the gold answer: enough for the oracle, and instant. As an
+ * "exact" grader it compares the whole response, which no oracle response equals.
+ */
+const boxedGrader: GradeFunction = async (settings, item) => {
+  const answer = settings.grader === 'exact' ? item.response.trim() : lastBoxed(item.response);
   const correct = answer === String(item.gold);
   return {
     outcome: answer === null ? 'unparsed' : correct ? 'correct' : 'wrong',
@@ -152,7 +156,6 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
       ['prompt', (nb) => (nb.cells[3]!.prompt.template = 'Q: {{problem}}')],
       ['model settings', (nb) => (nb.cells[1]!.model.contextSize = 1024)],
       ['model file', (nb) => (nb.cells[1]!.model.source = 'fixture:stochastic')],
-      ['grader', (nb) => (nb.cells[2]!.grader = { grader: 'exact' })],
       ['dataset', (nb) => (nb.cells[2]!.dataset.limit = 11)],
     ];
     for (const [what, change] of changes) {
@@ -210,6 +213,90 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
     // Only the missing items were generated again: 7 before the crash, then 5 + 5 for the rest.
     const generated = s.engine.generateCalls.flatMap((c) => c.items.map((i) => `${i.key}x${c.strategies.length}`));
     expect(generated.filter((k) => k.startsWith('q01#0'))).toEqual(['q01#0x5']);
+  });
+
+  it('regrades the stored trajectories when only the grader changes: no generation, the old grading kept', async () => {
+    const s = await setup();
+    const first = await runCell(s, 'z1-sweep');
+    const generated = s.engine.generateCalls.length;
+    const loads = s.engine.loads;
+    const exact = await editNotebook(s, (nb) => (nb.cells[2]!.grader = { grader: 'exact' }));
+    const regraded = await runCell(s, 'z1-sweep', exact);
+    expect(regraded.outcome.state).toBe('complete');
+    expect(regraded.started.runs.map((r) => r.origin)).toEqual(Array(5).fill('regraded'));
+    expect(s.engine.generateCalls).toHaveLength(generated);
+    expect(s.engine.loads).toBe(loads);
+
+    for (const [i, run] of regraded.outcome.runs.entries()) {
+      const source = first.outcome.runs[i]!;
+      expect(run.id).not.toBe(source.id);
+      expect(run).toMatchObject({ regradeOf: source.id, generationKey: source.generationKey, done: 12 });
+      expect(run.settings.grader).toEqual({ grader: 'exact', caseSensitive: false, fallbacks: [], timeLimitMs: 5000 });
+      expect(run.provenance!.grading).toMatchObject({ regradeOf: source.id, rulesVersion: GRADING_RULES_VERSION });
+      expect(run.summary!.accuracy.value).toBe(0);
+      // The same trajectories, graded anew; the source run keeps its own grades.
+      const [was, now] = [await s.store.runFiles(source.id), await s.store.runFiles(run.id)];
+      expect(now.records().map(({ outcome: _o, correct: _c, extracted: _e, answerKey: _a, ...rest }) => rest)).toEqual(
+        was.records().map(({ outcome: _o, correct: _c, extracted: _e, answerKey: _a, ...rest }) => rest),
+      );
+      expect((await now.readTrajectory('q05#0')).text).toBe((await was.readTrajectory('q05#0')).text);
+      expect(s.store.get(source.id).summary).toEqual(source.summary);
+    }
+    // Each grading is reused from then on, the old one as much as the new one.
+    expect((await runCell(s, 'z1-sweep', exact)).started.runs.map((r) => r.origin)).toEqual(Array(5).fill('cached'));
+    expect((await runCell(s, 'z1-sweep')).started.runs.map((r) => r.runId)).toEqual(
+      first.started.runs.map((r) => r.runId),
+    );
+
+    // An explicit regrade (the CLI's and the UI's) makes a third grading, and a second ask reuses it.
+    const numeric = { grader: 'numeric' as const, tolerance: 0, relativeTolerance: 0, fallbacks: [], timeLimitMs: 100 };
+    const explicit = await s.runner.regrade([first.outcome.runs[0]!.id], numeric);
+    expect(explicit.runs.map((r) => r.origin)).toEqual(['regraded']);
+    expect((await s.runner.wait(explicit.jobId)).runs[0]).toMatchObject({ status: 'complete', done: 12 });
+    expect((await s.runner.regrade([first.outcome.runs[0]!.id], numeric)).runs[0]).toMatchObject({
+      origin: 'cached',
+      runId: explicit.runs[0]!.runId,
+    });
+    expect(s.engine.generateCalls).toHaveLength(generated);
+  });
+
+  it('runs stored before generation keys existed are regraded too: the key is recovered from their provenance', async () => {
+    const s = await setup();
+    const first = await runCell(s, 'baseline');
+    const legacy = first.outcome.runs[0]!;
+    await s.store.updateRun(legacy.id, { generationKey: undefined, regradeOf: undefined, cacheKey: 'samples/1 key' });
+    const runner = new Runner({
+      store: s.store,
+      engine: s.engine,
+      storeDir: path.join(s.dir, 'store'),
+      emit: () => undefined,
+      grade: boxedGrader,
+    });
+    open.push({ ...s, runner });
+    const exact = await editNotebook(s, (nb) => (nb.cells[2]!.grader = { grader: 'exact' }));
+    const started = await runner.start({ notebookPath: s.notebookPath, cellId: 'baseline', notebook: exact });
+    expect(started.runs.map((r) => r.origin)).toEqual(['regraded']);
+    expect((await runner.wait(started.jobId)).runs[0]).toMatchObject({ regradeOf: legacy.id, done: 12 });
+    expect(s.store.get(legacy.id).generationKey).toBe(first.outcome.runs[0]!.generationKey);
+  });
+
+  it('a stopped run is finished under a new grader by grading what it holds and generating only the rest', async () => {
+    const s = await setup();
+    s.engine.cancelInside = {
+      key: 'q04#0',
+      afterSteps: 0,
+      cancel: () => s.runner.cancel(s.runner.activeJobs()[0]!.jobId),
+    };
+    const stopped = (await runCell(s, 'baseline')).outcome.runs[0]!;
+    s.engine.cancelInside = null;
+    expect(stopped).toMatchObject({ status: 'stopped', done: 3 });
+    const before = s.engine.generateCalls.flatMap((c) => c.items.map((i) => i.key)).length;
+    const exact = await editNotebook(s, (nb) => (nb.cells[2]!.grader = { grader: 'exact' }));
+    const finished = await runCell(s, 'baseline', exact);
+    expect(finished.started.runs.map((r) => r.origin)).toEqual(['regraded']);
+    expect(finished.outcome.runs[0]).toMatchObject({ status: 'complete', done: 12, regradeOf: stopped.id });
+    const generatedNow = s.engine.generateCalls.flatMap((c) => c.items.map((i) => i.key)).slice(before);
+    expect(generatedNow).toEqual(['q04#0', 'q05#0', 'q06#0', 'q07#0', 'q08#0', 'q09#0', 'q10#0', 'q11#0', 'q12#0']);
   });
 
   it('cancels a job, keeping finished samples, and resumes it', async () => {
@@ -275,7 +362,12 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
     // The engine runs the sweep (W=8, W=16) before the unbounded run, so the cancel inside q03#0
     // leaves the unbounded strategy (request position 1) without a result.
     const notebook = await editNotebook(s, (nb) => {
-      nb.cells.find((c) => c.id === 'z1-windows')!.window = [{ ...sweep, window: 8 }, unbounded, { ...sweep, window: 16 }, unbounded];
+      nb.cells.find((c) => c.id === 'z1-windows')!.window = [
+        { ...sweep, window: 8 },
+        unbounded,
+        { ...sweep, window: 16 },
+        unbounded,
+      ];
     });
     s.engine.cancelInside = {
       key: 'q03#0',
