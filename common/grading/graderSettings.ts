@@ -2,14 +2,15 @@ import { z } from 'zod';
 
 /**
  * Where an answer is looked for when the response has no \boxed{}, no "final answer is" and no
- * "Answer:" line. None by default: a response without a findable answer is `unparsed`, never a
- * guessed value. The paper's math grader (LIMO / Qwen2.5-Math `extract_answer`) falls back to the
- * last number, so `["last-number"]` reproduces its numbers.
+ * "Answer:" line. The math grader takes the last mathematics by default (`last-math`, as the
+ * graders the field reports with do; the grade's `method` says so); exact takes none, so such a
+ * response is `unparsed`. The paper's math grader (LIMO / Qwen2.5-Math `extract_answer`) falls back
+ * to the last number, so `["last-number"]` reproduces its numbers.
  */
 export const answerFallback = z
-  .enum(['last-number', 'last-line', 'whole-response'])
+  .enum(['last-math', 'last-number', 'last-line', 'whole-response'])
   .describe(
-    '"last-number": the last number in the response; "last-line": its last non-empty line; "whole-response": all of it, trimmed.',
+    '"last-math": the last math span ($…$, \\(…\\), \\[…\\]) or a bare number after it; "last-number": the last number in the response; "last-line": its last non-empty line; "whole-response": all of it, trimmed.',
   );
 export type AnswerFallback = z.infer<typeof answerFallback>;
 
@@ -34,7 +35,7 @@ export const mathGraderSettings = z
     grader: z
       .literal('math')
       .describe('MATH-style answers: the last \\boxed{} compared by normalisation, exact arithmetic, numeric tolerance and a CAS (Compute Engine).'),
-    fallbacks: fallbacks([]),
+    fallbacks: fallbacks(['last-math']),
     relativeTolerance: z
       .number()
       .min(0)

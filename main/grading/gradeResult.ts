@@ -7,6 +7,7 @@ export const extractionMethod = z.enum([
   'final-answer',
   'answer-label',
   'answer-is',
+  'last-math',
   'last-number',
   'last-line',
   'whole-response',

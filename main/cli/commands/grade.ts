@@ -17,7 +17,7 @@ export const gradeUsage = `z1wb grade --grader math|mcq|exact|regex|numeric|code
 
   --settings JSON          grader settings as in a notebook (flags below override them)
   --concurrency N          grades at once (default: CPU count)
-  --fallback LIST          answer fallbacks, comma-separated: last-number,last-line,whole-response
+  --fallback LIST          answer fallbacks, comma-separated: last-math,last-number,last-line,whole-response
   --relative-tolerance X   math/numeric: relative tolerance
   --tolerance X            numeric: absolute tolerance
   --seed N / --no-shuffle  mcq: base seed of the option shuffle / keep the dataset's order

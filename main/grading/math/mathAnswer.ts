@@ -1,4 +1,6 @@
 import { hasTopLevel, matchingBracket, splitTopLevel } from '../extraction/latexGroups';
+import { isLabel } from './labels';
+import { relationSet } from './relationAnswer';
 
 /**
  * The shape of a normalised MATH answer. Shapes decide how parts are matched: tuples and
@@ -12,7 +14,9 @@ export type MathAnswer =
   | { kind: 'set'; items: MathAnswer[] }
   | { kind: 'list'; items: MathAnswer[] }
   | { kind: 'union'; items: MathAnswer[] }
-  | { kind: 'matrix'; rows: MathAnswer[][] };
+  | { kind: 'matrix'; rows: MathAnswer[][] }
+  /** An inequality in one unknown, as the set it describes (see relationAnswer.ts). */
+  | { kind: 'relation'; variable: string; set: MathAnswer };
 
 const MAX_DEPTH = 8;
 
@@ -20,6 +24,7 @@ export function parseMathAnswer(text: string, depth = 0): MathAnswer {
   text = text.trim();
   if (depth > MAX_DEPTH) return { kind: 'scalar', text };
 
+  text = unwrapEnvironment(text);
   const matrix = /^\\begin\{([pbBvV]?matrix|array)\}(?:\{[^}]*\})?([\s\S]*)\\end\{\1\}$/.exec(text);
   if (matrix) {
     const rows = splitTopLevel(matrix[2]!, '\\\\')
@@ -33,31 +38,56 @@ export function parseMathAnswer(text: string, depth = 0): MathAnswer {
     return { kind: 'union', items: splitTopLevelWord(text, '\\cup').map((part) => parseMathAnswer(part, depth + 1)) };
   }
 
+  // "p=5,q=2; p=7,q=2": a semicolon separates more than a comma does.
+  const semicolonParts = splitTopLevel(text, ';');
+  if (semicolonParts.length >= 2 && semicolonParts.every((part) => part.trim())) {
+    return { kind: 'list', items: semicolonParts.map((part) => parseMathAnswer(part, depth + 1)) };
+  }
   const commaParts = splitTopLevel(text, ',');
-  if (commaParts.length >= 2) return { kind: 'list', items: commaParts.map((part) => parseMathAnswer(part, depth + 1)) };
+  if (commaParts.length >= 2)
+    return { kind: 'list', items: commaParts.map((part) => parseMathAnswer(part, depth + 1)) };
 
   const membership = /^([a-zA-Z]|\\[a-zA-Z]+)(?:_\{?\w+\}?)?\s*\\in(?![a-zA-Z])(.+)$/.exec(text);
   if (membership) return parseMathAnswer(membership[2]!, depth + 1);
 
-  if (hasTopLevel(text, '=')) {
-    const sides = splitTopLevel(text, '=');
-    if (sides.length === 2 && sides[0]!.trim() && sides[1]!.trim()) return { kind: 'equation', lhs: sides[0]!.trim(), rhs: sides[1]!.trim() };
-    return { kind: 'scalar', text };
-  }
+  const approximation = splitTopLevelWord(text, '\\approx');
+  if (approximation.length >= 2 && approximation.every(Boolean))
+    return parseMathAnswer(exactPart(approximation), depth + 1);
+
+  const relation = relationSet(text);
+  if (relation)
+    return { kind: 'relation', variable: relation.variable, set: parseMathAnswer(relation.intervals, depth + 1) };
+
+  if (hasTopLevel(text, '=')) return equationOrValue(text, depth);
 
   if (text === '\\emptyset') return { kind: 'set', items: [] };
   if (text.startsWith('\\{') && text.endsWith('\\}') && matchingBracket(text, 0) === text.length - 1) {
     const inner = text.slice(2, -2).trim();
-    return { kind: 'set', items: inner ? splitTopLevel(inner, ',').map((part) => parseMathAnswer(part, depth + 1)) : [] };
+    return { kind: 'set', items: inner ? splitItems(inner).map((part) => parseMathAnswer(part, depth + 1)) : [] };
+  }
+  // {2, 3, 5} written without backslashes is a set too; {5} is a group.
+  if (text.startsWith('{') && matchingBracket(text, 0) === text.length - 1) {
+    const items = splitItems(text.slice(1, -1));
+    if (items.length >= 2) return { kind: 'set', items: items.map((part) => parseMathAnswer(part, depth + 1)) };
+    return parseMathAnswer(text.slice(1, -1), depth + 1);
   }
 
   const first = text[0];
   const last = text[text.length - 1];
-  if ((first === '(' || first === '[') && (last === ')' || last === ']') && matchingBracket(text, 0) === text.length - 1) {
+  if (
+    (first === '(' || first === '[') &&
+    (last === ')' || last === ']') &&
+    matchingBracket(text, 0) === text.length - 1
+  ) {
     const inner = text.slice(1, -1);
-    const items = splitTopLevel(inner, ',');
+    const items = splitItems(inner);
     if (items.length >= 2) {
-      return { kind: 'sequence', open: first, close: last, items: items.map((part) => parseMathAnswer(part, depth + 1)) };
+      return {
+        kind: 'sequence',
+        open: first,
+        close: last,
+        items: items.map((part) => parseMathAnswer(part, depth + 1)),
+      };
     }
     if (first === '(' && last === ')') return parseMathAnswer(inner, depth + 1);
   }
@@ -69,6 +99,48 @@ export function parseMathAnswer(text: string, depth = 0): MathAnswer {
     return { kind: 'list', items: [parseMathAnswer(`${a}+${b}`, depth + 1), parseMathAnswer(`${a}-${b}`, depth + 1)] };
   }
   return { kind: 'scalar', text };
+}
+
+/** The parts of a tuple or set: separated by commas, or by semicolons when there is no comma ("(0; -2; 6)"). */
+function splitItems(inner: string): string[] {
+  const commas = splitTopLevel(inner, ',');
+  return commas.length >= 2 ? commas : splitTopLevel(inner, ';');
+}
+
+/** "[\begin{array}{cc}…\end{array}]" and "(\begin{pmatrix}…\end{pmatrix})" are the matrix inside. */
+function unwrapEnvironment(text: string): string {
+  const wrapped = /^[([]\s*(\\begin\{([a-zA-Z]*matrix|array)\}[\s\S]*\\end\{\2\})\s*[)\]]$/.exec(text);
+  return wrapped ? wrapped[1]! : text;
+}
+
+/**
+ * "x = 1/3 \approx 0.33": the exact value is the answer, the approximation a courtesy. When
+ * the first part is only a name ("x \approx 11") the approximation is all there is.
+ */
+function exactPart(parts: string[]): string {
+  const first = parts[0]!;
+  return isLabel(first) ? `${first}=${parts[parts.length - 1]}` : first;
+}
+
+/** Without letters, a side is a computation: "5 + 5 + 1 = 11" states 11. */
+function isComputation(side: string): boolean {
+  return !/[a-zA-Z]/.test(side.replace(/\\(?:frac|dfrac|sqrt|cdot|times|div|left|right|pi)(?![a-zA-Z])/g, ''));
+}
+
+/**
+ * An equation, or the value it states. A chain "x = 5 + 5 + 1 = 11" states its last side (named by
+ * the first when that is a label); a computation "\frac12 = 0.5" states its right side.
+ */
+function equationOrValue(text: string, depth: number): MathAnswer {
+  const sides = splitTopLevel(text, '=').map((side) => side.trim());
+  if (sides.some((side) => side.length === 0)) return { kind: 'scalar', text };
+  const first = sides[0]!;
+  const last = sides[sides.length - 1]!;
+  if (sides.length > 2)
+    return isLabel(first) ? { kind: 'equation', lhs: first, rhs: last } : parseMathAnswer(last, depth + 1);
+  if (isComputation(first) && !isComputation(last)) return { kind: 'equation', lhs: first, rhs: last };
+  if (isComputation(first)) return parseMathAnswer(last, depth + 1);
+  return { kind: 'equation', lhs: first, rhs: last };
 }
 
 /** Splits at a top-level LaTeX word such as \cup. */
@@ -115,5 +187,7 @@ export function formatMathAnswer(answer: MathAnswer): string {
       return answer.items.map(formatMathAnswer).join('\\cup');
     case 'matrix':
       return `\\begin{pmatrix}${answer.rows.map((row) => row.map(formatMathAnswer).join('&')).join('\\\\')}\\end{pmatrix}`;
+    case 'relation':
+      return `${answer.variable}\\in${formatMathAnswer(answer.set)}`;
   }
 }

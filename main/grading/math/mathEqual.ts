@@ -12,6 +12,7 @@ import {
   type Complex,
 } from './computeEngine';
 import { exactEquals, exactKey, parseExactNumber, scale, toNumber, type ExactNumber } from './exactNumber';
+import { isLabel } from './labels';
 import { formatMathAnswer, parseMathAnswer, type MathAnswer } from './mathAnswer';
 import { normalizeMathAnswer } from './normalizeMath';
 
@@ -62,6 +63,18 @@ function compareAnswers(gold: MathAnswer, answer: MathAnswer, context: Context):
   }
   if (gold.kind === 'equation' && answer.kind === 'equation') return compareEquations(gold, answer, context);
 
+  // Inequalities: the same unknown and the same set; against an interval or union, the same set.
+  if (gold.kind === 'relation' && answer.kind === 'relation' && gold.variable !== answer.variable) {
+    return { equal: false, how: `different unknowns: ${gold.variable} vs ${answer.variable}` };
+  }
+  if (gold.kind === 'relation')
+    return compareAnswers(gold.set, answer.kind === 'relation' ? answer.set : answer, context);
+  if (answer.kind === 'relation') return compareAnswers(gold, answer.set, context);
+  if (gold.kind === 'sequence' && answer.kind === 'union' && gold.items.length === 2)
+    return compareUnordered([gold], answer.items, context);
+  if (gold.kind === 'union' && answer.kind === 'sequence' && answer.items.length === 2)
+    return compareUnordered(gold.items, [answer], context);
+
   if (gold.kind === 'sequence' && answer.kind === 'sequence') {
     if (gold.open !== answer.open || gold.close !== answer.close) {
       return { equal: false, how: `brackets differ: ${gold.open}…${gold.close} vs ${answer.open}…${answer.close}` };
@@ -75,9 +88,20 @@ function compareAnswers(gold: MathAnswer, answer: MathAnswer, context: Context):
   if (answer.kind === 'sequence' && answer.open === '(' && answer.close === ')' && gold.kind === 'list') {
     return compareInOrder(gold.items, answer.items, context);
   }
+  // A tuple written with braces ("{1,3}" for (1,3)) is read in the order written.
+  if (
+    (gold.kind === 'sequence' && gold.open === '(' && answer.kind === 'set') ||
+    (answer.kind === 'sequence' && answer.open === '(' && gold.kind === 'set')
+  ) {
+    return compareInOrder((gold as { items: MathAnswer[] }).items, (answer as { items: MathAnswer[] }).items, context);
+  }
   const unordered = (kind: MathAnswer['kind']) => kind === 'set' || kind === 'list';
   if (unordered(gold.kind) && unordered(answer.kind)) {
-    return compareUnordered((gold as { items: MathAnswer[] }).items, (answer as { items: MathAnswer[] }).items, context);
+    return compareUnordered(
+      (gold as { items: MathAnswer[] }).items,
+      (answer as { items: MathAnswer[] }).items,
+      context,
+    );
   }
   if (gold.kind === 'union' && answer.kind === 'union') return compareUnordered(gold.items, answer.items, context);
   if (gold.kind === 'matrix' && answer.kind === 'matrix') {
@@ -85,7 +109,20 @@ function compareAnswers(gold: MathAnswer, answer: MathAnswer, context: Context):
     if (shape(gold.rows) !== shape(answer.rows)) return { equal: false, how: 'matrix shapes differ' };
     return compareInOrder(gold.rows.flat(), answer.rows.flat(), context);
   }
+  // "\boxed{15\frac{39}{40}} or \boxed{\frac{639}{40}}": one value written twice is one answer.
+  if (answer.kind === 'list' && gold.kind !== 'list' && allSame(answer.items, context))
+    return compareAnswers(gold, answer.items[0]!, context);
+  if (gold.kind === 'list' && answer.kind !== 'list' && allSame(gold.items, context))
+    return compareAnswers(gold.items[0]!, answer, context);
   return { equal: false, how: `shapes differ: ${gold.kind} vs ${answer.kind}` };
+}
+
+function distinct(items: MathAnswer[], context: Context): MathAnswer[] {
+  return items.filter((item, i) => items.slice(0, i).every((earlier) => !compareAnswers(earlier, item, context).equal));
+}
+
+function allSame(items: MathAnswer[], context: Context): boolean {
+  return items.length > 0 && items.every((item) => compareAnswers(items[0]!, item, context).equal);
 }
 
 function compareInOrder(gold: MathAnswer[], answer: MathAnswer[], context: Context): Verdict {
@@ -97,7 +134,13 @@ function compareInOrder(gold: MathAnswer[], answer: MathAnswer[], context: Conte
   return { equal: true, how: `all ${gold.length} parts equal in order` };
 }
 
+/**
+ * Unordered parts. When the gold lists no value twice it is a set, and an answer that repeats one of
+ * its elements still lists that set ({1, 2, 2} = {1, 2}); a gold with a repeated value is a
+ * multiset (side lengths 3, 3, 4) and its counts must match.
+ */
 function compareUnordered(gold: MathAnswer[], answer: MathAnswer[], context: Context): Verdict {
+  if (answer.length > gold.length && distinct(gold, context).length === gold.length) answer = distinct(answer, context);
   if (gold.length !== answer.length) return { equal: false, how: `${gold.length} elements vs ${answer.length}` };
   const used = new Array<boolean>(answer.length).fill(false);
   for (const item of gold) {
@@ -108,15 +151,18 @@ function compareUnordered(gold: MathAnswer[], answer: MathAnswer[], context: Con
   return { equal: true, how: `all ${gold.length} elements matched (any order)` };
 }
 
-/** The value side of `x = 3`, `f(x) = 2x`, `3 = x`, or null when neither side is a plain name. */
+/** The value side of `x = 3`, `AB = 4`, `(p,q) = (3,2)`, `3 = x`, or null when neither side is a label (see labels.ts). */
 function namedValue(equation: { lhs: string; rhs: string }): string | null {
-  const name = /^(?:[a-zA-Z]|\\[a-zA-Z]+)(?:_\{?\w+\}?)?(?:'|\^\{?\\prime\}?)?(?:\([a-zA-Z,]*\))?$/;
-  if (name.test(equation.lhs)) return equation.rhs;
-  if (name.test(equation.rhs) && !name.test(equation.lhs)) return equation.lhs;
+  if (isLabel(equation.lhs)) return equation.rhs;
+  if (isLabel(equation.rhs)) return equation.lhs;
   return null;
 }
 
-function compareEquations(gold: { lhs: string; rhs: string }, answer: { lhs: string; rhs: string }, context: Context): Verdict {
+function compareEquations(
+  gold: { lhs: string; rhs: string },
+  answer: { lhs: string; rhs: string },
+  context: Context,
+): Verdict {
   if (gold.lhs === answer.lhs) {
     const verdict = compareScalars(gold.rhs, answer.rhs, context);
     if (verdict.equal) return verdict;
@@ -129,7 +175,8 @@ function compareEquations(gold: { lhs: string; rhs: string }, answer: { lhs: str
   // The same equation up to a non-zero factor: y = 2x + 3 and 2x − y + 3 = 0.
   const proportional = probeProportional(g, a);
   if (proportional) return { equal: true, how: 'equations equivalent (sides differ by a constant factor)' };
-  if (differenceSimplifiesToZero(g, a) || differenceSimplifiesToZero(g, negate(a))) return { equal: true, how: 'equations equivalent (simplified)' };
+  if (differenceSimplifiesToZero(g, a) || differenceSimplifiesToZero(g, negate(a)))
+    return { equal: true, how: 'equations equivalent (simplified)' };
   return { equal: false, how: 'equations not equivalent' };
 }
 
@@ -157,11 +204,19 @@ function compareScalars(gold: string, answer: string, context: Context): Verdict
   const tolerance = approximate ? context.options.relativeTolerance : EXACT_TOLERANCE;
   const goldExact = parseExactNumber(gold);
   const answerExact = parseExactNumber(answer);
-  if (goldExact && answerExact) return compareExact(goldExact, answerExact, context, tolerance);
+  if (goldExact && answerExact) {
+    const verdict = compareExact(goldExact, answerExact, context, tolerance);
+    if (verdict.equal || !goldExact.approximate || answerExact.approximate) return verdict;
+    return roundsToGold(gold, toNumber(answerExact)) ?? verdict;
+  }
 
   const g = parseLatex(gold);
   const a = parseLatex(answer);
-  if (!g || !a) return { equal: false, how: `${g ? 'the answer' : 'the gold answer'} is not readable mathematics and the texts differ` };
+  if (!g || !a)
+    return {
+      equal: false,
+      how: `${g ? 'the answer' : 'the gold answer'} is not readable mathematics and the texts differ`,
+    };
 
   const goldVars = freeVariables(g);
   const answerVars = freeVariables(a);
@@ -172,19 +227,30 @@ function compareScalars(gold: string, answer: string, context: Context): Verdict
       const gi = exactInteger(g);
       const ai = exactInteger(a);
       if (gi !== null && ai !== null && !approximate) {
-        return gi === ai ? { equal: true, how: 'equal integers' } : { equal: false, how: `different integers: ${gi} vs ${ai}` };
+        return gi === ai
+          ? { equal: true, how: 'equal integers' }
+          : { equal: false, how: `different integers: ${gi} vs ${ai}` };
       }
       for (const gs of percentVariants(gv, context.goldPercent)) {
         for (const as of percentVariants(av, context.answerPercent)) {
           if (close(gs, as, tolerance)) {
-            return { equal: true, how: approximate ? `numerically equal within relative ${tolerance}` : 'equal values' };
+            return {
+              equal: true,
+              how: approximate ? `numerically equal within relative ${tolerance}` : 'equal values',
+            };
           }
         }
+      }
+      if (hasDecimal(gold) && !hasDecimal(answer) && av.im === 0) {
+        const rounded = roundsToGold(gold, av.re);
+        if (rounded) return rounded;
       }
       return { equal: false, how: `different values: ${show(gv)} vs ${show(av)}` };
     }
     const said = engineSaysEqual(g, a);
-    return said === true ? { equal: true, how: 'Compute Engine: equal' } : { equal: false, how: 'no numeric value to compare' };
+    return said === true
+      ? { equal: true, how: 'Compute Engine: equal' }
+      : { equal: false, how: 'no numeric value to compare' };
   }
 
   // Compute Engine's own test first; its "false" is not trusted (it says 2x+3 ≠ 3+2x).
@@ -220,7 +286,12 @@ function probeEqual(g: BoxedExpression, a: BoxedExpression, variables: string[],
     const av = valueAt(a, point);
     if (!gv || !av || !finite(gv) || !finite(av)) continue;
     if (!close(gv, av, Math.max(tolerance, 1e-9))) {
-      return { equal: false, how: `differ at ${Object.entries(point).map(([k, v]) => `${k}=${v}`).join(', ')}: ${show(gv)} vs ${show(av)}` };
+      return {
+        equal: false,
+        how: `differ at ${Object.entries(point)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}: ${show(gv)} vs ${show(av)}`,
+      };
     }
     compared++;
   }
@@ -273,6 +344,20 @@ function finite(x: Complex): boolean {
   return Number.isFinite(x.re) && Number.isFinite(x.im);
 }
 
+/**
+ * A gold written with d ≥ 2 decimal places ("7.78", a value "to the nearest cent") accepts an exact
+ * answer that rounds to it (70/9). One decimal place is too coarse for that: 0.3 does not accept 1/3.
+ */
+function roundsToGold(gold: string, answer: number): Verdict | null {
+  const decimals = /^-?\d*\.(\d+)$/.exec(gold)?.[1]?.length ?? 0;
+  if (decimals < 2 || decimals > 12 || !Number.isFinite(answer)) return null;
+  const rounded = answer.toFixed(decimals);
+  const goldValue = Number(gold);
+  return Number(rounded) === goldValue
+    ? { equal: true, how: `the exact answer rounds to ${gold} (${decimals} decimal places)` }
+    : null;
+}
+
 function hasDecimal(text: string): boolean {
   return /\d\.\d|(^|[^\d])\.\d/.test(text);
 }
@@ -310,7 +395,8 @@ export function mathAnswerKey(answer: string): string {
       const integer = exactInteger(expr);
       if (integer !== null) return integer.toString();
       const value = numericValue(expr);
-      if (value && finite(value)) return `≈${show({ re: Number(value.re.toPrecision(12)), im: Number(value.im.toPrecision(12)) })}`;
+      if (value && finite(value))
+        return `≈${show({ re: Number(value.re.toPrecision(12)), im: Number(value.im.toPrecision(12)) })}`;
     }
   }
   return formatMathAnswer(parsed);

@@ -44,25 +44,34 @@ const UNIT_WORDS = new Set(
   ).split(' '),
 );
 
-const TEXT_COMMANDS = /\\(?:text|textbf|textit|textrm|textsf|texttt|textnormal|mbox|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|boldsymbol|bm)\s*\{/g;
+const TEXT_COMMANDS =
+  /\\(?:text|textbf|textit|textrm|textsf|texttt|textnormal|mbox|mathrm|mathbf|mathit|mathsf|mathtt|mathnormal|boldsymbol|bm)\s*\{/g;
 
 export function normalizeMathAnswer(raw: string): NormalizedAnswer {
   let s = raw.length > 4000 ? raw.slice(0, 4000) : raw;
   for (const [pattern, replacement] of UNICODE) s = s.replace(pattern, replacement);
+  s = undoDoubleEscapes(s);
+  // Thousands groups MATH writes as 32,\!349 and 14{,}916 (spaces after the comma allowed).
+  s = s.replace(/(\d)\s*(?:,\s*\\!|\{\s*,\s*\})\s*(?=\d{3}(?!\d))/g, '$1');
   // Row breaks (\\) first, so that spacing commands (\ , \,) are not read into them.
   s = s.replace(/\\\\(\[[^\]]*\])?/g, ROW_BREAK);
   s = unwrapCommand(s, /\\(?:boxed|fbox)\s*\{/g);
   s = s.replace(/\\displaystyle|\\textstyle/g, ' ');
   s = s.replace(/\\\$/g, ' ').replace(/\$/g, ' ');
   s = s.replace(/\\\(|\\\)|\\\[|\\\]/g, ' ');
-  s = s.replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\s*\.?/g, '');
+  s = s.replace(
+    /\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\s*\.?/g,
+    '',
+  );
   s = s.replace(/\\[dtc]frac(?![a-zA-Z])/g, '\\frac').replace(/\\[dt]binom(?![a-zA-Z])/g, '\\binom');
-  s = s.replace(/\\!/g, '').replace(/\\[,:;> ]|~|\\q?quad(?![a-zA-Z])|\\thinspace|\\enspace/g, ' ');
+  s = s
+    .replace(/\\!/g, '')
+    .replace(/\\[,:;> ]|~|\\q?quad(?![a-zA-Z])|\\q?quad(?=[a-zA-Z](?![a-zA-Z]))|\\thinspace|\\enspace/g, ' ');
   s = s.replace(/\{,\}/g, ',');
   // Degrees: 30^\circ, 30^{\circ}, \degree.
   s = s.replace(/\^\s*\{?\s*\\circ\s*\}?/g, ' ').replace(/\\degree(?![a-zA-Z])|\\circ(?![a-zA-Z])\s*$/g, ' ');
   let percent = false;
-  s = s.replace(/\\?%|\\percent(?![a-zA-Z])|\bpercent\b/g, () => {
+  s = s.replace(/\\?%|\\percent(?![a-zA-Z])|\b(?:percent|percentage|pct)\b/g, () => {
     percent = true;
     return ' ';
   });
@@ -70,7 +79,11 @@ export function normalizeMathAnswer(raw: string): NormalizedAnswer {
   s = unwrapCommand(s, TEXT_COMMANDS);
   s = s.replace(/\\operatorname\s*\{\s*([a-zA-Z]+)\s*\}/g, '\\$1 ');
   s = s.replace(/\\emptyset|\\varnothing|\\\{\s*\\\}/g, '\\emptyset');
-  s = s.replace(/\\le(?![a-zA-Z])|\\leqslant|<=/g, '\\leq ').replace(/\\ge(?![a-zA-Z])|\\geqslant|>=/g, '\\geq ').replace(/\\neq|!=/g, '\\ne ');
+  s = s.replace(/\\lt(?![a-zA-Z])/g, '<').replace(/\\gt(?![a-zA-Z])/g, '>');
+  s = s
+    .replace(/\\le(?![a-zA-Z])|\\leqslant|<=/g, '\\leq ')
+    .replace(/\\ge(?![a-zA-Z])|\\geqslant|>=/g, '\\geq ')
+    .replace(/\\neq|!=/g, '\\ne ');
   s = fixShorthand(s);
   // "3 \frac{1}{4}" is the mixed number 3\frac{1}{4}.
   s = s.replace(/(\d)\s+\\frac(?![a-zA-Z])/g, '$1\\frac');
@@ -78,11 +91,15 @@ export function normalizeMathAnswer(raw: string): NormalizedAnswer {
   s = s.replace(/\s+/g, ' ').trim();
   s = dropTrailingUnitWords(s);
   // "x = 2 or x = 3", "1 and 2": a list, once the answer is mathematical.
-  if (/\d/.test(s)) s = s.replace(/\s+(?:and|or)\s+/g, ', ').replace(/,\s*(?:and|or)\s+/g, ', ');
+  if (/\d/.test(s)) {
+    s = s.replace(/,?\s+(?:and|or)\s+/g, ', ').replace(/,\s*(?:and|or)\s+/g, ', ');
+    // "(11,7)or(7,11)": between brackets no spaces are needed.
+    s = s.replace(/([)\]}])\s*(?:and|or)\s*(?=[([{\\\d-])/g, '$1, ');
+  }
   s = s.replace(/[\s.,;:]+$/g, '').replace(/^[\s,;:]+/g, '');
   s = thousands(s);
   s = s.replace(/(^|[^\d}])\.(\d)/g, '$10.$2');
-  s = s.replace(/\s*([,=+\-*/^_(){}[\]&|<>])\s*/g, '$1').replace(/(\\[a-zA-Z]+)\s+(?![a-zA-Z])/g, '$1');
+  s = s.replace(/\s*([,=+\-*/^_(){}[\]&|<>:;])\s*/g, '$1').replace(/(\\[a-zA-Z]+)\s+(?![a-zA-Z])/g, '$1');
   return { text: s.trim().replaceAll(ROW_BREAK, '\\\\'), percent };
 }
 
@@ -110,7 +127,7 @@ function dropUnits(s: string): string {
     const before = s.slice(0, offset).trimEnd();
     const words = content.trim();
     const isWordy = /^[a-zA-Z][a-zA-Z .\-]*$/.test(words);
-    if (!isWordy || !/[\d})\]]$/.test(before)) return whole;
+    if (!isWordy || !/[\d})\]]$/.test(before) || /^(?:and|or)$/.test(words)) return whole;
     // \mathrm{} is also how variables are set upright: only known units count there.
     if (/^\\mathrm/.test(whole) && !words.split(/\s+/).every((w) => UNIT_WORDS.has(w.toLowerCase()))) return whole;
     return ' ';
@@ -121,7 +138,10 @@ function dropUnits(s: string): string {
 function dropTrailingUnitWords(s: string): string {
   const match = /^(.*?[\d}])((?:\s+[a-zA-Z]+\.?(?:\^\{?[23]\}?)?)+)$/.exec(s);
   if (!match) return s;
-  const words = match[2]!.trim().split(/\s+/).map((w) => w.replace(/\^\{?[23]\}?$|\.$/g, '').toLowerCase());
+  const words = match[2]!
+    .trim()
+    .split(/\s+/)
+    .map((w) => w.replace(/\^\{?[23]\}?$|\.$/g, '').toLowerCase());
   return words.length > 0 && words.every((w) => UNIT_WORDS.has(w)) ? match[1]!.trim() : s;
 }
 
@@ -151,6 +171,19 @@ function binomial(n: bigint, k: bigint): bigint | null {
 
 /** 1,000,000 and 1 000 000 are one number when they are the whole answer (a list would write "1, 000"). */
 function thousands(s: string): string {
-  if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s) || /^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(s)) return s.replace(/[, ]/g, '');
+  if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s) || /^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(s))
+    return s.replace(/[, ]/g, '');
   return s;
+}
+
+/** Commands written with a doubled backslash (`\\\\frac`, text escaped twice on its way through JSON or Python). */
+const DOUBLED =
+  /\\\\(?=(?:left|right|frac|dfrac|tfrac|sqrt|le|leq|ge|geq|lt|gt|ne|neq|pi|cdot|times|in|infty|boxed|text|mathrm|pm|cup|cap|circ|approx)(?![a-zA-Z]))/g;
+
+/**
+ * `\\\\left(` is `\\left(` escaped twice; in real LaTeX `\\\\` is a row break, which only matrices and
+ * arrays have, so text with an environment is left alone.
+ */
+function undoDoubleEscapes(s: string): string {
+  return s.includes('\\begin{') ? s : s.replace(DOUBLED, '\\');
 }

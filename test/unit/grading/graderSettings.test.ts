@@ -4,7 +4,7 @@ import { graderSettings } from '../../../common/grading/graderSettings';
 
 describe('grader settings', () => {
   it('fills documented defaults', () => {
-    expect(graderSettings.parse({ grader: 'math' })).toEqual({ grader: 'math', fallbacks: [], relativeTolerance: 1e-4, timeLimitMs: 5000 });
+    expect(graderSettings.parse({ grader: 'math' })).toEqual({ grader: 'math', fallbacks: ['last-math'], relativeTolerance: 1e-4, timeLimitMs: 5000 });
     expect(graderSettings.parse({ grader: 'mcq' })).toEqual({ grader: 'mcq', shuffle: true, seed: 0, timeLimitMs: 5000 });
     expect(graderSettings.parse({ grader: 'code' })).toEqual({
       grader: 'code',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mathAnswerKey, mathAnswersEqual } from '../../../main/grading/math/mathEqual';
+import { describeTables } from './mathTables';
 
 const options = { relativeTolerance: 1e-4 };
 
@@ -154,15 +155,12 @@ const TABLES: Record<string, Array<[string, string, boolean]>> = {
 };
 
 describe('math equivalence', () => {
-  for (const [name, rows] of Object.entries(TABLES)) {
-    describe(name, () => {
-      for (const [gold, answer, expected] of rows) {
-        it(`${JSON.stringify(gold)} vs ${JSON.stringify(answer)} → ${expected ? 'equal' : 'different'}`, () => {
-          expect(mathAnswersEqual(gold, answer, options).equal).toBe(expected);
-        });
-      }
-    });
-  }
+  describeTables(
+    TABLES,
+    ([gold, answer, expected]) =>
+      `${JSON.stringify(gold)} vs ${JSON.stringify(answer)} → ${expected ? 'equal' : 'different'}`,
+    ([gold, answer, expected]) => expect(mathAnswersEqual(gold, answer, options).equal).toBe(expected),
+  );
 
   it('says how it decided', () => {
     expect(mathAnswersEqual('\\frac14', '0.25', options).how).toBe('equal numbers');

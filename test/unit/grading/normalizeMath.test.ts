@@ -21,6 +21,15 @@ describe('normalizeMathAnswer', () => {
     ['\\varnothing', '\\emptyset', false],
     ['10!', '10!', false],
     ['x \\le 3', 'x \\leq3', false],
+    ['32,\\! 349', '32349', false],
+    ['14 {, }916', '14916', false],
+    ['28 pct', '28', true],
+    ['x \\lt 3', 'x<3', false],
+    ['(11,7)or(7,11)', '(11,7),(7,11)', false],
+    ['6 \\text{ and } 8', '6,8', false],
+    ['\\\\left( \\\\frac{1}{5}, 1 \\\\right)', '(\\frac{1}{5},1)', false],
+    ['x_{1}=1,\\quadx_{2}=2', 'x_{1}=1,x_{2}=2', false],
+    ['V_1 : V_2', 'V_1:V_2', false],
   ];
   for (const [input, text, percent] of cases) {
     it(`${JSON.stringify(input)} → ${JSON.stringify(text)}`, () => {
