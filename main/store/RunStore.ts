@@ -9,6 +9,7 @@ import { ApiError } from '../../common/api/messages';
 import { runRecord, type RunRecord, type RunStatus, type StoreIssue } from '../../common/api/contract/runs';
 import { fileTimestamp, writeFileAtomic } from './atomicWrite';
 import { RunFiles } from './RunFiles';
+import { isNotWritable, ReadOnlyJSONFile } from './readOnlyStore';
 
 export const INDEX_FILE = 'index.json';
 export const RUN_FILE = 'run.json';
@@ -34,6 +35,15 @@ export type NewRun = Omit<
 
 const openStores = new Map<string, { store: RunStore; users: number }>();
 
+export interface OpenStoreOptions {
+  /**
+   * For commands that only read (`z1wb runs list|show|export|compare`): when the store cannot be
+   * written (read-only files or disk, another user's store), open it without the lock and write
+   * nothing. Without it such a store is an error that says so.
+   */
+  allowReadOnly?: boolean;
+}
+
 // A process that exits with stores open (a host shutting down) leaves no lock behind. Samples are
 // already durable; a run in progress is found stopped at the next open.
 let exitHookInstalled = false;
@@ -41,7 +51,8 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const root of openStores.keys()) rmSync(path.join(root, LOCK_FILE), { force: true });
+    for (const [root, { store }] of openStores)
+      if (!store.readOnly) rmSync(path.join(root, LOCK_FILE), { force: true });
   });
 }
 
@@ -64,31 +75,33 @@ export class RunStore {
     private readonly db: Low<StoreIndex>,
     /** What opening the store found and set aside. */
     readonly issues: StoreIssue[],
+    /** Opened without the lock, writing nothing (OpenStoreOptions.allowReadOnly). */
+    readonly readOnly: boolean,
   ) {}
 
-  static async open(root: string): Promise<RunStore> {
+  static async open(root: string, options: OpenStoreOptions = {}): Promise<RunStore> {
     const resolved = path.resolve(root);
     const shared = openStores.get(resolved);
     if (shared) {
       shared.users++;
       return shared.store;
     }
-    await mkdir(path.join(resolved, 'runs'), { recursive: true });
-    await acquireLock(resolved);
-    installExitHook();
+    const locked = await lockForWriting(resolved, options);
+    if (locked) installExitHook();
     try {
-      const store = await RunStore.load(resolved);
+      const store = await RunStore.load(resolved, !locked);
       openStores.set(resolved, { store, users: 1 });
       return store;
     } catch (error) {
-      await releaseLock(resolved);
+      if (locked) await releaseLock(resolved);
       throw error;
     }
   }
 
-  private static async load(root: string): Promise<RunStore> {
+  private static async load(root: string, readOnly: boolean): Promise<RunStore> {
     const indexPath = path.join(root, INDEX_FILE);
-    const db = new Low<StoreIndex>(new JSONFile<StoreIndex>(indexPath), emptyIndex());
+    const adapter = readOnly ? new ReadOnlyJSONFile<StoreIndex>(indexPath) : new JSONFile<StoreIndex>(indexPath);
+    const db = new Low<StoreIndex>(adapter, emptyIndex());
     const issues: StoreIssue[] = [];
     const now = new Date().toISOString();
     let damaged: string | null = null;
@@ -102,8 +115,8 @@ export class RunStore {
       damaged = `it is not valid JSON (${(error as Error).message})`;
     }
     if (damaged) {
-      const keptAs = `${indexPath}.corrupt-${fileTimestamp()}`;
-      await copyFile(indexPath, keptAs);
+      const keptAs = readOnly ? null : `${indexPath}.corrupt-${fileTimestamp()}`;
+      if (keptAs) await copyFile(indexPath, keptAs);
       issues.push({
         kind: 'corrupt',
         file: indexPath,
@@ -115,14 +128,19 @@ export class RunStore {
     }
 
     // Reconcile the index with the run folders: a run folder is the truth about a run.
-    const store = new RunStore(root, db, issues);
+    const store = new RunStore(root, db, issues, readOnly);
     const indexed = new Map<string, RunRecord>();
     for (const raw of db.data.runs) {
       const parsed = runRecord.safeParse(raw);
       if (parsed.success) indexed.set(parsed.data.id, parsed.data);
     }
-    const folders = await readdir(path.join(root, 'runs'), { withFileTypes: true });
+    // A read-only store that never had a run has no runs folder (and none can be made).
+    const folders = await readdir(path.join(root, 'runs'), { withFileTypes: true }).catch((error: unknown) => {
+      if (readOnly && (error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    });
     const runs: RunRecord[] = [];
+    const interrupted: string[] = [];
     for (const folder of folders.filter((f) => f.isDirectory())) {
       const fromIndex = indexed.get(folder.name);
       indexed.delete(folder.name);
@@ -132,6 +150,7 @@ export class RunStore {
         // Nobody runs it now (the lock says this process just opened the store): it was interrupted.
         record.status = 'stopped';
         record.error = record.error ?? 'interrupted: the workbench stopped while this run was in progress';
+        interrupted.push(record.id);
       }
       runs.push(record);
     }
@@ -160,7 +179,27 @@ export class RunStore {
       notebooks: damaged ? [] : z.array(notebookEntry).catch([]).parse(db.data.notebooks),
     };
     await db.write();
+    await store.countInterrupted(interrupted);
     return store;
+  }
+
+  /**
+   * A run cut off while running (kill -9, power loss) has an index entry up to one checkpoint
+   * behind its sample files: opening its files brings its count and summary in line with what is
+   * on disk, so that the run list shows the samples really kept.
+   */
+  private async countInterrupted(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      await this.runFiles(id).catch((error: unknown) =>
+        this.issues.push({
+          kind: 'corrupt',
+          file: this.runDir(id),
+          message: `run ${id}: its sample files could not be read to count them (${(error as Error).message})`,
+          keptAs: null,
+          at: new Date().toISOString(),
+        }),
+      );
+    }
   }
 
   runDir(id: string): string {
@@ -200,6 +239,7 @@ export class RunStore {
 
   async createRun(init: NewRun): Promise<RunRecord> {
     this.assertOpen();
+    this.assertWritable();
     const now = new Date().toISOString();
     const id = `r${now.slice(2, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
     const record: RunRecord = {
@@ -227,6 +267,7 @@ export class RunStore {
     this.assertOpen();
     const record = this.get(id);
     Object.assign(record, patch, { updatedAt: new Date().toISOString() });
+    if (this.readOnly) return record; // reconciled in memory only
     await writeFileAtomic(path.join(this.runDir(id), RUN_FILE), JSON.stringify(record, null, 2) + '\n');
     await this.db.write();
     // A run that stops or completes saves its sample cache, so that reopening it is quick.
@@ -244,7 +285,14 @@ export class RunStore {
     let files = this.files.get(id);
     if (!files) {
       const record = this.get(id);
-      files = RunFiles.open(this.runDir(id)).then(async ({ files: opened, issues }) => {
+      const opening = RunFiles.open(this.runDir(id)).catch((error: unknown) => {
+        if (!this.readOnly || !isNotWritable(error)) throw error;
+        throw new ApiError(
+          'store-read-only',
+          `run ${id}: its files need a repair (${(error as Error).message}), which a read-only store cannot take; open the store writable once (the app or z1wb run)`,
+        );
+      });
+      files = opening.then(async ({ files: opened, issues }) => {
         if (issues.length > 0 || opened.count !== record.done || (record.summary === null && opened.count > 0)) {
           const complete = opened.count >= record.planned;
           await this.updateRun(id, {
@@ -269,6 +317,7 @@ export class RunStore {
 
   async deleteRun(id: string): Promise<boolean> {
     this.assertOpen();
+    this.assertWritable();
     const index = this.db.data.runs.findIndex((r) => r.id === id);
     if (index === -1) return false;
     const files = this.files.get(id);
@@ -302,11 +351,16 @@ export class RunStore {
     this.files.clear();
     this.opened.clear();
     await this.db.write();
-    await releaseLock(this.root);
+    if (!this.readOnly) await releaseLock(this.root);
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error(`the store ${this.root} is closed`);
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly)
+      throw new ApiError('store-read-only', `the store ${this.root} is read-only here: it can be read, not changed`);
   }
 
   private async readRunFile(id: string): Promise<RunRecord | null> {
@@ -323,8 +377,8 @@ export class RunStore {
       if (parsed.success) return parsed.data;
       throw new Error(parsed.error.issues[0]?.message ?? 'not a run record');
     } catch (error) {
-      const keptAs = `${file}.corrupt-${fileTimestamp()}`;
-      await copyFile(file, keptAs);
+      const keptAs = this.readOnly ? null : `${file}.corrupt-${fileTimestamp()}`;
+      if (keptAs) await copyFile(file, keptAs);
       this.issues.push({
         kind: 'corrupt',
         file,
@@ -356,6 +410,25 @@ async function acquireLock(root: string): Promise<void> {
     }
   }
   throw new ApiError('store-busy', `could not lock the store ${root}`);
+}
+
+/**
+ * Makes sure the runs folder exists and takes the lock: true. False when the store cannot be
+ * written and the caller reads only (it then takes no lock: it cannot disturb a writer).
+ */
+async function lockForWriting(root: string, options: OpenStoreOptions): Promise<boolean> {
+  try {
+    await mkdir(path.join(root, 'runs'), { recursive: true });
+    await acquireLock(root);
+    return true;
+  } catch (error) {
+    if (!isNotWritable(error)) throw error;
+    if (options.allowReadOnly) return false;
+    throw new ApiError(
+      'store-read-only',
+      `the store ${root} cannot be written (${(error as NodeJS.ErrnoException).code}): running needs a writable store; give another with --store`,
+    );
+  }
 }
 
 async function releaseLock(root: string): Promise<void> {
