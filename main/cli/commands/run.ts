@@ -3,22 +3,36 @@ import type { EventData } from '../../../common/api/contract';
 import type { RunRecord } from '../../../common/api/contract/runs';
 import { Workbench } from '../../api/Workbench';
 import { spawnNodeEngine } from '../../engine-host/nodeEngineChild';
+import type { SkippedRow } from '../../../common/notebook/datasetSettings';
+import type { Notebook } from '../../../common/notebook/notebookSchema';
+import { loadDataset } from '../../datasets/loadDataset';
 import { readValidNotebook } from '../../notebook/notebookFiles';
 import { engineOfHost } from '../../runner/EnginePort';
 import { Runner, type JobOutcome } from '../../runner/Runner';
+import { specFromNotebook } from '../../runner/runPlan';
 import { strategyWindow } from '../../store/exportRuns';
 import { RunStore } from '../../store/RunStore';
 import { defaultStoreDir, STORE_ENV } from '../../store/storeDir';
 import { EXIT, UsageError, flagString, parseArgs, type CliIo } from '../cliIo';
+import { Interrupted, watchStopSignals } from '../stopSignals';
 
-export const runUsage = `z1wb run NOTEBOOK [--store DIR] [--cell ID] [--json]
+export const runUsage = `z1wb run NOTEBOOK [--store DIR] [--cell ID] [--json] [--allow-skipped]
   Runs every run cell of a notebook (or only --cell ID) headlessly, in order. Runs already in
   the store with the same inputs are reused; stopped ones resume where they stopped.
   Progress goes to stderr; stdout gets a JSON summary: per run its id, strategy, window,
-  samples, accuracy with its Wilson 95% interval, mean and median thinking tokens.
-  --store DIR   the store (default: $${STORE_ENV} or the per-OS app-data folder)
-  --json        compact JSON on stdout (default: indented)
-  Exit code 1 when a run did not complete (run the same command again to resume it).`;
+  samples, accuracy with its Wilson 95% interval, mean and median thinking tokens; the dataset
+  lines that could not be read ("skipped", by line number).
+  --store DIR       the store (default: $${STORE_ENV} or the per-OS app-data folder)
+  --json            compact JSON on stdout (default: indented)
+  --allow-skipped   run a cell even when lines of its dataset could not be read (they are
+                    listed on stderr and in the summary either way; without it such a cell
+                    does not run and the exit code is 1)
+  Ctrl+C (SIGINT) or SIGTERM stops it within a second at any point, start-up included; the
+  samples finished by then are kept. Exit code 130 (SIGINT) or 143 (SIGTERM) then, 1 when a
+  run did not complete (run the same command again to resume it).`;
+
+/** From a signal to the command's return: the time cleanup gets (the rest of the second is exit). */
+const STOP_MS = 600;
 
 /** What `z1wb run` prints per run. */
 export function runSummaryJson(run: RunRecord, cellId: string, origin: string | null) {
@@ -65,79 +79,149 @@ function formatSeconds(seconds: number): string {
   return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** Dataset lines the loader could not read, as `z1wb run` reports them per cell. */
+interface SkippedLines {
+  cell: string;
+  dataset: string;
+  lines: SkippedRow[];
+}
+
+/**
+ * The dataset lines a cell's run would leave out: read with the runner's own loader (which
+ * keeps the result, so the run does not read the file twice).
+ */
+async function skippedLines(
+  notebook: Notebook,
+  notebookPath: string,
+  cellId: string,
+  storeDir: string,
+): Promise<SkippedLines> {
+  const spec = specFromNotebook(notebook, notebookPath, cellId);
+  const dataset = await loadDataset(spec.dataset, { baseDir: spec.baseDir, storeDir });
+  return { cell: cellId, dataset: dataset.description, lines: dataset.skipped };
+}
+
+function reportSkipped(io: CliIo, skipped: SkippedLines): void {
+  const shown = skipped.lines.slice(0, 20).map((s) => `  line ${s.line}: ${s.error}`);
+  const more = skipped.lines.length > 20 ? [`  … and ${skipped.lines.length - 20} more (all in the JSON summary)`] : [];
+  io.stderr.write(
+    `${skipped.cell}: ${skipped.lines.length} line(s) of ${skipped.dataset} could not be read:\n${[...shown, ...more].join('\n')}\n`,
+  );
+}
+
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, { values: ['store', 'cell'], booleans: ['json'] });
+  const parsed = parseArgs(args, { values: ['store', 'cell'], booleans: ['json', 'allow-skipped'] });
   if (parsed.positional.length !== 1) throw new UsageError('expected one notebook file');
   const notebookPath = path.resolve(parsed.positional[0]!);
   const storeDir = path.resolve(flagString(parsed, 'store') ?? defaultStoreDir());
   const only = flagString(parsed, 'cell');
-  const notebook = await readValidNotebook(notebookPath);
-  const cells = notebook.cells.filter((c) => c.type === 'run' && (only === undefined || c.id === only));
-  if (cells.length === 0)
-    throw new UsageError(only ? `no run cell "${only}" in ${notebookPath}` : `${notebookPath} has no run cells`);
+  const allowSkipped = parsed.flags.has('allow-skipped');
 
-  const store = await RunStore.open(storeDir);
-  for (const issue of store.issues)
-    io.stderr.write(`store: ${issue.message}${issue.keptAs ? ` (kept as ${issue.keptAs})` : ''}\n`);
-  // The engine child finds models (and writes downloads) in this store, not the default one.
-  const workbench = new Workbench({
-    host: 'cli',
-    storeDir,
-    spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }),
-  });
-  const showProgress = progressPrinter(io);
-  let currentCell = '';
-  const runner = new Runner({
-    store,
-    engine: engineOfHost(workbench),
-    storeDir,
-    emit: (event, data) => {
-      if (event === 'run.progress') showProgress(data as EventData<'run.progress'>, currentCell);
-      workbench.events.emit(event, data);
+  let runner: Runner | null = null;
+  // From here on a signal stops the command at whatever step it is in.
+  const stop = watchStopSignals({
+    stopMs: STOP_MS,
+    onSignal: (signal) => {
+      io.stderr.write(`\ninterrupted (${signal}): stopping; finished samples are kept, run again to resume\n`);
+      for (const job of runner?.activeJobs() ?? []) runner!.cancel(job.jobId);
     },
   });
-  let interrupted = false;
-  const onSignal = () => {
-    interrupted = true;
-    io.stderr.write('\ninterrupted: stopping (finished samples are kept; run again to resume)\n');
-    for (const job of runner.activeJobs()) runner.cancel(job.jobId);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
   const summaries: Array<ReturnType<typeof runSummaryJson>> = [];
   const failures: string[] = [];
+  const skipped: SkippedLines[] = [];
+  const opened: { store?: RunStore; workbench?: Workbench } = {};
   try {
+    const notebook = await stop.race(readValidNotebook(notebookPath));
+    const cells = notebook.cells.filter((c) => c.type === 'run' && (only === undefined || c.id === only));
+    if (cells.length === 0)
+      throw new UsageError(only ? `no run cell "${only}" in ${notebookPath}` : `${notebookPath} has no run cells`);
+
+    const store = (opened.store = await stop.race(RunStore.open(storeDir)));
+    for (const issue of store.issues)
+      io.stderr.write(`store: ${issue.message}${issue.keptAs ? ` (kept as ${issue.keptAs})` : ''}\n`);
+    // The engine child finds models (and writes downloads) in this store, not the default one.
+    const workbench = (opened.workbench = new Workbench({
+      host: 'cli',
+      storeDir,
+      spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }),
+    }));
+    const showProgress = progressPrinter(io);
+    let currentCell = '';
+    runner = new Runner({
+      store,
+      engine: engineOfHost(workbench),
+      storeDir,
+      emit: (event, data) => {
+        if (event === 'run.progress') showProgress(data as EventData<'run.progress'>, currentCell);
+        workbench.events.emit(event, data);
+      },
+    });
+
     for (const cell of cells) {
-      if (interrupted) break;
       currentCell = cell.id;
-      let outcome: JobOutcome;
+      let outcome: JobOutcome | undefined;
       let origins = new Map<string, string>();
       try {
-        const started = await runner.start({ notebookPath, cellId: cell.id, notebook });
+        const lines = await stop.race(skippedLines(notebook, notebookPath, cell.id, storeDir));
+        if (lines.lines.length > 0) {
+          skipped.push(lines);
+          reportSkipped(io, lines);
+          if (!allowSkipped) {
+            failures.push(
+              `${cell.id}: ${lines.lines.length} dataset line(s) could not be read (fix them, or pass --allow-skipped to run without them)`,
+            );
+            continue;
+          }
+        }
+        const starting = runner.start({ notebookPath, cellId: cell.id, notebook });
+        // Stopped during start-up: the job it may still create is cancelled as soon as it exists.
+        void starting.then((s) => stop.signal && runner!.cancel(s.jobId)).catch(() => undefined);
+        const started = await stop.race(starting);
         origins = new Map(started.runs.map((r) => [r.runId, r.origin]));
         const reused = started.runs.filter((r) => r.origin === 'cached').length;
         io.stderr.write(
           `${cell.id}: ${started.runs.length} run(s)${reused ? `, ${reused} reused from the store` : ''}\n`,
         );
-        outcome = await runner.wait(started.jobId);
+        outcome = await stop.race(runner.wait(started.jobId)).catch(async (error: unknown) => {
+          if (!(error instanceof Interrupted)) throw error;
+          // Cancelled by the signal: its outcome (the runs as kept) if it comes in time.
+          return stop.withinStopTime(runner!.wait(started.jobId));
+        });
       } catch (error) {
+        if (error instanceof Interrupted) throw error;
         failures.push(`${cell.id}: ${(error as Error).message}`);
         io.stderr.write(`${cell.id}: ${(error as Error).message}\n`);
         continue;
       }
+      if (!outcome) throw new Interrupted('interrupted');
       if (outcome.state !== 'complete') failures.push(`${cell.id}: ${outcome.error ?? outcome.state}`);
       for (const run of outcome.runs) summaries.push(runSummaryJson(run, cell.id, origins.get(run.id) ?? null));
+      if (stop.signal) break;
     }
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    await runner.close();
-    await workbench.close();
-    await store.close();
+    // Bounded once a signal came: whatever is not closed in time is left to the process's exit
+    // (the engine child exits with its parent; finished samples are on disk already).
+    await stop.withinStopTime(
+      (async () => {
+        await runner?.close();
+        await opened.workbench?.close();
+        await opened.store?.close();
+      })(),
+    );
+    stop.dispose();
   }
-  const result = { notebook: notebookPath, store: storeDir, runs: summaries, errors: failures };
+  if (stop.signal) failures.push(`interrupted by ${stop.signal}`);
+  const result = {
+    notebook: notebookPath,
+    store: storeDir,
+    runs: summaries,
+    skipped,
+    errors: failures,
+    interrupted: stop.signal,
+  };
   io.stdout.write(JSON.stringify(result, null, parsed.flags.has('json') ? undefined : 2) + '\n');
   for (const failure of failures) io.stderr.write(`not complete: ${failure}\n`);
-  return failures.length === 0 ? EXIT.ok : EXIT.failed;
+  return stop.exitCode ?? (failures.length === 0 ? EXIT.ok : EXIT.failed);
 }

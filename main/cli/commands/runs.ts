@@ -42,7 +42,9 @@ export async function runsCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...ids] = parsed.positional;
   const json = parsed.flags.has('json');
   const storeDir = path.resolve(flagString(parsed, 'store') ?? defaultStoreDir());
-  const store = await RunStore.open(storeDir);
+  // Everything but regrade only reads: a store this user cannot write (read-only, another
+  // user's) still opens for it, without the lock and writing nothing.
+  const store = await RunStore.open(storeDir, { allowReadOnly: sub !== 'regrade' });
   try {
     for (const issue of store.issues)
       io.stderr.write(`store: ${issue.message}${issue.keptAs ? ` (kept as ${issue.keptAs})` : ''}\n`);

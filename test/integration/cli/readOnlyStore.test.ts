@@ -1,0 +1,113 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, readdir, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { RunStore } from '../../../main/store/RunStore';
+import { summarizeRun } from '../../../main/store/runSummary';
+import { REPO_ROOT } from '../../helpers/headlessHost';
+import { runCli as cli } from '../../helpers/runCli';
+import { newRun, sample } from '../../unit/store/sampleFactory';
+import { Z1WB } from './cliProcess';
+
+const READER = 'z1wbreader';
+
+/**
+ * `z1wb ARGS` as an unprivileged user: root (CI) ignores file permissions, so a read-only store
+ * is only read-only for another uid. That user is created here when missing.
+ */
+async function asReader(args: string[]): Promise<{ code: number; stdout: string; stderr: string; uid: number }> {
+  const root = process.getuid?.() === 0;
+  if (root && spawnSync('id', ['-u', READER]).status !== 0) {
+    const made = spawnSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', READER]);
+    if (made.status !== 0) throw new Error(`useradd ${READER}: ${made.stderr}`);
+  }
+  const command = root
+    ? ['runuser', '-u', READER, '--', process.execPath, Z1WB, ...args]
+    : [process.execPath, Z1WB, ...args];
+  const uid = root ? Number(spawnSync('id', ['-u', READER]).stdout.toString()) : process.getuid!();
+  try {
+    const { stdout, stderr } = await promisify(execFile)(command[0]!, command.slice(1), { cwd: REPO_ROOT });
+    return { code: 0, stdout, stderr, uid };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr, uid };
+  }
+}
+
+/** Every file under a folder with its size and modification time: a store left untouched keeps it. */
+async function snapshot(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { recursive: true })) {
+    const info = await stat(path.join(dir, entry));
+    out.push(`${entry} ${info.size} ${info.mtimeMs}`);
+  }
+  return out.sort();
+}
+
+/** Two runs, one complete and one cut off while running with its index 4 samples behind its files. */
+async function storeWithRuns(): Promise<{ storeDir: string; complete: string; cutOff: string }> {
+  const parent = await mkdtemp(path.join(os.tmpdir(), 'z1wb-ro-'));
+  const storeDir = path.join(parent, 'store');
+  const store = await RunStore.open(storeDir);
+  const complete = await store.createRun(newRun({ label: 'shifted-window W=40', planned: 6, cacheKey: 'a' }));
+  const files = await store.runFiles(complete.id);
+  await files.append(Array.from({ length: 6 }, (_, i) => sample(i, { correct: i % 2 === 0 })));
+  await store.updateRun(complete.id, { status: 'complete', done: 6, summary: summarizeRun(files.records(), 1) });
+  const cutOff = await store.createRun(newRun({ label: 'unbounded (128 tokens)', planned: 10, cacheKey: 'b' }));
+  const cutFiles = await store.runFiles(cutOff.id);
+  await cutFiles.append(Array.from({ length: 6 }, (_, i) => sample(i)));
+  await store.updateRun(cutOff.id, { status: 'running', done: 2 });
+  await store.close();
+  // Readable by everyone, writable by no one (the parent too, so nothing can be added beside it).
+  spawnSync('chmod', ['-R', 'a=rX', parent]);
+  await chmod(parent, 0o555);
+  return { storeDir, complete: complete.id, cutOff: cutOff.id };
+}
+
+describe('z1wb runs list|show|export|compare on a read-only store', () => {
+  it('work as an unprivileged user, count the cut-off run from its files, and change nothing', async () => {
+    const { storeDir, complete, cutOff } = await storeWithRuns();
+    const before = await snapshot(storeDir);
+
+    const list = await asReader(['runs', 'list', '--store', storeDir, '--json']);
+    expect(list.uid).not.toBe(0);
+    expect(list.code, list.stderr).toBe(0);
+    expect(
+      JSON.parse(list.stdout).map((r: { id: string; samples: number; status: string }) => [r.id, r.samples, r.status]),
+    ).toEqual([
+      [cutOff, 6, 'stopped'],
+      [complete, 6, 'complete'],
+    ]);
+    const table = await asReader(['runs', 'list', '--store', storeDir]);
+    expect(table.stdout).toMatch(new RegExp(`${cutOff} .* stopped +6/10`));
+    const show = await asReader(['runs', 'show', complete, '--store', storeDir, '--json']);
+    expect(show.code, show.stderr).toBe(0);
+    expect(JSON.parse(show.stdout).summary.accuracy).toMatchObject({ value: 0.5, successes: 3, trials: 6 });
+    const csv = await asReader(['runs', 'export', complete, '--store', storeDir]);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout.trim().split('\n')).toHaveLength(7);
+    const compare = await asReader(['runs', 'compare', complete, cutOff, '--store', storeDir, '--json']);
+    expect(compare.code, compare.stderr).toBe(0);
+    expect(JSON.parse(compare.stdout).paired.pairs).toBe(6);
+
+    expect(await snapshot(storeDir)).toEqual(before);
+    // Writing commands say why they cannot, naming the store.
+    const regrade = await asReader(['runs', 'regrade', complete, '--store', storeDir]);
+    expect(regrade.code).toBe(1);
+    expect(regrade.stderr).toContain(`the store ${storeDir} cannot be written (EACCES)`);
+    expect(await snapshot(storeDir)).toEqual(before);
+  }, 60_000);
+
+  it('work as root on the same store (root can write, so the cut-off run is repaired on disk)', async () => {
+    const { storeDir, cutOff } = await storeWithRuns();
+    const list = await cli(['runs', 'list', '--store', storeDir, '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout).find((r: { id: string }) => r.id === cutOff)).toMatchObject({
+      samples: 6,
+      status: 'stopped',
+    });
+    expect((await cli(['runs', 'export', cutOff, '--store', storeDir])).stdout.trim().split('\n')).toHaveLength(7);
+  });
+});
