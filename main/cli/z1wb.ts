@@ -34,7 +34,7 @@ Commands:
 ${lines.join('\n')}
 
   z1wb COMMAND --help   shows a command's options.
-Exit codes: 0 success, 1 failure, 2 wrong usage.
+Exit codes: 0 success, 1 failure, 2 wrong usage; 130/143 stopped by Ctrl+C/SIGTERM.
 `;
 }
 
