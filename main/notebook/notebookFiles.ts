@@ -3,7 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError } from '../../common/api/messages';
 import type { OpenedNotebook } from '../../common/api/contract/notebooks';
-import { formatNotebook, validateNotebook, validateNotebookText } from '../../common/notebook/validateNotebook';
+import { formatNotebookText } from '../../common/notebook/notebookText';
+import { validateNotebook, validateNotebookText } from '../../common/notebook/validateNotebook';
+import { migrateNotebook } from '../../common/notebook/notebookMigrations';
 import type { Notebook } from '../../common/notebook/notebookSchema';
 import { writeFileAtomic } from '../store/atomicWrite';
 
@@ -43,8 +45,17 @@ export async function readValidNotebook(file: string): Promise<Notebook> {
   return opened.notebook;
 }
 
-/** Validates and writes a notebook atomically, in the diff-friendly layout. */
-export async function saveNotebookFile(file: string, value: unknown): Promise<{ path: string; bytes: number }> {
+/**
+ * Validates and writes a notebook atomically, as the user wrote it: the value is written without
+ * the schema's defaults, laid out like `layout` (the text the client opened, for Save as) or else
+ * like the file already at `file`, so an unchanged notebook saves byte-identical and a changed
+ * value changes only its own lines (formatNotebookText).
+ */
+export async function saveNotebookFile(
+  file: string,
+  value: unknown,
+  options: { layout?: string } = {},
+): Promise<{ path: string; bytes: number }> {
   const result = validateNotebook(value);
   if (!result.notebook) {
     const first = result.issues[0]!;
@@ -55,7 +66,8 @@ export async function saveNotebookFile(file: string, value: unknown): Promise<{ 
     );
   }
   const resolved = path.resolve(file);
-  const text = formatNotebook(result.notebook);
+  const previous = options.layout ?? (await readFile(resolved, 'utf8').catch(() => null));
+  const text = formatNotebookText(migrateNotebook(value).notebook, previous);
   await writeFileAtomic(resolved, text);
   return { path: resolved, bytes: Buffer.byteLength(text) };
 }

@@ -134,7 +134,10 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
   });
 
   it('adds, moves, collapses and deletes cells, shows the unsaved state, and saves with Ctrl+S', async () => {
-    await page.getByTestId('add-markdown-top').click();
+    // One "+" between cells opens the menu of cell types.
+    await page.getByTestId('insert-cell-0').click();
+    await page.getByTestId('insert-markdown').click();
+    expect(await page.getByTestId('insert-markdown').count()).toBe(0);
     expect(await page.locator('[data-cell-type]').first().getAttribute('data-testid')).toBe('cell-markdown');
     expect(await page.getByTestId('save-state').textContent()).toBe('● unsaved');
     const added = page.getByTestId('cell-markdown');
@@ -214,7 +217,14 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
       .toMatch(/^q\d\d#0$/);
     await runCell.screenshot({ path: path.join(ARTIFACTS, 'notebook-run-live.png') });
     await expect
-      .poll(() => page.getByTestId('runs-z1-sweep').locator('tbody tr').allInnerTexts(), { timeout: 60_000 })
+      .poll(() => page.getByTestId('run-summary-z1-sweep').locator('li').allInnerTexts(), { timeout: 60_000 })
+      .toEqual(
+        WINDOWS.map((w) => `shifted-window W=${w} ${((LENGTHS.filter((l) => l <= w).length / 12) * 100).toFixed(1)}%`),
+      );
+    // The details (table and figures) are one click away.
+    await page.getByTestId('show-results-z1-sweep').click();
+    await expect
+      .poll(() => page.getByTestId('runs-z1-sweep').locator('tbody tr').allInnerTexts())
       .toEqual(
         WINDOWS.map((w) => {
           const right = LENGTHS.filter((l) => l <= w).length;
@@ -223,15 +233,19 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
           );
         }),
       );
+    await page.getByTestId('show-results-z1-sweep').click();
     expect(await runCell.getByTestId('run-progress-count').textContent()).toBe('60/60');
     // The samples streamed into the live view, one at a time; the last one stays readable.
     expect(await runCell.getByTestId('live-sample-key').textContent()).toMatch(/^q\d\d#0$/);
     expect(await runCell.getByTestId('live-length').textContent()).toMatch(/^[1-9]\d* characters$/);
+    // The live panel folded away when the run ended; the run cell draws no figure of its own.
+    expect(await runCell.getByTestId('live-panel-z1-sweep').getAttribute('open')).toBeNull();
+    expect(await runCell.locator('.js-plotly-plot').count()).toBe(0);
     await runCell.screenshot({ path: path.join(ARTIFACTS, 'notebook-run-live.png') });
     await page.getByTestId('start-run-baseline').click();
     await expect
-      .poll(() => page.getByTestId('runs-baseline').locator('tbody tr').allInnerTexts(), { timeout: 60_000 })
-      .toEqual([expect.stringMatching(/\tcomplete\t12\/12\t100\.0%/)]);
+      .poll(() => page.getByTestId('run-summary-baseline').locator('li').allInnerTexts(), { timeout: 60_000 })
+      .toEqual([expect.stringMatching(/ 100\.0%$/)]);
 
     // The plot cells draw the stored runs: the scaling curve…
     const curve = page.getByTestId('plot-scaling-curve').locator('[data-testid^=figure-]');

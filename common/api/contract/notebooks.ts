@@ -39,9 +39,16 @@ export const notebookMethods = {
     doc: 'Validates notebook text without touching disk.',
   }),
   'notebooks.save': method({
-    params: z.object({ path: z.string().min(1), notebook: z.unknown() }).strict(),
+    params: z
+      .object({
+        path: z.string().min(1),
+        notebook: z.unknown(),
+        /** The text the notebook was opened from, whose layout the save keeps (else the file at `path`). */
+        layout: z.string().optional(),
+      })
+      .strict(),
     result: z.object({ path: z.string(), bytes: z.number().int() }),
-    doc: 'Validates and writes a notebook atomically, formatted for small diffs (2-space JSON, final newline). Refuses an invalid notebook (invalid-params with the path).',
+    doc: 'Validates and writes a notebook atomically as the user wrote it: defaults stay implicit and the layout of `layout` (or of the file at `path`) is kept, so an unchanged notebook saves byte-identical. Refuses an invalid notebook (invalid-params with the path).',
   }),
   'notebooks.list': method({
     params: z.object({}).strict(),

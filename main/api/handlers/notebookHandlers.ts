@@ -17,8 +17,8 @@ export function createNotebookHandlers(ctx: HostContext): Handlers {
       return opened;
     },
     'notebooks.validate': ({ text }) => validateNotebookText(text),
-    'notebooks.save': async ({ path: file, notebook }) => {
-      const saved = await saveNotebookFile(file, notebook);
+    'notebooks.save': async ({ path: file, notebook, layout }) => {
+      const saved = await saveNotebookFile(file, notebook, { layout });
       const { store } = await experimentsOf(ctx);
       const title = (notebook as { metadata?: { title?: unknown } }).metadata?.title;
       await store.touchNotebook(saved.path, typeof title === 'string' ? title : path.basename(saved.path));

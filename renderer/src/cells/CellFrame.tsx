@@ -1,6 +1,7 @@
-import { useCallback, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useContext, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { CellType } from '../../../common/notebook/notebookSchema';
 import { isCollapsed, setCollapsed, type NotebookCellDraft } from '../notebook/notebookDocument';
+import { SessionContext } from '../notebook/NotebookSession';
 import type { CellProps } from './cellProps';
 import { CellErrorBoundary } from './CellErrorBoundary';
 import { DatasetCell } from './DatasetCell';
@@ -39,14 +40,34 @@ export interface CellFrameProps {
   onChange(id: string, cell: NotebookCellDraft): void;
   onMove(id: string, delta: -1 | 1): void;
   onDelete(id: string): void;
+  /** The selected cell (clicked or focused last): Run all below starts there. */
+  active: boolean;
+  /** Run all is at this cell now. */
+  running: boolean;
+  onActivate(id: string): void;
 }
 
 /**
  * A cell's frame: its type and id, collapse, ▶ run, move up/down and delete, all reachable with
  * the keyboard; Shift+Enter anywhere in the cell runs it.
  */
-export function CellFrame({ cell, index, cells, onChange, onMove, onDelete }: CellFrameProps) {
-  const runRef = useRef<(() => void) | null>(null);
+export function CellFrame({
+  cell,
+  index,
+  cells,
+  onChange,
+  onMove,
+  onDelete,
+  active,
+  running,
+  onActivate,
+}: CellFrameProps) {
+  const runRef = useRef<(() => Promise<void> | void) | null>(null);
+  const session = useContext(SessionContext);
+  // Run all reaches the body's current action through the session.
+  useEffect(() => session?.registerAction(cell.id, () => runRef.current?.()), [session, cell.id]);
+  // From a button or Shift+Enter the cell shows its own failure; only Run all needs the rejection.
+  const runNow = () => void Promise.resolve(runRef.current?.()).catch(() => undefined);
   const [valid, setValid] = useState(true);
   const collapsed = isCollapsed(cell);
   const change = useCallback((next: NotebookCellDraft) => onChange(cell.id, next), [onChange, cell.id]);
@@ -55,17 +76,22 @@ export function CellFrame({ cell, index, cells, onChange, onMove, onDelete }: Ce
   function keyDown(event: KeyboardEvent) {
     if (event.key === 'Enter' && event.shiftKey && !event.defaultPrevented) {
       event.preventDefault();
-      runRef.current?.();
+      runNow();
     }
   }
 
   return (
     <section
-      className={`cell cell-${cell.type}${collapsed ? ' collapsed' : ''}${valid ? '' : ' invalid'}`}
+      className={`cell cell-${cell.type}${collapsed ? ' collapsed' : ''}${valid ? '' : ' invalid'}${active ? ' active' : ''}${running ? ' running' : ''}`}
       aria-label={`${cell.type} cell ${cell.id}`}
       data-testid={`cell-${cell.id}`}
+      id={`cell-${cell.id}`}
+      tabIndex={-1}
       data-cell-type={cell.type}
       onKeyDown={keyDown}
+      onFocusCapture={() => onActivate(cell.id)}
+      onMouseDownCapture={() => onActivate(cell.id)}
+      aria-current={active ? 'true' : undefined}
     >
       <header className="cell-header">
         <button
@@ -83,7 +109,7 @@ export function CellFrame({ cell, index, cells, onChange, onMove, onDelete }: Ce
         <span className="cell-actions">
           <button
             type="button"
-            onClick={() => runRef.current?.()}
+            onClick={runNow}
             title={`${RUN_LABEL[cell.type]} (Shift+Enter)`}
             aria-label={RUN_LABEL[cell.type]}
           >

@@ -3,6 +3,7 @@ import { datasetSource } from '../../../common/notebook/datasetSettings';
 import { errorMessage, useClient } from '../api/ClientContext';
 import { useSession } from '../notebook/NotebookSession';
 import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
+import { MathModeToggle, MathText } from '../markdown/MathText';
 import type { CellProps } from './cellProps';
 
 function checkDataset(value: unknown): SettingsCheck {
@@ -44,7 +45,7 @@ export function DatasetCell({ cell, onChange, runRef, onValidity }: CellProps<'d
       setBusy(false);
     }
   }
-  runRef.current = () => void preview();
+  runRef.current = preview;
 
   const source = cell.dataset;
   const map = source.from === 'preset' ? null : ((source.map ?? {}) as Record<string, unknown>);
@@ -108,7 +109,7 @@ export function DatasetCell({ cell, onChange, runRef, onValidity }: CellProps<'d
             {loaded.skipped.length > 0 && (
               <span className="status-line error"> · {loaded.skipped.length} rows skipped</span>
             )}
-            <span className="muted"> · columns: {loaded.columns.join(', ')}</span>
+            <span className="muted"> · columns: {loaded.columns.join(', ')}</span> <MathModeToggle />
           </div>
           {loaded.skipped.length > 0 && (
             <ul className="marker-list">
@@ -132,8 +133,18 @@ export function DatasetCell({ cell, onChange, runRef, onValidity }: CellProps<'d
                 {loaded.rows.slice(0, PREVIEW_ROWS).map((row) => (
                   <tr key={row.id}>
                     <td>{row.id}</td>
-                    <td>{row.problem.length > 160 ? `${row.problem.slice(0, 160)}…` : row.problem}</td>
-                    <td>{row.answer ?? (row.choices ? row.choices.join(' | ') : '—')}</td>
+                    <td>
+                      <MathText text={row.problem.length > 160 ? `${row.problem.slice(0, 160)}…` : row.problem} />
+                    </td>
+                    <td>
+                      {row.answer !== undefined && row.answer !== null ? (
+                        <MathText text={row.answer} kind="answer" />
+                      ) : row.choices ? (
+                        row.choices.join(' | ')
+                      ) : (
+                        '—'
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -72,7 +72,7 @@ export function PromptCell({ cell, index, cells, onChange, runRef, onValidity }:
         modelUri={textModelUri(cell.id, 'prompt-template')}
         ariaLabel={`Prompt template of cell ${cell.id}`}
         onChange={(template) => set({ template })}
-        onRun={() => runRef.current?.()}
+        onRun={() => void runRef.current?.()}
       />
       <div className="field-row">
         <span className="muted">

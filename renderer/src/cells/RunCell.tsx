@@ -1,11 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunRecord } from '../../../common/api/contract/runs';
 import { samplingSettings } from '../../../common/settings/sampling';
 import { errorMessage, useClient } from '../api/ClientContext';
 import { nearestAbove, useSession } from '../notebook/NotebookSession';
+import { runInputsKey } from '../notebook/runInputs';
 import { LiveSampleView } from '../runs/LiveSampleView';
 import { RunProgress, type ProgressState } from '../runs/RunProgress';
+import { EtaEstimator } from '../runs/etaEstimate';
 import { RunResults } from '../runs/RunResults';
+import { RunSummary } from '../runs/RunSummary';
 import type { TokenSource } from '../runs/tokenStream';
 import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
 import type { CellProps } from './cellProps';
@@ -26,9 +29,14 @@ function checkSampling(value: unknown): SettingsCheck {
   return { ok: false, message: `${issue.path.join('.') || 'sampling'}: ${issue.message}` };
 }
 
+type JobEnd = { state: 'complete' | 'stopped' | 'failed'; error: string | null };
+
 /**
  * Runs every strategy of its window cell over the dataset: start, cancel, resume; progress with
- * tokens/s and ETA; the sample being generated streams live; the results below when stored.
+ * tokens/s and ETA; the sample being generated streams live (folded away when the run ends);
+ * below, a one-line summary (accuracy per run, links to the plot cells that draw them), with
+ * the table and the figures one click away. A failed run says why in the error style; results
+ * found for other settings than the cell has now are marked so.
  */
 export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: CellProps<'run'>) {
   const client = useClient();
@@ -39,12 +47,21 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
   const [streamJob, setStreamJob] = useState<string | null>(null);
   const [progress, setProgress] = useState<ProgressState | null>(null);
   const [runs, setRuns] = useState<RunRecord[]>([]);
+  /** The cell's inputs when `runs` were looked up (runInputsKey). */
+  const [runsKey, setRunsKey] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [showResults, setShowResults] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [showDetails, setShowDetails] = useState(false);
+  const livePanel = useRef<HTMLDetailsElement>(null);
+  const eta = useRef<{ jobId: string; estimator: EtaEstimator } | null>(null);
+  // Run all waits for a job's end: the waiter by job id, or the end when it came first.
+  const waiters = useRef(new Map<string, (end: JobEnd) => void>());
+  const ends = useRef(new Map<string, JobEnd>());
 
   const lookup = useCallback(async () => {
     const { path, notebook } = session.current();
     if (!path) return;
+    const key = runInputsKey(notebook.cells, cell.id);
     try {
       const found = await client.call('runs.lookup', {
         notebookPath: path,
@@ -52,8 +69,10 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
         notebook: notebook as never,
       });
       setRuns(found.runs);
+      setRunsKey(key);
     } catch {
       setRuns([]);
+      setRunsKey(key);
     }
   }, [client, session, cell.id]);
 
@@ -64,11 +83,12 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
       if (event.cellId !== cell.id) return;
       setJobId(event.jobId);
       setStreamJob(event.jobId);
+      if (eta.current?.jobId !== event.jobId) eta.current = { jobId: event.jobId, estimator: new EtaEstimator() };
       setProgress({
         done: event.done,
         total: event.total,
         tokensPerSecond: event.tokensPerSecond,
-        etaSeconds: event.etaSeconds,
+        etaSeconds: eta.current.estimator.update(event.done, event.total, performance.now() / 1000),
       });
     });
     const offState = client.on('run.state', (event) => {
@@ -78,14 +98,16 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
         return setJobId(event.jobId);
       }
       setJobId(null);
-      setMessage(
-        event.state === 'failed'
-          ? `run failed: ${event.error ?? 'unknown error'}`
-          : event.state === 'stopped'
-            ? 'stopped; resume continues where it stopped'
-            : null,
-      );
-      void lookup().then(() => event.state === 'complete' && setShowResults(true));
+      const end: JobEnd = { state: event.state, error: event.error };
+      const waiter = waiters.current.get(event.jobId);
+      if (waiter) waiter(end);
+      else ends.current.set(event.jobId, end);
+      if (event.state === 'failed') {
+        // The results shown stay those from before, marked as from other settings when they are.
+        return setError(`run failed: ${event.error ?? 'unknown error'}`);
+      }
+      setMessage(event.state === 'stopped' ? 'stopped; Resume continues where it stopped' : null);
+      void lookup();
     });
     return () => {
       offProgress();
@@ -118,47 +140,80 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
     [client, streamJob],
   );
 
-  async function start() {
+  function jobEnd(id: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const settle = (end: JobEnd) => {
+        waiters.current.delete(id);
+        ends.current.delete(id);
+        if (end.state === 'complete') resolve();
+        else reject(new Error(end.state === 'failed' ? `run failed: ${end.error ?? 'unknown error'}` : 'stopped'));
+      };
+      const ended = ends.current.get(id);
+      if (ended) settle(ended);
+      else waiters.current.set(id, settle);
+    });
+  }
+
+  /** Starts the cell's runs; settles when the job ends (rejects when it fails or stops). */
+  async function start(): Promise<void> {
     const { path, notebook } = session.current();
-    if (!path) return setMessage('Save the notebook first: runs are stored with the notebook they came from.');
+    if (!path) {
+      const text = 'Save the notebook first: runs are stored with the notebook they came from.';
+      setError(text);
+      throw new Error(text);
+    }
     setMessage(null);
-    setShowResults(false);
+    setError(null);
+    let started: { jobId: string; runs: Array<{ origin: string }> };
     try {
-      const started = await client.call('runs.start', {
+      started = await client.call('runs.start', {
         notebookPath: path,
         cellId: cell.id,
         notebook: notebook as never,
       });
-      setJobId(started.jobId);
-      setStreamJob(started.jobId);
-      const cached = started.runs.filter((r) => r.origin === 'cached').length;
-      if (cached) setMessage(`${cached} of ${started.runs.length} runs reused from the store`);
     } catch (e) {
-      setMessage(errorMessage(e));
+      setError(errorMessage(e));
+      throw e;
     }
+    // A job whose runs are all stored ends before its answer arrives: it is not running then.
+    if (!ends.current.has(started.jobId)) setJobId(started.jobId);
+    setStreamJob(started.jobId);
+    const cached = started.runs.filter((r) => r.origin === 'cached').length;
+    if (cached) setMessage(`${cached} of ${started.runs.length} runs reused from the store`);
+    await jobEnd(started.jobId);
   }
-  runRef.current = () => void start();
+  runRef.current = start;
+  const startNow = () => void start().catch(() => undefined);
 
   async function cancel() {
-    if (jobId) await client.call('runs.cancel', { jobId }).catch((e: unknown) => setMessage(errorMessage(e)));
+    if (jobId) await client.call('runs.cancel', { jobId }).catch((e: unknown) => setError(errorMessage(e)));
   }
 
   async function resume() {
     setMessage(null);
+    setError(null);
     try {
       for (const run of runs.filter((r) => r.status === 'stopped')) {
         const resumed = await client.call('runs.resume', { runId: run.id });
-        setJobId(resumed.jobId);
+        if (!ends.current.has(resumed.jobId)) setJobId(resumed.jobId);
         setStreamJob(resumed.jobId);
       }
     } catch (e) {
-      setMessage(errorMessage(e));
+      setError(errorMessage(e));
     }
   }
+
+  // The live panel opens while a job runs and folds away when it ends (the user may open it again).
+  const running = jobId !== null;
+  useEffect(() => {
+    if (livePanel.current) livePanel.current.open = running;
+  }, [running, streamJob]);
 
   const set = (patch: Record<string, unknown>) => onChange({ ...cell, ...patch } as typeof cell);
   const stopped = runs.some((r) => r.status === 'stopped');
   const complete = runs.length > 0 && runs.every((r) => r.status === 'complete');
+  const stale = runs.length > 0 && runsKey !== null && runsKey !== runInputsKey(cells, cell.id);
+  const plots = cells.filter((c) => c.type === 'plot' && c.plot.runs.includes(cell.id)).map((c) => c.id);
   return (
     <>
       <div className="field-row">
@@ -210,7 +265,7 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
           ariaLabel={`Sampling settings of cell ${cell.id} (JSON)`}
           check={checkSampling}
           onValid={(sampling) => set({ sampling })}
-          onRun={() => void start()}
+          onRun={startNow}
           onValidity={onValidity}
         />
       </details>
@@ -218,11 +273,11 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
         <button
           type="button"
           className="primary"
-          onClick={() => void start()}
+          onClick={startNow}
           disabled={jobId !== null}
           data-testid={`start-run-${cell.id}`}
         >
-          {complete ? 'Run again (reuses stored runs)' : 'Start'}
+          {complete && !stale ? 'Run again' : 'Start'}
         </button>
         <button
           type="button"
@@ -238,11 +293,11 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
         {runs.length > 0 && (
           <button
             type="button"
-            onClick={() => setShowResults((v) => !v)}
-            aria-expanded={showResults}
+            onClick={() => setShowDetails((v) => !v)}
+            aria-expanded={showDetails}
             data-testid={`show-results-${cell.id}`}
           >
-            {showResults ? 'Hide results' : 'Show results'}
+            {showDetails ? 'Hide details' : 'Details'}
           </button>
         )}
         {message && (
@@ -251,41 +306,54 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
           </span>
         )}
       </div>
-      {progress && <RunProgress progress={progress} />}
-      {streamJob && <LiveSampleView source={tokens} label={jobId ? 'Current sample' : 'Last sample'} />}
-      {runs.length > 0 && (
-        <table className="data-table" data-testid={`runs-${cell.id}`}>
-          <thead>
-            <tr>
-              <th scope="col">run</th>
-              <th scope="col">status</th>
-              <th scope="col" className="num">
-                done
-              </th>
-              <th scope="col" className="num">
-                accuracy
-              </th>
-              <th scope="col" className="num">
-                mean thinking
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((r) => (
-              <tr key={r.id}>
-                <td>{r.label}</td>
-                <td>{r.status}</td>
-                <td className="num">
-                  {r.done}/{r.planned}
-                </td>
-                <td className="num">{r.summary ? `${(r.summary.accuracy.value * 100).toFixed(1)}%` : '—'}</td>
-                <td className="num">{r.summary ? r.summary.thinking.phase1.mean.toFixed(1) : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {error && (
+        <div className="status-line error cell-error" role="alert" data-testid={`run-error-${cell.id}`}>
+          {error}
+        </div>
       )}
-      {showResults && runs.length > 0 && <RunResults runs={runs} onOpenSample={session.openSample} />}
+      {progress && <RunProgress progress={progress} />}
+      {streamJob && (
+        <details className="live-panel" ref={livePanel} data-testid={`live-panel-${cell.id}`}>
+          <summary>{jobId ? 'Current sample' : 'Last sample'}</summary>
+          <LiveSampleView source={tokens} label={jobId ? 'Current sample' : 'Last sample'} />
+        </details>
+      )}
+      {runs.length > 0 && <RunSummary cellId={cell.id} runs={runs} stale={stale} plots={plots} />}
+      {showDetails && runs.length > 0 && (
+        <div className="run-details">
+          <table className="data-table" data-testid={`runs-${cell.id}`}>
+            <thead>
+              <tr>
+                <th scope="col">run</th>
+                <th scope="col">status</th>
+                <th scope="col" className="num">
+                  done
+                </th>
+                <th scope="col" className="num">
+                  accuracy
+                </th>
+                <th scope="col" className="num">
+                  mean thinking
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.label}</td>
+                  <td>{r.status}</td>
+                  <td className="num">
+                    {r.done}/{r.planned}
+                  </td>
+                  <td className="num">{r.summary ? `${(r.summary.accuracy.value * 100).toFixed(1)}%` : '—'}</td>
+                  <td className="num">{r.summary ? r.summary.thinking.phase1.mean.toFixed(1) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <RunResults runs={runs} onOpenSample={session.openSample} />
+        </div>
+      )}
     </>
   );
 }

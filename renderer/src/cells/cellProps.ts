@@ -7,8 +7,11 @@ export interface CellProps<T extends NotebookCellDraft['type'] = NotebookCellDra
   index: number;
   cells: readonly NotebookCellDraft[];
   onChange(cell: NotebookCellDraft): void;
-  /** The body puts its "run" here (Shift+Enter, the frame's ▶ button). */
-  runRef: MutableRefObject<(() => void) | null>;
+  /**
+   * The body puts its "run" here (Shift+Enter, the frame's ▶ button, Run all). Run all waits for
+   * the promise (a run cell's settles when its job ends; it rejects when the job fails).
+   */
+  runRef: MutableRefObject<(() => Promise<void> | void) | null>;
   /** The body reports whether its settings are valid; the frame turns red when not. */
   onValidity(valid: boolean): void;
 }

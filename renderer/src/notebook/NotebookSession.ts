@@ -12,6 +12,7 @@ export class NotebookSession {
   private readonly models = new Map<string, LoadedModel>();
   private readonly datasets = new Map<string, LoadedDataset>();
   private readonly listeners = new Set<() => void>();
+  private readonly actions = new Map<string, () => Promise<void> | void>();
   private version = 0;
 
   constructor(
@@ -36,6 +37,17 @@ export class NotebookSession {
     if (dataset) this.datasets.set(cellId, dataset);
     else this.datasets.delete(cellId);
     this.changed();
+  }
+
+  /** A cell's ▶ action, registered by its frame while it is shown (Run all calls it). */
+  registerAction(cellId: string, action: () => Promise<void> | void): () => void {
+    this.actions.set(cellId, action);
+    return () => {
+      if (this.actions.get(cellId) === action) this.actions.delete(cellId);
+    };
+  }
+  runCell(cellId: string): Promise<void> | void {
+    return this.actions.get(cellId)?.();
   }
 
   subscribe = (listener: () => void): (() => void) => {

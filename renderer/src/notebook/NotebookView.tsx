@@ -1,21 +1,32 @@
 import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo } from '../../../common/api/contract/app';
 import { errorMessage, isDesktop, useClient } from '../api/ClientContext';
-import { AddCellBar } from '../cells/AddCellBar';
+import { formatNotebookText } from '../../../common/notebook/notebookText';
 import { CellFrame } from '../cells/CellFrame';
+import { InsertCellControl } from '../cells/InsertCellControl';
 import { fileStem, saveFile } from '../export/saveFile';
 import { RunsBrowser } from '../runs/RunsBrowser';
 import { TrajectoryView } from '../runs/TrajectoryView';
 import { OpenDialog, SaveAsDialog } from './FileDialogs';
 import { deleteCell, insertCell, moveCell, replaceCell, type NotebookCellDraft } from './notebookDocument';
+import { notebookCommand, SHORTCUTS } from './notebookShortcuts';
 import { NotebookSession, SessionContext } from './NotebookSession';
+import { runAllPlan, runInOrder, type RunAllOutcome } from './runAll';
 import { useNotebook } from './useNotebook';
 
 type DialogState = 'open' | 'saveAs' | null;
 
+type RunAllState = { at: string; step: number; of: number } | { outcome: RunAllOutcome } | null;
+
+function outcomeText(outcome: RunAllOutcome): string {
+  if (outcome.state === 'complete') return `ran ${outcome.ran} cells`;
+  if (outcome.state === 'stopped') return `stopped at ${outcome.at} after ${outcome.ran} cells`;
+  return `stopped at ${outcome.at}: ${outcome.error}`;
+}
+
 /**
- * The notebook: a toolbar (new, open, save, save as, download, stored runs), the cells, and the
- * keyboard shortcuts and desktop menu commands that drive them.
+ * The notebook: a toolbar (new, open, save, save as, download, stored runs, run all, run all
+ * below, stop all), the cells, and the keyboard shortcuts and desktop menu commands that drive them.
  */
 export function NotebookView({ info }: { info: AppInfo | null }) {
   const client = useClient();
@@ -24,6 +35,10 @@ export function NotebookView({ info }: { info: AppInfo | null }) {
   const [dialog, setDialog] = useState<DialogState>(null);
   const [showRuns, setShowRuns] = useState(false);
   const [sample, setSample] = useState<{ runId: string; key: string } | null>(null);
+  const [activeCell, setActiveCell] = useState<string | null>(null);
+  const [runAll, setRunAll] = useState<RunAllState>(null);
+  const stopRequested = useRef(false);
+  const runningAll = runAll !== null && 'at' in runAll;
   const title = String((state.notebook.metadata as { title?: string } | undefined)?.title ?? 'Untitled');
 
   // A fresh session per opened notebook: loaded models and previews belong to it.
@@ -73,8 +88,45 @@ export function NotebookView({ info }: { info: AppInfo | null }) {
     nb.reset();
   }
 
+  /** Runs the cells from `from` down, one after the other (runAll.ts says which cells). */
+  async function runFrom(from: number) {
+    if (runningAll) return;
+    stopRequested.current = false;
+    const ids = runAllPlan(nb.current.current.notebook.cells, from);
+    const outcome = await runInOrder(ids, {
+      run: (id) => session.runCell(id),
+      stopped: () => stopRequested.current,
+      onStep: (id, step) => setRunAll({ at: id, step, of: ids.length }),
+    });
+    setRunAll({ outcome });
+  }
+
+  function runAllBelow() {
+    const cells = nb.current.current.notebook.cells;
+    void runFrom(
+      Math.max(
+        0,
+        cells.findIndex((c) => c.id === activeCellRef.current),
+      ),
+    );
+  }
+
+  /** Stops Run all and every job of this notebook's run cells (their finished samples stay stored). */
+  async function stopAll() {
+    stopRequested.current = true;
+    const ids = new Set(nb.current.current.notebook.cells.map((c) => c.id));
+    try {
+      const { jobs } = await client.call('runs.jobs', {});
+      await Promise.all(
+        jobs.filter((j) => ids.has(j.cellId)).map((j) => client.call('runs.cancel', { jobId: j.jobId })),
+      );
+    } catch (e) {
+      nb.setMessage({ text: errorMessage(e), error: true });
+    }
+  }
+
   function download() {
-    const text = JSON.stringify(state.notebook, null, 2) + '\n';
+    const text = formatNotebookText(state.notebook, state.layout);
     void saveFile(`${fileStem(title)}.z1.json`, new Blob([text], { type: 'application/json' }), 'application/json');
   }
 
@@ -84,25 +136,29 @@ export function NotebookView({ info }: { info: AppInfo | null }) {
     // Only when the host's startup notebook is first known, not on every `nb` change.
   }, [info?.startupNotebook]);
 
-  // Keyboard: Ctrl/Cmd+S save, Ctrl/Cmd+Shift+S save as, Ctrl/Cmd+O open.
+  // Keyboard shortcuts (notebookShortcuts.ts), read in the capture phase so Monaco cannot take them.
   // The listeners below are registered once and call the latest handlers through this ref.
-  const handlers = useRef({ save, saveAs, openFile, newFile });
-  handlers.current = { save, saveAs, openFile, newFile };
+  const activeCellRef = useRef(activeCell);
+  activeCellRef.current = activeCell;
+  const handlers = useRef({ save, saveAs, openFile, newFile, runFrom, runAllBelow, stopAll });
+  handlers.current = { save, saveAs, openFile, newFile, runFrom, runAllBelow, stopAll };
   const latest = useCallback(() => handlers.current, []);
   useEffect(() => {
     const keyDown = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
-      const key = e.key.toLowerCase();
-      if (key === 's') {
-        e.preventDefault();
-        void (e.shiftKey ? latest().saveAs() : latest().save());
-      } else if (key === 'o') {
-        e.preventDefault();
-        void latest().openFile();
-      }
+      const command = notebookCommand(e);
+      if (!command) return;
+      e.preventDefault();
+      e.stopPropagation();
+      const h = latest();
+      if (command === 'save') void h.save();
+      else if (command === 'saveAs') void h.saveAs();
+      else if (command === 'open') void h.openFile();
+      else if (command === 'runAll') void h.runFrom(0);
+      else if (command === 'runAllBelow') h.runAllBelow();
+      else void h.stopAll();
     };
-    window.addEventListener('keydown', keyDown);
-    return () => window.removeEventListener('keydown', keyDown);
+    window.addEventListener('keydown', keyDown, true);
+    return () => window.removeEventListener('keydown', keyDown, true);
   }, [latest]);
 
   // Desktop menus send their commands as events.
@@ -143,13 +199,13 @@ export function NotebookView({ info }: { info: AppInfo | null }) {
           <button type="button" onClick={newFile}>
             New
           </button>
-          <button type="button" onClick={() => void openFile()} data-testid="open-notebook" title="Ctrl+O">
+          <button type="button" onClick={() => void openFile()} data-testid="open-notebook" title={SHORTCUTS.open}>
             Open…
           </button>
-          <button type="button" onClick={() => void save()} data-testid="save-notebook" title="Ctrl+S">
+          <button type="button" onClick={() => void save()} data-testid="save-notebook" title={SHORTCUTS.save}>
             Save
           </button>
-          <button type="button" onClick={() => void saveAs()} title="Ctrl+Shift+S">
+          <button type="button" onClick={() => void saveAs()} title={SHORTCUTS.saveAs}>
             Save as…
           </button>
           <button type="button" onClick={download}>
@@ -158,6 +214,39 @@ export function NotebookView({ info }: { info: AppInfo | null }) {
           <button type="button" onClick={() => setShowRuns((v) => !v)} aria-expanded={showRuns} data-testid="show-runs">
             Stored runs
           </button>
+          <span className="toolbar-group" role="group" aria-label="Run">
+            <button
+              type="button"
+              onClick={() => void runFrom(0)}
+              disabled={runningAll}
+              data-testid="run-all"
+              title={`Run every cell in order, each after the one above has finished (${SHORTCUTS.runAll})`}
+            >
+              ▶▶ Run all
+            </button>
+            <button
+              type="button"
+              onClick={runAllBelow}
+              disabled={runningAll}
+              data-testid="run-all-below"
+              title={`Run the selected cell and every cell below it (${SHORTCUTS.runAllBelow})`}
+            >
+              Run all below
+            </button>
+            <button
+              type="button"
+              onClick={() => void stopAll()}
+              data-testid="stop-all"
+              title={`Stop Run all and every run of this notebook; finished samples stay stored (${SHORTCUTS.stopAll})`}
+            >
+              ■ Stop all
+            </button>
+            {runAll && (
+              <span className="muted" role="status" data-testid="run-all-state">
+                {'at' in runAll ? `running ${runAll.step + 1}/${runAll.of}: ${runAll.at}` : outcomeText(runAll.outcome)}
+              </span>
+            )}
+          </span>
           <input
             className="notebook-title"
             aria-label="Notebook title"
@@ -193,7 +282,7 @@ export function NotebookView({ info }: { info: AppInfo | null }) {
         {showRuns && (
           <RunsBrowser onOpenSample={(runId, key) => setSample({ runId, key })} onClose={() => setShowRuns(false)} />
         )}
-        <AddCellBar position={0} onAdd={(type) => nb.edit((n) => insertCell(n, type, 0))} />
+        <InsertCellControl position={0} onAdd={(type) => nb.edit((n) => insertCell(n, type, 0))} />
         {cells.map((cell, index) => (
           <Fragment key={`${state.generation}/${cell.id}`}>
             <CellFrame
@@ -203,8 +292,11 @@ export function NotebookView({ info }: { info: AppInfo | null }) {
               onChange={onChange}
               onMove={onMove}
               onDelete={onDelete}
+              active={cell.id === activeCell}
+              running={runningAll && runAll.at === cell.id}
+              onActivate={setActiveCell}
             />
-            <AddCellBar position={index + 1} onAdd={(type) => nb.edit((n) => insertCell(n, type, index + 1))} />
+            <InsertCellControl position={index + 1} onAdd={(type) => nb.edit((n) => insertCell(n, type, index + 1))} />
           </Fragment>
         ))}
         {dialog === 'open' && (

@@ -90,7 +90,9 @@ export function setCollapsed(cell: NotebookCellDraft, collapsed: boolean): Noteb
   if (collapsed) metadata.collapsed = true;
   else delete metadata.collapsed;
   const next = { ...cell, metadata } as NotebookCellDraft;
-  if (Object.keys(metadata).length === 0) delete (next as { metadata?: unknown }).metadata;
+  // A cell written without metadata gets none back; one written with `"metadata": {}` keeps it.
+  if (Object.keys(metadata).length === 0 && cell.metadata === undefined)
+    delete (next as { metadata?: unknown }).metadata;
   return next;
 }
 

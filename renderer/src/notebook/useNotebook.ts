@@ -1,4 +1,5 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
+import { formatNotebookText } from '../../../common/notebook/notebookText';
 import type { NotebookIssue } from '../../../common/notebook/validateNotebook';
 import { errorMessage, isDesktop, useClient } from '../api/ClientContext';
 import { newNotebook, notebookFingerprint, type NotebookDraft } from './notebookDocument';
@@ -11,6 +12,8 @@ export interface NotebookState {
   issues: NotebookIssue[];
   /** Bumped on open/new so that cells start afresh (editors, sessions). */
   generation: number;
+  /** The text the notebook was opened from or last saved as: a save keeps its layout (formatNotebookText). */
+  layout: string | null;
 }
 
 const RECENT_KEY = 'z1wb.recentNotebooks';
@@ -37,7 +40,7 @@ export function useNotebook() {
   const client = useClient();
   const [state, setState] = useState<NotebookState>(() => {
     const notebook = newNotebook();
-    return { path: null, notebook, saved: notebookFingerprint(notebook), issues: [], generation: 0 };
+    return { path: null, notebook, saved: notebookFingerprint(notebook), issues: [], generation: 0, layout: null };
   });
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const current = useRef(state);
@@ -46,13 +49,19 @@ export function useNotebook() {
   const dirty = notebookFingerprint(state.notebook) !== state.saved;
 
   const load = useCallback(
-    (path: string | null, notebook: NotebookDraft, issues: NotebookIssue[], savedText?: string) => {
+    (
+      path: string | null,
+      notebook: NotebookDraft,
+      issues: NotebookIssue[],
+      options: { savedText?: string; layout?: string } = {},
+    ) => {
       setState((s) => ({
         path,
         notebook,
-        saved: savedText ?? notebookFingerprint(notebook),
+        saved: options.savedText ?? notebookFingerprint(notebook),
         issues,
         generation: s.generation + 1,
+        layout: options.layout ?? null,
       }));
     },
     [],
@@ -69,7 +78,7 @@ export function useNotebook() {
           setMessage({ text: `${path} is not valid JSON: ${opened.issues[0]?.message ?? ''}`, error: true });
           return false;
         }
-        load(opened.path, raw, opened.issues);
+        load(opened.path, raw, opened.issues, { layout: opened.text });
         remember(opened.path);
         if (isDesktop()) void client.call('shell.addRecentFile', { path: opened.path }).catch(() => undefined);
         setMessage(
@@ -90,7 +99,7 @@ export function useNotebook() {
       try {
         const raw = JSON.parse(text) as NotebookDraft;
         const checked = await client.call('notebooks.validate', { text });
-        load(null, raw, checked.issues, '');
+        load(null, raw, checked.issues, { savedText: '', layout: text });
         setMessage({ text: `${name} opened from this computer; Save as… to keep it on the host`, error: false });
       } catch (e) {
         setMessage({ text: `${name}: ${errorMessage(e)}`, error: true });
@@ -101,10 +110,18 @@ export function useNotebook() {
 
   const saveTo = useCallback(
     async (path: string) => {
-      const { notebook } = current.current;
+      const { notebook, layout } = current.current;
       try {
-        const result = await client.call('notebooks.save', { path, notebook });
-        setState((s) => ({ ...s, path: result.path, saved: notebookFingerprint(notebook), issues: [] }));
+        const result = await client.call('notebooks.save', { path, notebook, ...(layout !== null && { layout }) });
+        // The host wrote exactly this text (the same formatter, the same layout): the next save keeps it.
+        const written = formatNotebookText(notebook, layout);
+        setState((s) => ({
+          ...s,
+          path: result.path,
+          saved: notebookFingerprint(notebook),
+          issues: [],
+          layout: written,
+        }));
         remember(result.path);
         if (isDesktop()) void client.call('shell.addRecentFile', { path: result.path }).catch(() => undefined);
         setMessage({ text: `saved ${result.path}`, error: false });
@@ -123,7 +140,7 @@ export function useNotebook() {
 
   const reset = useCallback(() => {
     const notebook = newNotebook();
-    load(null, notebook, [], '');
+    load(null, notebook, [], { savedText: '' });
     setMessage(null);
   }, [load]);
 

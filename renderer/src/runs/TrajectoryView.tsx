@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Trajectory } from '../../../common/api/contract/runs';
 import { errorMessage, useClient } from '../api/ClientContext';
+import { MathModeToggle, MathText } from '../markdown/MathText';
 import { LiveSampleView } from './LiveSampleView';
 import type { TokenChunk, TokenSource } from './tokenStream';
 
@@ -15,6 +16,17 @@ export function TrajectoryView({ runId, sampleKey, onClose }: { runId: string; s
   const [trajectory, setTrajectory] = useState<Trajectory | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [replaying, setReplaying] = useState(0);
+
+  // The gold answer is in the sample's record, not its trajectory.
+  const [gold, setGold] = useState<string | null>(null);
+  useEffect(() => {
+    setGold(null);
+    const problemId = sampleKey.slice(0, sampleKey.lastIndexOf('#'));
+    client
+      .call('runs.samples', { runId, offset: 0, limit: 1000, filter: { problemId } })
+      .then((page) => setGold(page.samples.find((s) => s.key === sampleKey)?.gold ?? null))
+      .catch(() => setGold(null));
+  }, [client, runId, sampleKey]);
 
   useEffect(() => {
     setTrajectory(null);
@@ -58,6 +70,7 @@ export function TrajectoryView({ runId, sampleKey, onClose }: { runId: string; s
             {sampleKey} <span className="muted">in run {runId}</span>
           </h3>
           <span style={{ flex: 1 }} />
+          <MathModeToggle />
           <button type="button" onClick={() => setReplaying((n) => n + 1)} disabled={!trajectory} data-testid="replay">
             Replay
           </button>
@@ -72,6 +85,28 @@ export function TrajectoryView({ runId, sampleKey, onClose }: { runId: string; s
               <summary>prompt message</summary>
               <pre className="prompt-preview">{trajectory.message}</pre>
             </details>
+            <dl className="answer-list" data-testid="trajectory-answers">
+              <dt>problem</dt>
+              <dd>
+                <MathText text={trajectory.message} />
+              </dd>
+              <dt>extracted answer</dt>
+              <dd data-testid="trajectory-extracted">
+                {typeof trajectory.grade.extracted === 'string' ? (
+                  <MathText text={trajectory.grade.extracted} kind="answer" />
+                ) : (
+                  <span className="muted">none found</span>
+                )}
+              </dd>
+              {gold !== null && (
+                <>
+                  <dt>gold answer</dt>
+                  <dd data-testid="trajectory-gold">
+                    <MathText text={gold} kind="answer" />
+                  </dd>
+                </>
+              )}
+            </dl>
             <p className="muted">
               {trajectory.cutAt === null
                 ? 'The model ended its thinking by itself.'

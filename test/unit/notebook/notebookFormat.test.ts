@@ -4,12 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrateNotebook } from '../../../common/notebook/notebookMigrations';
 import { cellJsonSchema, notebookJsonSchema, windowCellJsonSchema } from '../../../common/notebook/notebookJsonSchema';
-import {
-  formatNotebook,
-  resolveRunInputs,
-  validateNotebook,
-  validateNotebookText,
-} from '../../../common/notebook/validateNotebook';
+import { resolveRunInputs, validateNotebook, validateNotebookText } from '../../../common/notebook/validateNotebook';
+import { formatNotebookText } from '../../../common/notebook/notebookText';
 import { expandWindowCell } from '../../../common/settings/windowCell';
 import { saveNotebookFile, openNotebookFile } from '../../../main/notebook/notebookFiles';
 
@@ -146,9 +142,9 @@ describe('notebook format', () => {
     const first = await readFile(file, 'utf8');
     const opened = await openNotebookFile(file);
     expect(opened.issues).toEqual([]);
-    await saveNotebookFile(file, opened.notebook);
+    await saveNotebookFile(file, JSON.parse(opened.text));
     expect(await readFile(file, 'utf8')).toBe(first);
-    expect(first).toBe(formatNotebook(opened.notebook!));
+    expect(first).toBe(formatNotebookText(notebook(baseCells)));
     expect(first.endsWith('}\n')).toBe(true);
     await expect(
       saveNotebookFile(file, notebook([{ type: 'window', id: 'w', window: { strategy: 'hard-cut' } }])),

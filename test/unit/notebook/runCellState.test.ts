@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { answerMarkdown } from '../../../renderer/src/markdown/mathMode';
+import { runInputsKey } from '../../../renderer/src/notebook/runInputs';
+import type { NotebookCellDraft } from '../../../renderer/src/notebook/notebookDocument';
+import { EtaEstimator } from '../../../renderer/src/runs/etaEstimate';
+
+describe('the ETA of a run', () => {
+  it('does not over-estimate at the start: the clock starts at the first stored sample, after loading', () => {
+    // A 48-sample run: 3 s of model loading, then 4 samples every 1/3 s (12 samples/s).
+    const eta = new EtaEstimator();
+    const at = (samples: number) => 3 + (samples / 4) * (1 / 3);
+    // The host's estimate counts the loading: after the first 4 samples it says 44 / (4 / 3.33) = 36.7 s.
+    expect(eta.update(4, 48, at(4))).toBeNull();
+    expect(eta.update(8, 48, at(8))).toBeCloseTo(40 / 12, 6);
+    expect(eta.update(24, 48, at(24))).toBeCloseTo(24 / 12, 6);
+    expect(eta.update(48, 48, at(48))).toBe(0);
+  });
+
+  it('says nothing until the count has moved', () => {
+    const eta = new EtaEstimator();
+    expect(eta.update(10, 100, 5)).toBeNull();
+    expect(eta.update(10, 100, 6)).toBeNull();
+    expect(eta.update(20, 100, 7)).toBe(80 / 5);
+  });
+});
+
+describe('results from other settings', () => {
+  const cells: NotebookCellDraft[] = [
+    { type: 'model', id: 'm', model: { source: 'fixture:oracle' } },
+    { type: 'dataset', id: 'd', dataset: { from: 'file', path: 'a.jsonl' } },
+    { type: 'prompt', id: 'p', prompt: { template: '{{problem}}' } },
+    { type: 'window', id: 'w', window: { strategy: 'shifted-window', window: [8, 16] } },
+    { type: 'window', id: 'other', window: { strategy: 'unbounded' } },
+    { type: 'run', id: 'r', window: 'w' },
+  ];
+  const key = runInputsKey(cells, 'r');
+  const edit = (id: string, cell: NotebookCellDraft) => cells.map((c) => (c.id === id ? cell : c));
+
+  it('changes when the run cell or any cell it uses changes', () => {
+    expect(
+      runInputsKey(edit('w', { type: 'window', id: 'w', window: { strategy: 'hard-cut', window: 8 } }), 'r'),
+    ).not.toBe(key);
+    expect(
+      runInputsKey(edit('d', { type: 'dataset', id: 'd', dataset: { from: 'file', path: 'b.jsonl' } }), 'r'),
+    ).not.toBe(key);
+    expect(runInputsKey(edit('r', { type: 'run', id: 'r', window: 'w', samples: 4 }), 'r')).not.toBe(key);
+  });
+
+  it('stays when a cell it does not use, a title or a collapsed state changes', () => {
+    expect(
+      runInputsKey(edit('other', { type: 'window', id: 'other', window: { strategy: 'hard-cut', window: 1 } }), 'r'),
+    ).toBe(key);
+    expect(runInputsKey(edit('r', { type: 'run', id: 'r', window: 'w', title: 'Z1' }), 'r')).toBe(key);
+    expect(
+      runInputsKey(
+        edit('m', { type: 'model', id: 'm', metadata: { collapsed: true }, model: { source: 'fixture:oracle' } }),
+        'r',
+      ),
+    ).toBe(key);
+  });
+});
+
+describe('answers typeset as math', () => {
+  it('wraps bare LaTeX in $…$ and leaves plain answers and Markdown with math alone', () => {
+    expect(answerMarkdown('\\frac{1}{2}')).toBe('$\\frac{1}{2}$');
+    expect(answerMarkdown('x^2')).toBe('$x^2$');
+    expect(answerMarkdown('42')).toBe('42');
+    expect(answerMarkdown('$\\pi$ radians')).toBe('$\\pi$ radians');
+  });
+});
