@@ -14,7 +14,7 @@ export interface StopSignals {
   readonly exitCode: number | null;
   /** `step`'s result, or Interrupted as soon as a signal comes (the step itself runs on). */
   race<T>(step: Promise<T>): Promise<T>;
-  /** `step`, given at most what is left of the time to stop once a signal came (then undefined). */
+  /** `step`, or undefined once the time to stop after a signal is over (a signal that comes during it counts too). */
   withinStopTime<T>(step: Promise<T>): Promise<T | undefined>;
   dispose(): void;
 }
@@ -34,17 +34,18 @@ export interface StopOptions {
  */
 export function watchStopSignals(options: StopOptions): StopSignals {
   let signal: StopSignal | null = null;
-  let stoppedAt = 0;
   let interrupt: (error: Interrupted) => void = () => undefined;
   const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
   interrupted.catch(() => undefined);
+  let expire: () => void = () => undefined;
+  const expired = new Promise<undefined>((resolve) => (expire = () => resolve(undefined)));
   const handler = (received: StopSignal) => {
     if (signal) {
       (options.onSecondSignal ?? ((s) => process.exit(EXIT_CODE[s])))(received);
       return;
     }
     signal = received;
-    stoppedAt = performance.now();
+    setTimeout(expire, options.stopMs);
     options.onSignal(received);
     interrupt(new Interrupted(`interrupted by ${received}`));
   };
@@ -63,18 +64,9 @@ export function watchStopSignals(options: StopOptions): StopSignals {
       step.catch(() => undefined); // a step left running may still fail: nobody waits for it then
       return Promise.race([step, interrupted]);
     },
-    withinStopTime: async (step) => {
+    withinStopTime: (step) => {
       step.catch(() => undefined);
-      if (!signal) return step;
-      const left = options.stopMs - (performance.now() - stoppedAt);
-      if (left <= 0) return undefined;
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), left)));
-      try {
-        return await Promise.race([step, late]);
-      } finally {
-        clearTimeout(timer);
-      }
+      return Promise.race([step, expired]);
     },
     dispose: () => {
       process.removeListener('SIGINT', onInt);

@@ -68,6 +68,7 @@ describe('z1wb run stops when told (real llama.cpp, a z1wb process)', () => {
     const sentAt = performance.now();
     run.child.kill('SIGTERM');
     const exit = await run.exited;
+    console.log(`SIGTERM in start-up: exited ${Math.round(exit.at - sentAt)} ms after the signal`);
     expect(exit.at - sentAt, run.stderr()).toBeLessThan(1000);
     expect(exit.code, run.stderr()).toBe(143);
     expect(JSON.parse(run.stdout())).toMatchObject({ runs: [], interrupted: 'SIGTERM' });
@@ -84,6 +85,7 @@ describe('z1wb run stops when told (real llama.cpp, a z1wb process)', () => {
       const sentAt = performance.now();
       run.child.kill('SIGINT');
       const exit = await run.exited;
+      console.log(`SIGINT ${delay} ms after launch: exited ${Math.round(exit.at - sentAt)} ms after the signal`);
       expect(exit.at - sentAt, `${delay} ms: ${run.stderr()}`).toBeLessThan(1000);
       // Before the CLI installs its handlers Node's default ends it by the signal itself.
       expect(exit.code === 130 || exit.signal === 'SIGINT', `${delay} ms: ${exit.code} ${exit.signal}`).toBe(true);
