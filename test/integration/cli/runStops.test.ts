@@ -42,6 +42,7 @@ describe('z1wb run stops when told (real llama.cpp, a z1wb process)', () => {
       if (group) process.kill(-run.child.pid!, signal);
       else run.child.kill(signal);
       const exit = await run.exited;
+      console.log(`${signal} mid-run: exited ${Math.round(exit.at - sentAt)} ms after the signal`);
       expect(exit.at - sentAt, run.stderr()).toBeLessThan(1000);
       expect(exit.code, run.stderr()).toBe(code);
       expect(run.stderr()).toContain(`interrupted (${signal}): stopping; finished samples are kept`);
