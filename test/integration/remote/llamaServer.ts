@@ -5,7 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { ensureLlamaCppTools } from '../../../main/engine/tools/llamaCppTools';
+import {
+  ensureLlamaCppTools,
+  findLlamaCppTools,
+  llamaCppToolsRoot,
+  type LlamaCppTools,
+} from '../../../main/engine/tools/llamaCppTools';
 
 export interface LlamaServerOptions {
   modelPath: string;
@@ -43,8 +48,34 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * llama-server for the tests. The first run on a machine compiles it (minutes, and the test run
+ * looks stuck without a word), so that is said on screen, with the build's progress.
+ */
+export async function ensureTestLlamaServer(): Promise<LlamaCppTools> {
+  const cached = await findLlamaCppTools();
+  if (cached) return cached;
+  const { root } = await llamaCppToolsRoot();
+  console.warn(
+    `Compiling llama-server and llama-bench from the llama.cpp source node-llama-cpp ships: first test run on this machine only, about 5 minutes on 2 cores; cached in ${root}`,
+  );
+  let last = '';
+  return ensureLlamaCppTools({
+    // One line per stage, and per tenth of the compile.
+    onProgress: ({ stage, percent, line }) => {
+      const step =
+        percent === null
+          ? `${stage}${line.startsWith('waiting') ? ` (${line})` : ''}`
+          : `${stage} ${Math.floor(percent / 10) * 10}%`;
+      if (step === last) return;
+      last = step;
+      console.warn(`llama.cpp ${step}`);
+    },
+  });
+}
+
 export async function startLlamaServer(options: LlamaServerOptions): Promise<LlamaServer> {
-  const tools = await ensureLlamaCppTools();
+  const tools = await ensureTestLlamaServer();
   const parallel = options.parallel ?? 4;
   const port = options.port ?? (await freePort());
   const args = [

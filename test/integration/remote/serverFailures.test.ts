@@ -15,10 +15,9 @@ import { ensureFixtureFile } from '../../../main/engine/fixture/fixtureFiles';
 import { expectOutcome, oracleProblems, type OracleStrategy } from '../../../main/engine/fixture/oracleSpec';
 import { GenerationBatch } from '../../../main/engine/generation/GenerationBatch';
 import { RemoteModels } from '../../../main/engine/remote/RemoteModels';
-import { ensureLlamaCppTools } from '../../../main/engine/tools/llamaCppTools';
 import { generationRequest } from '../engine/localEngine';
 import { startFaultProxy } from './faultProxy';
-import { freePort, startLlamaServer, type LlamaServer } from './llamaServer';
+import { ensureTestLlamaServer, freePort, startLlamaServer, type LlamaServer } from './llamaServer';
 import { connectRemoteEngine, runRemoteBatch } from './remoteEngine';
 
 const API_KEY = 'z1wb-test-key-0b5e';
@@ -28,7 +27,7 @@ let locked: LlamaServer;
 let tmp: string;
 
 beforeAll(async () => {
-  await ensureLlamaCppTools();
+  await ensureTestLlamaServer();
   modelPath = await ensureFixtureFile('oracle');
   [open, locked] = await Promise.all([
     startLlamaServer({ modelPath, parallel: 4 }),
