@@ -5,6 +5,7 @@ import { sandboxCapabilities } from '../../main/grading/code/sandboxCapabilities
 import type { CodeTest } from '../../main/grading/code/codeTest';
 import { judgeAnswer } from '../../main/grading/judgeAnswer';
 import { GradingPool } from '../../main/grading/worker/gradingPool';
+import { measureRegrade } from './regradeBench';
 
 /**
  * MATH-style pairs (gold, boxed answer) in the proportions a real run sees: mostly plain numbers
@@ -103,12 +104,16 @@ async function measureCode(responses: number, testsPerResponse: number): Promise
   };
 }
 
-/** Grading throughput: math grades per second (worker pool and bare), code tests per second (sandboxed). */
+/**
+ * Grading throughput: math grades per second (worker pool and bare), code tests per second
+ * (sandboxed), and regrading a stored 100k-sample run against bare grading of its responses.
+ */
 export async function runGradingBench(): Promise<Record<string, unknown>> {
   return {
     // Throughput depends on what else the machine runs: the load is part of the result.
     loadAverage1m: os.loadavg()[0],
     math: await measureMath(4000),
     code: await measureCode(40, 5),
+    regrade: await measureRegrade(100_000),
   };
 }

@@ -21,7 +21,7 @@ const THINKING = 120;
 const ROUNDS = 5;
 
 /** A realistic sample: a graded record and a trajectory of ~THINKING tokens with its text. */
-function makeSample(index: number): SampleWithTrajectory {
+export function makeSample(index: number): SampleWithTrajectory {
   const thinking = 20 + ((index * 7919) % THINKING);
   const correct = index % 3 !== 0;
   const record: SampleRecord = {

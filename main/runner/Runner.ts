@@ -9,7 +9,7 @@ import { grade as gradeResponse, GRADING_RULES_VERSION, graderSettings, type Gra
 import type { GraderSettings } from '../../common/grading/graderSettings';
 import { readValidNotebook } from '../notebook/notebookFiles';
 import { canonicalJson } from '../store/cacheKey';
-import type { RunFiles } from '../store/RunFiles';
+import type { RunFiles, SampleWithTrajectory } from '../store/RunFiles';
 import type { RunStore } from '../store/RunStore';
 import { summarizeRun } from '../store/runSummary';
 import type { EnginePort } from './EnginePort';
@@ -548,7 +548,10 @@ export class Runner {
     return { jobId: job.id, cellId: job.cellId, state, error, runs };
   }
 
-  /** Grades the samples a unit's source run holds and the unit lacks, and stores them in the unit's run. */
+  /**
+   * Grades the samples a unit's source run holds and the unit lacks, reading the source's
+   * trajectories in file order, and stores them in the unit's run a chunk at a time.
+   */
   private async regradeInto(
     job: Job,
     unit: WorkUnit,
@@ -559,23 +562,36 @@ export class Runner {
     const from = await this.options.store.runFiles(unit.source!.id);
     const byKey = new Map(unit.items.map((item) => [item.key, item]));
     const grader = unit.record.settings.grader;
-    const todo = from.records().filter((r) => byKey.has(r.key) && !into.has(r.key));
-    await Promise.all(
-      todo.map((stored) =>
-        this.limitGrading(async () => {
-          if (job.cancelled) return;
-          const item = byKey.get(stored.key)!;
-          const trajectory = await from.readTrajectory(stored.key);
-          const grade = await this.grade(grader, gradeInputOf(item, trajectory.text));
-          if (into.has(stored.key)) return;
-          const sample = regradedSample(item, { record: stored, trajectory }, grade);
-          await into.append([sample]);
-          job.done++;
-          this.options.emit('run.sample', { jobId: job.id, runId: unit.record.id, sample: sample.record });
-          await this.afterSample(job, units, files);
-        }),
-      ),
-    );
+    // Sandboxed code tests are bounded as during generation; answer graders queue in their worker pool.
+    const code = grader.grader === 'code';
+    const limit = code ? this.limitGrading : <T>(task: () => Promise<T>) => task();
+    const chunkSize = code ? 16 : 512;
+    const keys = from
+      .records()
+      .filter((r) => byKey.has(r.key) && !into.has(r.key))
+      .map((r) => r.key);
+    let chunk: Array<Promise<SampleWithTrajectory>> = [];
+    const storeChunk = async () => {
+      const samples = await Promise.all(chunk);
+      chunk = [];
+      await into.append(samples);
+      job.done += samples.length;
+      for (const sample of samples) {
+        this.options.emit('run.sample', { jobId: job.id, runId: unit.record.id, sample: sample.record });
+      }
+      await this.afterSample(job, units, files);
+    };
+    for await (const stored of from.readTrajectories(keys)) {
+      if (job.cancelled) break;
+      const item = byKey.get(stored.record.key)!;
+      chunk.push(
+        limit(() => this.grade(grader, gradeInputOf(item, stored.trajectory.text))).then((grade) =>
+          regradedSample(item, stored, grade),
+        ),
+      );
+      if (chunk.length >= chunkSize) await storeChunk();
+    }
+    if (chunk.length > 0) await storeChunk();
   }
 
   /**
