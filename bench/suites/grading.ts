@@ -1,7 +1,6 @@
 import os from 'node:os';
 import { graderSettings, type GraderSettings } from '../../common/grading/graderSettings';
 import { gradeCode, setSandboxConcurrency } from '../../main/grading/code/gradeCode';
-import { sandboxCapabilities } from '../../main/grading/code/sandboxCapabilities';
 import type { CodeTest } from '../../main/grading/code/codeTest';
 import { judgeAnswer } from '../../main/grading/judgeAnswer';
 import { GradingPool } from '../../main/grading/worker/gradingPool';
@@ -73,17 +72,22 @@ async function measureMath(count: number): Promise<Record<string, unknown>> {
   }
 }
 
-async function measureCode(responses: number, testsPerResponse: number): Promise<Record<string, unknown>> {
-  const settings = graderSettings.parse({ grader: 'code', timeoutMs: 5000 }) as Extract<GraderSettings, { grader: 'code' }>;
+/** Grades `responses` responses `concurrency` at a time, as `z1wb grade --grader code` does. */
+async function codeThroughput(
+  response: string,
+  tests: CodeTest[],
+  responses: number,
+): Promise<Record<string, unknown>> {
+  const settings = graderSettings.parse({ grader: 'code', timeoutMs: 5000 }) as Extract<
+    GraderSettings,
+    { grader: 'code' }
+  >;
   const concurrency = os.availableParallelism();
   setSandboxConcurrency(concurrency);
-  const tests: CodeTest[] = Array.from({ length: testsPerResponse }, (_, i) => ({ type: 'stdio', input: `${i} ${i + 1}\n`, output: `${2 * i + 1}\n` }));
-  const response = '```python\na, b = map(int, input().split())\nprint(a + b)\n```';
-  await gradeCode(settings, { response, tests: tests.slice(0, 1) });
+  const warm = await gradeCode(settings, { response, tests: tests.slice(0, 1) });
   const started = performance.now();
   let passed = 0;
   let next = 0;
-  // Responses graded `concurrency` at a time, as `z1wb grade --grader code` does.
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < responses) {
@@ -94,14 +98,41 @@ async function measureCode(responses: number, testsPerResponse: number): Promise
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const capabilities = await sandboxCapabilities();
   return {
-    tests: responses * testsPerResponse,
+    tests: responses * tests.length,
     passed,
-    testsPerSecond: (responses * testsPerResponse) / seconds,
+    testsPerSecond: (responses * tests.length) / seconds,
     concurrency,
-    sandbox: { network: capabilities.network, pidNamespace: capabilities.pidNamespace, privateTmp: capabilities.mountNamespace, dedicatedUid: capabilities.isRoot },
+    sandbox: warm.sandbox,
   };
+}
+
+/**
+ * Sandboxed code tests per second: stdin/stdout tests (one sandbox each) and HumanEval-style
+ * check(candidate) tests (two sandboxes each, the solution's and the test's, exchanging values).
+ */
+async function measureCode(responses: number, testsPerResponse: number): Promise<Record<string, unknown>> {
+  const stdioTests: CodeTest[] = Array.from({ length: testsPerResponse }, (_, i) => ({
+    type: 'stdio',
+    input: `${i} ${i + 1}\n`,
+    output: `${2 * i + 1}\n`,
+  }));
+  const stdio = await codeThroughput(
+    '```python\na, b = map(int, input().split())\nprint(a + b)\n```',
+    stdioTests,
+    responses,
+  );
+  const functionTests: CodeTest[] = Array.from({ length: 2 }, (_, i) => ({
+    type: 'function',
+    code: `def check(candidate):\n    assert candidate(${i}, ${i + 1}) == ${2 * i + 1}\n`,
+    entryPoint: 'add',
+  }));
+  const functions = await codeThroughput(
+    '```python\ndef add(a, b):\n    return a + b\n```',
+    functionTests,
+    responses / 2,
+  );
+  return { ...stdio, functionTests: functions };
 }
 
 /**

@@ -156,6 +156,12 @@ export const codeGraderSettings = z
       .default(false)
       .describe('Refuse to run (outcome "error") where no network namespace can be created, instead of running with a note in the result.'),
     stopOnFirstFailure: z.boolean().default(false).describe('Skip the remaining tests after the first one that does not pass (they are reported as not run).'),
+    sandbox: z
+      .enum(['auto', 'none'])
+      .default('auto')
+      .describe(
+        '"auto": the OS sandbox (bubblewrap on Linux, sandbox-exec on macOS); where there is none, code tests are refused with what to install. "none": run the programs unisolated, with your rights and network; every grade records it.',
+      ),
   })
   .strict();
 

@@ -35,6 +35,8 @@ export type TestResult = z.infer<typeof testResult>;
 
 /** What isolation a code run actually had, so a result never overstates its sandbox. */
 export const sandboxReport = z.object({
+  /** The sandbox that ran the code; "none" only when the grader settings opted out ("sandbox": "none"). */
+  isolation: z.enum(['bubblewrap', 'sandbox-exec', 'none']),
   network: z.enum(['isolated', 'not-isolated']),
   pidNamespace: z.boolean(),
   privateTmp: z.boolean(),

@@ -32,7 +32,12 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 function tokensMatch(a: string, e: string): boolean {
   const at = a.trim().split(/\s+/);
   const et = e.trim().split(/\s+/);
-  return at.length === et.length && at.every((token, i) => token === et[i] || (NUMBER.test(token) && NUMBER.test(et[i]!) && Number(token) === Number(et[i])));
+  return (
+    at.length === et.length &&
+    at.every(
+      (token, i) => token === et[i] || (NUMBER.test(token) && NUMBER.test(et[i]!) && Number(token) === Number(et[i])),
+    )
+  );
 }
 
 function quote(line: string | undefined): string {

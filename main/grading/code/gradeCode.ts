@@ -4,7 +4,8 @@ import { errorResult, unparsedResult, type GradeResult, type SandboxReport, type
 import type { CodeTest } from './codeTest';
 import { firstDifference, outputsMatch } from './compareOutput';
 import { extractCode } from './extractCode';
-import { runSandboxed, type SandboxRun } from './runSandboxed';
+import { decodePlainValue, plainValueEquals, showPlainValue } from './harness/plainValue';
+import { chooseSandbox, runSandboxed, type SandboxRun } from './runSandboxed';
 
 /** Sandboxed processes at once, over every caller in this process (each is a Python interpreter). */
 let capacity = Math.max(1, os.availableParallelism());
@@ -38,11 +39,18 @@ const SIGNALS: Record<number, string> = { 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSE
  * Correct when all pass. Tests are run in order within one response; tests that the total time
  * limit (or stopOnFirstFailure) leaves unrun are reported, never silently dropped.
  */
-export async function gradeCode(settings: CodeGraderSettings, item: { response: string; tests?: CodeTest[] | undefined }, signal?: AbortSignal): Promise<GradeResult> {
+export async function gradeCode(
+  settings: CodeGraderSettings,
+  item: { response: string; tests?: CodeTest[] | undefined },
+  signal?: AbortSignal,
+): Promise<GradeResult> {
   const tests = item.tests ?? [];
   if (tests.length === 0) return errorResult('code grading needs "tests" (at least one)');
   const found = extractCode(item.response);
   if (!found) return unparsedResult('no complete fenced code block in the response');
+
+  const choice = await chooseSandbox(settings.sandbox);
+  if ('refused' in choice) return errorResult(choice.refused);
 
   const results: TestResult[] = [];
   let report: SandboxReport | undefined;
@@ -50,10 +58,16 @@ export async function gradeCode(settings: CodeGraderSettings, item: { response: 
   let stopped: string | null = null;
   for (let index = 0; index < tests.length; index++) {
     const remaining = deadline - performance.now();
-    if (stopped === null && remaining < 50) stopped = `not run: the total time limit of ${settings.totalTimeoutMs} ms was reached`;
+    if (stopped === null && remaining < 50)
+      stopped = `not run: the total time limit of ${settings.totalTimeoutMs} ms was reached`;
     if (stopped === null && signal?.aborted) stopped = 'not run: grading was cancelled';
     if (stopped !== null) {
-      results.push({ index, outcome: stopped.includes('time limit') ? 'timeout' : 'fail', reason: stopped, durationMs: 0 });
+      results.push({
+        index,
+        outcome: stopped.includes('time limit') ? 'timeout' : 'fail',
+        reason: stopped,
+        durationMs: 0,
+      });
       continue;
     }
     const test = tests[index]!;
@@ -62,8 +76,11 @@ export async function gradeCode(settings: CodeGraderSettings, item: { response: 
       runSandboxed({
         mode: test.type,
         solution: found.text,
-        ...(test.type === 'stdio' ? { stdin: test.input } : { test: test.code }),
+        ...(test.type === 'stdio' ? { stdin: test.input } : {}),
+        ...(test.type === 'call' ? { entryPoint: test.entryPoint, args: test.args } : {}),
+        ...(test.type === 'function' || test.type === 'assert' || test.type === 'unittest' ? { test: test.code } : {}),
         ...(test.type === 'function' ? { entryPoint: test.entryPoint } : {}),
+        sandbox: settings.sandbox,
         limits: {
           timeoutMs,
           memoryMb: settings.memoryMb,
@@ -77,11 +94,15 @@ export async function gradeCode(settings: CodeGraderSettings, item: { response: 
     );
     report ??= run.report;
     if (settings.requireNetworkIsolation && run.report.network !== 'isolated') {
-      return { ...errorResult('network isolation is required but no network namespace could be created here'), sandbox: run.report };
+      return {
+        ...errorResult('network isolation is required but no network namespace could be created here'),
+        sandbox: run.report,
+      };
     }
     const result = classify(index, test, run, timeoutMs);
     results.push(result);
-    if (result.outcome !== 'pass' && settings.stopOnFirstFailure) stopped = `not run: stopped after test ${index + 1} did not pass`;
+    if (result.outcome !== 'pass' && settings.stopOnFirstFailure)
+      stopped = `not run: stopped after test ${index + 1} did not pass`;
   }
 
   const passed = results.filter((r) => r.outcome === 'pass').length;
@@ -106,8 +127,10 @@ export async function gradeCode(settings: CodeGraderSettings, item: { response: 
 function classify(index: number, test: CodeTest, run: SandboxRun, timeoutMs: number): TestResult {
   const base = { index, durationMs: Math.round(run.durationMs) };
   if (run.aborted) return { ...base, outcome: 'fail', reason: 'cancelled' };
-  if (run.timedOut) return { ...base, outcome: 'timeout', reason: `exceeded the ${timeoutMs} ms time limit; process tree killed` };
-  if (run.outputExceeded) return { ...base, outcome: 'fail', reason: 'printed more than the output limit; process tree killed' };
+  if (run.timedOut)
+    return { ...base, outcome: 'timeout', reason: `exceeded the ${timeoutMs} ms time limit; process tree killed` };
+  if (run.outputExceeded)
+    return { ...base, outcome: 'fail', reason: 'printed more than the output limit; process tree killed' };
   if (!run.started) {
     const detail = run.stderrTail.trim().split('\n').at(-1) ?? '';
     return { ...base, outcome: 'crash', reason: `sandbox: the harness did not start${detail ? `: ${detail}` : ''}` };
@@ -118,6 +141,8 @@ function classify(index: number, test: CodeTest, run: SandboxRun, timeoutMs: num
     switch (result.status) {
       case 'done':
         return stdioVerdict(base, test, run.stdout);
+      case 'value':
+        return callVerdict(base, test, result.value);
       case 'pass':
         return { ...base, outcome: 'pass', reason: result.message || 'passed' };
       case 'fail':
@@ -141,7 +166,29 @@ function classify(index: number, test: CodeTest, run: SandboxRun, timeoutMs: num
   }
   if (test.type === 'stdio' && exit?.code === 0) return stdioVerdict(base, test, run.stdout);
   const tail = run.stderrTail.trim().split('\n').at(-1) ?? '';
-  return { ...base, outcome: 'fail', reason: `exited (status ${exit?.code ?? 'unknown'}) before the tests finished${tail ? `: ${tail}` : ''}` };
+  return {
+    ...base,
+    outcome: 'fail',
+    reason: `exited (status ${exit?.code ?? 'unknown'}) before the tests finished${tail ? `: ${tail}` : ''}`,
+  };
+}
+
+/** A call test's result, compared here from its plain encoding: nothing the program made takes part. */
+function callVerdict(base: { index: number; durationMs: number }, test: CodeTest, encoded: unknown): TestResult {
+  if (test.type !== 'call') return { ...base, outcome: 'fail', reason: 'no verdict from the test' };
+  let value;
+  try {
+    value = decodePlainValue(encoded);
+  } catch (error) {
+    return { ...base, outcome: 'fail', reason: `${test.entryPoint} returned ${(error as Error).message}` };
+  }
+  return plainValueEquals(value, test.expected)
+    ? { ...base, outcome: 'pass', reason: 'result matches' }
+    : {
+        ...base,
+        outcome: 'fail',
+        reason: `wrong result: expected ${JSON.stringify(test.expected).slice(0, 200)}, got ${showPlainValue(value).slice(0, 200)}`,
+      };
 }
 
 function stdioVerdict(base: { index: number; durationMs: number }, test: CodeTest, stdout: string): TestResult {

@@ -17,6 +17,7 @@ describe('grader settings', () => {
       python: 'auto',
       requireNetworkIsolation: false,
       stopOnFirstFailure: false,
+      sandbox: 'auto',
     });
   });
 
