@@ -120,7 +120,7 @@ export class RunStore {
       issues.push({
         kind: 'corrupt',
         file: indexPath,
-        message: `the store index was unreadable: ${damaged}; kept aside and rebuilt from the runs' own files`,
+        message: `the store index was unreadable: ${damaged}; ${keptAs ? 'kept aside and rebuilt' : 'read (the store is read-only here, nothing rewritten)'} from the runs' own files`,
         keptAs,
         at: now,
       });

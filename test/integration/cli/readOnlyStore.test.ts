@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, readdir, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -97,6 +97,22 @@ describe('z1wb runs list|show|export|compare on a read-only store', () => {
     const regrade = await asReader(['runs', 'regrade', complete, '--store', storeDir]);
     expect(regrade.code).toBe(1);
     expect(regrade.stderr).toContain(`the store ${storeDir} cannot be written (EACCES)`);
+    expect(await snapshot(storeDir)).toEqual(before);
+  }, 60_000);
+
+  it('list the runs from their folders when the index is damaged, without setting anything aside', async () => {
+    const { storeDir, complete, cutOff } = await storeWithRuns();
+    spawnSync('chmod', ['u+w', storeDir, path.join(storeDir, 'index.json')]);
+    await writeFile(path.join(storeDir, 'index.json'), '{"format": "z1-store-index", "runs": [');
+    spawnSync('chmod', ['a-w', storeDir, path.join(storeDir, 'index.json')]);
+    const before = await snapshot(storeDir);
+    const list = await asReader(['runs', 'list', '--store', storeDir, '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stderr).toContain('read (the store is read-only here, nothing rewritten)');
+    expect(JSON.parse(list.stdout).map((r: { id: string; samples: number }) => [r.id, r.samples])).toEqual([
+      [cutOff, 6],
+      [complete, 6],
+    ]);
     expect(await snapshot(storeDir)).toEqual(before);
   }, 60_000);
 
