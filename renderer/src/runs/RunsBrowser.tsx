@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { Params } from '../../../common/api/contract';
 import type { RunComparison, RunRecord } from '../../../common/api/contract/runs';
 import { errorMessage, useClient } from '../api/ClientContext';
 import { RunResults } from './RunResults';
@@ -6,8 +7,10 @@ import { RunResults } from './RunResults';
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /**
- * Every stored run: open one or several (their figures, their samples' trajectories and replay)
- * or compare two (paired difference with its bootstrap interval, McNemar, disagreements).
+ * Every stored run: open one or several (their figures, their samples' trajectories and replay),
+ * compare two (paired difference with its bootstrap interval, McNemar, disagreements), or
+ * regrade runs with other grader settings (a new run beside each, nothing generated) and compare
+ * a regrading with the run it was graded from.
  */
 export function RunsBrowser({
   onOpenSample,
@@ -22,26 +25,57 @@ export function RunsBrowser({
   const [opened, setOpened] = useState<RunRecord[]>([]);
   const [comparison, setComparison] = useState<RunComparison | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [regrading, setRegrading] = useState<{ settings: string; jobId: string | null; progress: string } | null>(null);
+  const [listed, setListed] = useState(0);
 
   useEffect(() => {
     client.call('runs.list', {}).then(
       (result) => setRuns(result.runs),
       (e: unknown) => setError(errorMessage(e)),
     );
-  }, [client]);
+  }, [client, listed]);
+
+  const jobId = regrading?.jobId ?? null;
+  useEffect(() => {
+    if (!jobId) return;
+    const offProgress = client.on('run.progress', (p) => {
+      if (p.jobId === jobId) setRegrading((r) => r && { ...r, progress: `${p.done}/${p.total} samples graded` });
+    });
+    const offState = client.on('run.state', (state) => {
+      if (state.jobId !== jobId || state.state === 'running') return;
+      setRegrading(
+        (r) => r && { ...r, jobId: null, progress: state.error ? `${state.state}: ${state.error}` : 'done' },
+      );
+      setListed((n) => n + 1);
+    });
+    return () => (offProgress(), offState());
+  }, [client, jobId]);
 
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
   const chosen = (runs ?? []).filter((r) => selected.includes(r.id));
 
-  async function compare() {
+  async function compare(a = selected[0]!, b = selected[1]!) {
     setError(null);
     try {
-      setComparison(await client.call('runs.compare', { a: selected[0]!, b: selected[1]! }));
-      setOpened(chosen);
+      setComparison(await client.call('runs.compare', { a, b }));
+      setOpened((runs ?? []).filter((r) => r.id === a || r.id === b));
     } catch (e) {
       setError(errorMessage(e));
     }
   }
+
+  async function regrade(settings: string) {
+    setError(null);
+    try {
+      const grader = JSON.parse(settings) as Params<'runs.regrade'>['grader'];
+      const started = await client.call('runs.regrade', { runIds: chosen.map((r) => r.id), grader });
+      setRegrading({ settings, jobId: started.jobId, progress: 'grading…' });
+    } catch (e) {
+      setError(`Regrade: ${errorMessage(e)}`);
+    }
+  }
+
+  const source = chosen.length === 1 && chosen[0]!.regradeOf ? chosen[0]!.regradeOf : null;
 
   return (
     <section className="runs-browser figure-panel" aria-label="Stored runs" data-testid="runs-browser">
@@ -58,12 +92,61 @@ export function RunsBrowser({
         <button type="button" onClick={() => void compare()} disabled={chosen.length !== 2} data-testid="compare-runs">
           Compare 2
         </button>
+        <button
+          type="button"
+          onClick={() =>
+            setRegrading({ settings: JSON.stringify(chosen[0]!.settings.grader, null, 2), jobId: null, progress: '' })
+          }
+          disabled={chosen.length === 0}
+          data-testid="regrade-runs"
+          title="Grade the selected runs again with other grader settings; nothing is generated"
+        >
+          Regrade…
+        </button>
+        <button
+          type="button"
+          onClick={() => void compare(source!, chosen[0]!.id)}
+          disabled={!source}
+          data-testid="compare-gradings"
+          title="Which samples changed verdict between this regrading and the run it was graded from"
+        >
+          Compare with source
+        </button>
         <span style={{ flex: 1 }} />
         <button type="button" onClick={onClose}>
           Close
         </button>
       </header>
       {error && <div className="status-line error">{error}</div>}
+      {regrading && (
+        <form
+          className="regrade-form"
+          data-testid="regrade-form"
+          onSubmit={(e) => (e.preventDefault(), void regrade(regrading.settings))}
+        >
+          <label>
+            Grader settings for {chosen.length} run{chosen.length === 1 ? '' : 's'} (JSON, as in a dataset cell)
+            <textarea
+              value={regrading.settings}
+              rows={5}
+              spellCheck={false}
+              onChange={(e) => setRegrading({ ...regrading, settings: e.target.value })}
+              data-testid="regrade-settings"
+            />
+          </label>
+          <button type="submit" disabled={regrading.jobId !== null || chosen.length === 0}>
+            Regrade
+          </button>
+          {regrading.jobId && (
+            <button type="button" onClick={() => void client.call('runs.cancel', { jobId: regrading.jobId! })}>
+              Stop
+            </button>
+          )}
+          <span className="muted" data-testid="regrade-progress">
+            {regrading.progress}
+          </span>
+        </form>
+      )}
       {!runs && !error && <div className="muted">loading…</div>}
       {runs && runs.length === 0 && <div className="muted">No runs stored yet.</div>}
       {runs && runs.length > 0 && (
@@ -74,6 +157,7 @@ export function RunsBrowser({
                 <th scope="col">select</th>
                 <th scope="col">run</th>
                 <th scope="col">cell</th>
+                <th scope="col">grader</th>
                 <th scope="col">status</th>
                 <th scope="col" className="num">
                   done
@@ -97,6 +181,10 @@ export function RunsBrowser({
                   </td>
                   <td>{r.label}</td>
                   <td>{r.notebook.title ?? r.notebook.cellId}</td>
+                  <td title={JSON.stringify(r.settings.grader)}>
+                    {r.settings.grader.grader}
+                    {r.regradeOf ? ` (regraded from ${r.regradeOf})` : ''}
+                  </td>
                   <td>{r.status}</td>
                   <td className="num">
                     {r.done}/{r.planned}
