@@ -57,7 +57,8 @@ export function lastBoxed(response: string): ExtractedAnswer | null {
  * What may stand between two boxes of one answer: nothing but spacing, delimiters and punctuation
  * ("\boxed{1}, \boxed{2}", "\boxed{1}\boxed{2}"), or a few words with a connective ("\boxed{k = 45}
  * \quad \text{and} \quad \boxed{n = 2}", "\boxed{(3,3)} for part (a) and \boxed{(1,1)}"). Prose
- * without a connective separates answers ("\boxed{1} no no no no no \boxed{2}" answers 2).
+ * without a connective separates answers ("\boxed{1} no no no no no \boxed{2}" answers 2), and so
+ * does a restatement ("\boxed{3}, and so the answer is \boxed{7}" answers 7).
  */
 function joinsBoxes(gap: string): boolean {
   if (gap.length > 60) return false;
@@ -70,6 +71,8 @@ function joinsBoxes(gap: string): boolean {
   if (plain.includes('\\') || /\.(\s|$)/.test(plain)) return false;
   const words = plain.match(/[a-zA-Z]+/g) ?? [];
   if (words.length === 0) return true;
+  // "\boxed{3} and so the answer is \boxed{7}" restates: a copula or "answer" separates.
+  if (words.some((word) => /^(?:is|are|was|were|equals|answer|so|thus|therefore|hence)$/i.test(word))) return false;
   return words.length <= 6 && words.some((word) => /^(?:and|or)$/i.test(word));
 }
 

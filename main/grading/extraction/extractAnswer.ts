@@ -43,6 +43,18 @@ function lastMath(response: string): ExtractedAnswer | null {
   return { text: response.slice(inner[0], inner[1]), method: 'last-math', span: inner };
 }
 
+/**
+ * "… = \boxed{255} … Final Answer: The final answer is $10,455$.": a final answer stated after the
+ * last box replaces it (that box held an intermediate result).
+ */
+function finalAnswerAfter(response: string, from: number): ExtractedAnswer | null {
+  const tail = response.slice(from);
+  if (!/final answer/i.test(tail)) return null;
+  const phrase = lastPhraseAnswer(tail);
+  if (phrase?.method !== 'final-answer') return null;
+  return { ...phrase, span: [from + phrase.span[0], from + phrase.span[1]] };
+}
+
 export function fallbackAnswer(response: string, fallback: AnswerFallback): ExtractedAnswer | null {
   if (fallback === 'last-math') return lastMath(response);
   if (fallback === 'last-number') return lastNumber(response);
@@ -67,12 +79,9 @@ export function fallbackAnswer(response: string, fallback: AnswerFallback): Extr
  */
 export function extractAnswer(response: string, fallbacks: readonly AnswerFallback[] = []): ExtractedAnswer | null {
   const boxed = lastBoxedGroup(response);
+  if (boxed) return finalAnswerAfter(response, boxed.span[1]) ?? boxed;
   const phrase = lastPhraseAnswer(response);
-  // "… = \boxed{255} … Final Answer: The final answer is $10,455$.": a final answer stated after the
-  // last box replaces it (that box held an intermediate result).
-  if (boxed && phrase?.method === 'final-answer' && phrase.span[0] > boxed.span[1]) return phrase;
-  const found = boxed ?? phrase;
-  if (found) return found;
+  if (phrase) return phrase;
   for (const fallback of fallbacks) {
     const answer = fallbackAnswer(response, fallback);
     if (answer) return answer;

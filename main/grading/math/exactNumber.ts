@@ -31,7 +31,7 @@ export function parseExactNumber(text: string): ExactNumber | null {
   m = SLASH_FRACTION.exec(text);
   if (m) return make(m[1] === '-', BigInt(m[2]!), BigInt(m[3]!), false);
   m = LATEX_FRACTION.exec(text);
-  if (m) return make((m[1] === '-') !== (m[2] === '-') !== (m[4] === '-'), BigInt(m[3]!), BigInt(m[5]!), false);
+  if (m) return make(((m[1] === '-') !== (m[2] === '-')) !== (m[4] === '-'), BigInt(m[3]!), BigInt(m[5]!), false);
   // 2\frac{1}{2} is a mixed number (MATH convention) only when the fraction is proper.
   m = MIXED_LATEX.exec(text) ?? MIXED_PLAIN.exec(text);
   if (m) {

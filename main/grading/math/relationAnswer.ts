@@ -16,7 +16,7 @@ export interface RelationSet {
 }
 
 type Op = '<' | '\\leq' | '>' | '\\geq' | '\\ne';
-const OPS = /\\leq|\\geq|\\ne|<|>/g;
+const OPS = /\\leq|\\geq|\\ne|<|>/y;
 const FLIP: Record<Op, Op> = { '<': '>', '>': '<', '\\leq': '\\geq', '\\geq': '\\leq', '\\ne': '\\ne' };
 
 interface Bound {

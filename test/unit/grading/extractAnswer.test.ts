@@ -87,6 +87,7 @@ describe('answer extraction', () => {
     // Prose without "and"/"or", a full stop, or a long gap separates answers: the last one counts.
     expect(extract('\\boxed{1} no no no no no \\boxed{2}')?.text).toBe('2');
     expect(extract('\\boxed{1}. Then \\boxed{2}')?.text).toBe('2');
+    expect(extract('$a = \\boxed{3}$, and so the answer is $\\boxed{7}$')?.text).toBe('7');
     expect(extract(`\\boxed{1} and ${'then a long way round '.repeat(4)}\\boxed{2}`)?.text).toBe('2');
     // The same box written twice is one answer.
     expect(extractAnswer('\\boxed{7} and \\boxed{7}')?.text).toBe('7');
