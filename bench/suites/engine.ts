@@ -1,5 +1,5 @@
 /**
- * Engine benchmarks (DESIGN §5), measured as ratios side by side in one run on the `bench`
+ * Engine benchmarks (docs/architecture.md, "Targets"), measured as ratios side by side in one run on the `bench`
  * fixture model (random f16 weights of a small real shape, so compute dominates; it never ends
  * a generation by itself, so every run has a known length):
  *

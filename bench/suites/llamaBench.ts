@@ -10,7 +10,7 @@ import { ensureLlamaCppTools } from '../../main/engine/tools/llamaCppTools';
 const execFileAsync = promisify(execFile);
 
 /**
- * The workbench against llama.cpp itself (DESIGN.md §5: decode and prompt processing at ≥ 95% of
+ * The workbench against llama.cpp itself (docs/architecture.md, "Targets": decode and prompt processing at ≥ 95% of
  * `llama-bench`, built from the same llama.cpp source, on the same GGUF and threads).
  *
  * - llama-bench: `-p 512 -n 128 -r 3` (its defaults: n_batch 2048, n_ubatch 512), JSON output.
@@ -25,7 +25,7 @@ const execFileAsync = promisify(execFile);
  *   of its repetitions. The machine's speed drifts by ±5% over minutes here (other tenants), so
  *   a round's two measurements are paired: `ratio` and `promptRatio` are the median over rounds
  *   of the workbench ÷ llama-bench tokens/s of one round, at the first thread count given
- *   (the product's, DESIGN.md §5). `bestRatio` and `bestPromptRatio` divide the best runs of all rounds
+ *   (the product's). `bestRatio` and `bestPromptRatio` divide the best runs of all rounds
  *   (more exposed to drift); `byThreads` has every measurement and the per-round ratios.
  */
 export interface LlamaBenchOptions {

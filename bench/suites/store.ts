@@ -77,7 +77,7 @@ export function makeSample(index: number): SampleWithTrajectory {
 }
 
 /**
- * The store's numbers (design notes §5): durable append throughput for 100k samples, the time
+ * The store's numbers (docs/architecture.md, "Targets"): durable append throughput for 100k samples, the time
  * to reopen a 100k-sample run and aggregate it (target < 0.5 s) by the old path and the new one
  * side by side, and the file sizes.
  */

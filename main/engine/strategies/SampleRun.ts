@@ -226,7 +226,7 @@ export class SampleRun {
 
   /**
    * The delimited thinking: tokens the model generated before its thinking ended, counted where
-   * the thinking is delimited (DESIGN §2: "the tokens before `</think>` are the natural count").
+   * the thinking is delimited (for models with explicit delimiters the tokens before `</think>` are the natural count: docs/engine.md).
    * The thinking ends at the first end-of-thinking delimiter (written by the model, or forced by
    * budget forcing), or, when the prompt opened the thinking, at an inserted hint or answer cue
    * (or at the end of the trajectory). Inserted "Wait"s do not count. Null when the thinking is

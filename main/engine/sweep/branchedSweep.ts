@@ -6,7 +6,7 @@ import { stoppedByBudget, thinkWithinWindow } from '../strategies/thinkWithinWin
 import type { WindowSettings } from '../strategies/types';
 
 /**
- * A sweep over the window that generates each thinking token once (DESIGN §2).
+ * A sweep over the window that generates each thinking token once (docs/engine.md, "Branched sweeps").
  *
  * With greedy or seeded decoding, the first W1 thinking tokens of the runs at W1 < W2 < … are
  * the same. So phase 1 is extended from window to window; at each window that cuts, the

@@ -39,7 +39,7 @@ export interface LlamaCppToolsOptions {
   jobs?: number;
 }
 
-/** The cmake flags of the build (STACK.md): no curl, no tests, no examples; native CPU flags on. */
+/** The cmake flags of the build (docs/models.md): no curl, no tests, no examples; native CPU flags on. */
 export const LLAMA_CPP_TOOLS_CMAKE_FLAGS = [
   '-DCMAKE_BUILD_TYPE=Release',
   '-DLLAMA_CURL=OFF',

@@ -2,7 +2,7 @@
  * Monaco, offline and lean: the editor API plus the contributions a settings editor needs, the
  * JSON language (schema completion, hover, markers) and Markdown, with their workers bundled by
  * Vite. Importing `monaco-editor` itself would pull every language and an 11 MB TypeScript
- * worker (see shared STACK.md). This module is only reached through a dynamic import, so none of
+ * worker and ~30 MB of files. This module is only reached through a dynamic import, so none of
  * it is in the first-paint bundle.
  */
 import * as monaco from 'monaco-editor/editor/editor.api';
@@ -22,7 +22,7 @@ self.MonacoEnvironment = {
   getWorker: (_workerId: string, label: string) => (label === 'json' ? new JsonWorker() : new EditorWorker()),
 };
 
-// Schema problems are errors, not warnings: an invalid window cell must not run (STACK.md: the
+// Schema problems are errors, not warnings: an invalid window cell must not run (Monaco's
 // default is 'warning'). No schema is fetched over the network.
 jsonDefaults.setDiagnosticsOptions({
   validate: true,

@@ -2,7 +2,7 @@ import type { ApiClient } from '../../../common/api/ApiClient';
 import type { RunRecord, SampleRecord } from '../../../common/api/contract/runs';
 import type { FigureSample } from '../figures/figureData';
 
-/** Which thinking count a figure shows (see DESIGN §2: store both, say which one is plotted). */
+/** Which thinking count a figure shows (both are stored; a figure says which one it plots: docs/engine.md). */
 export type ThinkingCount = 'phase1' | 'delimited';
 
 export const COUNT_LABEL: Record<ThinkingCount, string> = {

@@ -23,7 +23,7 @@ export async function loadLocalEngine(
   const modelPath = await ensureFixtureFile(kind);
   const llama = await getLlama({ gpu: false });
   const model = await llama.loadModel({ modelPath });
-  // threads: 1 — the default thread count is 60–200× slower on a 2-core machine (shared/STACK.md).
+  // threads: 1 — the default thread count is 60–200× slower on a 2-core machine (docs/models.md, "Speed against llama-bench").
   const context = await model.createContext({
     contextSize: options.contextSize ?? 512,
     sequences: options.sequences ?? 1,
