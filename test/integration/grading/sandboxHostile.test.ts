@@ -89,6 +89,16 @@ const FORGED: Record<string, Array<[string, string]>> = {
     ['fail', 'assertion failed'],
     ['fail', 'the solution replaced TestCase.run, which the tests use'],
   ],
+  'patches an assertion from inside the solution and undoes it on first use': [
+    ['fail', 'assertion failed'],
+    ['fail', 'assertion failed'],
+    ['fail', 'the solution replaced TestCase.assertEqual, which the tests use'],
+  ],
+  'replaces the test methods while the tests run': [
+    ['fail', 'assertion failed'],
+    ['fail', 'assertion failed'],
+    ['fail', 'the solution replaced T.test_add, which the tests use'],
+  ],
   'returns an object whose __eq__ is always true': [
     [
       'fail',

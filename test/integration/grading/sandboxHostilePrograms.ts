@@ -62,6 +62,32 @@ export function forgingPrograms(): HostileProgram[] {
       tests: FORGING_TESTS,
     },
     {
+      name: 'patches an assertion from inside the solution and undoes it on first use',
+      code: py([
+        'import unittest',
+        'def add(a, b):',
+        '    original = unittest.TestCase.assertEqual',
+        '    def fake(self, *args, **kwargs):',
+        '        unittest.TestCase.assertEqual = original',
+        '    unittest.TestCase.assertEqual = fake',
+        '    return a + b + 1',
+      ]),
+      tests: FORGING_TESTS,
+    },
+    {
+      name: 'replaces the test methods while the tests run',
+      code: py([
+        'import unittest',
+        'def add(a, b):',
+        '    for cls in unittest.TestCase.__subclasses__():',
+        '        for name in list(vars(cls)):',
+        '            if name.startswith("test"):',
+        '                setattr(cls, name, lambda self: None)',
+        '    return a + b + 1',
+      ]),
+      tests: FORGING_TESTS,
+    },
+    {
       name: 'returns an object whose __eq__ is always true',
       code: py([
         'class Anything:',

@@ -100,9 +100,13 @@ def _alien(value, known, depth=0, budget=[0]):
             return found
     return None
 
-def _guarded(name, function, known):
+def _guarded(name, function, known, snapshot):
     def call(*args, **kwargs):
         result = function(*args, **kwargs)
+        # Checked before the test's next assertion: a patch that undoes itself later is still seen.
+        changed = _changed(snapshot)
+        if changed:
+            raise UntrustedValue('the solution replaced %s, which the tests use' % changed)
         found = _alien(result, known, 0, [0])
         if found:
             raise UntrustedValue('%s returned an instance of %s, a class the solution made: comparing it would run the solution\'s code' % (name, found))
@@ -112,23 +116,23 @@ def _guarded(name, function, known):
     return call
 
 def _test_cases(namespace, base, loader):
+    """[(class, [(name, function)])], the test methods taken before the solution runs."""
     return [
-        (value, list(loader.getTestCaseNames(value)))
+        (value, [(name, getattr(value, name)) for name in loader.getTestCaseNames(value)])
         for value in list(namespace.values())
         if isinstance(value, type) and issubclass(value, base) and value is not base
     ]
 
-def _run_case(case_class, names, skip_type, failure):
+def _run_case(case_class, methods, skip_type, failure):
     """[(name, status, message)] for one TestCase class, run by this loop."""
     outcomes = []
     if getattr(case_class, '__unittest_skip__', False):
-        return [(n, 'skipped', 'skipped by the tests') for n in names]
+        return [(n, 'skipped', 'skipped by the tests') for n, _ in methods]
     try:
         case_class.setUpClass()
     except BaseException as e:
-        return [(n, 'error', 'setUpClass raised %s' % _describe(e)) for n in names]
-    for name in names:
-        method = getattr(case_class, name)
+        return [(n, 'error', 'setUpClass raised %s' % _describe(e)) for n, _ in methods]
+    for name, method in methods:
         if getattr(method, '__unittest_skip__', False):
             outcomes.append((name, 'skipped', 'skipped by the tests'))
             continue
@@ -138,7 +142,7 @@ def _run_case(case_class, names, skip_type, failure):
             case = case_class(name)
             case.setUp()
             try:
-                getattr(case, name)()
+                method(case)
             finally:
                 case.tearDown()
                 case.doCleanups()
@@ -181,13 +185,13 @@ def _run(cfg, report):
             if name.startswith('__') or name in tests:
                 continue
             plain_function = callable(value) and not isinstance(value, type) and type(value) is not type(unittest)
-            tests[name] = _guarded(name, value, known) if plain_function else value
+            tests[name] = _guarded(name, value, known, snapshot) if plain_function else value
         outcomes = []
-        for case_class, names in cases:
+        for case_class, methods in cases:
             changed = _changed(snapshot)
             if changed:
                 break
-            for outcome in _run_case(case_class, names, skip_type, base.failureException):
+            for outcome in _run_case(case_class, methods, skip_type, base.failureException):
                 outcomes.append(outcome)
                 changed = changed or _changed(snapshot)
         _flush()
