@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, collectErrors, launchChromium } from '../helpers/chromium';
 import { REPO_ROOT, startTestHost, type TestHost } from '../helpers/headlessHost';
+import { engineGenerates, paste } from './notebookPage';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-results');
 const EXAMPLE = path.join(REPO_ROOT, 'experiments', 'oracle-sweep.z1.json');
@@ -29,18 +30,6 @@ async function traces(page: Page, locator: ReturnType<Page['locator']>): Promise
       y: Array.from(t.y),
     })),
   );
-}
-
-/** Replaces the focused Monaco editor's text as a paste does (see figureLab.test.ts). */
-async function paste(page: Page, text: string): Promise<void> {
-  await page.keyboard.press('Control+A');
-  await page.evaluate((value) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', value);
-    document.activeElement!.dispatchEvent(
-      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
-    );
-  }, text);
 }
 
 async function download(page: Page, testId: string): Promise<Buffer> {
@@ -66,20 +55,7 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
     await cp(path.join(REPO_ROOT, 'experiments', 'datasets'), path.join(workDir, 'datasets'), { recursive: true });
     [t, browser] = await Promise.all([startTestHost(), launchChromium()]);
     // Whether the engine process generates yet (the run, replay and comparison steps need it).
-    const probe = await t.workbench.handle({
-      type: 'request',
-      id: 1,
-      method: 'engine.generate',
-      params: {
-        batchId: 'probe',
-        modelId: 'none',
-        prompt: { template: 'x' },
-        strategies: [{ strategy: 'unbounded' }],
-        sampling: {},
-        items: [{ key: 'a', problemId: 'a', sampleIndex: 0, message: 'x' }],
-      },
-    });
-    generation = !('error' in probe && probe.error.code === 'unavailable');
+    generation = await engineGenerates(t);
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     errors = collectErrors(page);
     await page.goto(t.host.url);

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatJsonLike } from '../../common/notebook/jsonLayout';
 import { chromiumPath, collectErrors, launchChromium } from '../helpers/chromium';
 import { REPO_ROOT, startTestHost, type TestHost } from '../helpers/headlessHost';
+import { changedLines } from '../helpers/lineDiff';
+import { engineGenerates, pasteInto } from './notebookPage';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-results');
 const EXAMPLE = path.join(REPO_ROOT, 'experiments', 'z1-vs-s1.z1.json');
@@ -26,33 +28,6 @@ const RUN_ALL_CELLS = 16;
  * are both right iff W ≥ L, so at W = 16, 32, 64, 128 both get 3, 6, 9 and 12 of 12.
  */
 const ORACLE_ACCURACY = ['25.0%', '50.0%', '75.0%', '100.0%'];
-
-/** Replaces the focused Monaco editor's text as a paste does (see figureLab.test.ts). */
-async function paste(page: Page, text: string): Promise<void> {
-  await page.keyboard.press('Control+A');
-  await page.evaluate((value) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', value);
-    document.activeElement!.dispatchEvent(
-      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
-    );
-  }, text);
-}
-
-/** The lines that differ between two texts (after their common start and end). */
-function changedLines(before: string, after: string): { removed: string[]; added: string[] } {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
-  return { removed: a.slice(start, endA), added: b.slice(start, endB) };
-}
 
 describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell and Markdown in Chromium', () => {
   let t: TestHost;
@@ -82,20 +57,7 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
       const data = message.data as { cellId?: string; state?: string };
       if (message.event === 'run.state' && data.state === 'running' && data.cellId) started.push(data.cellId);
     });
-    const probe = await t.workbench.handle({
-      type: 'request',
-      id: 1,
-      method: 'engine.generate',
-      params: {
-        batchId: 'probe',
-        modelId: 'none',
-        prompt: { template: 'x' },
-        strategies: [{ strategy: 'unbounded' }],
-        sampling: {},
-        items: [{ key: 'a', problemId: 'a', sampleIndex: 0, message: 'x' }],
-      },
-    });
-    generation = !('error' in probe && probe.error.code === 'unavailable');
+    generation = await engineGenerates(t);
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     errors = collectErrors(page);
     await page.goto(t.host.url);
@@ -188,9 +150,9 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
 
   it('adding a window to the sweep saves as a one-line diff; the results are then marked as from other settings', async () => {
     const cell = page.getByTestId('cell-z1');
-    await cell.locator('.code-editor[data-ready=true] .monaco-editor').click();
-    await paste(
+    await pasteInto(
       page,
+      cell,
       '{\n  "strategy": "shifted-window",\n  "window": [16, 32, 64, 128, 256],\n  "answerBudget": 16,\n  "maxTokens": 320\n}',
     );
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('● unsaved');
@@ -211,8 +173,7 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
   it('shows a failed run in the error style, with the earlier results still marked', async (ctx) => {
     if (!generation) ctx.skip();
     const dataset = page.getByTestId('cell-problems');
-    await dataset.locator('.code-editor[data-ready=true] .monaco-editor').click();
-    await paste(page, '{\n  "from": "file",\n  "path": "datasets/missing.jsonl"\n}');
+    await pasteInto(page, dataset, '{\n  "from": "file",\n  "path": "datasets/missing.jsonl"\n}');
     await expect.poll(() => page.getByTestId('stale-oracle-s1').count()).toBe(1);
     await page.getByTestId('start-run-oracle-s1').click();
     const error = page.getByTestId('run-error-oracle-s1');
@@ -229,9 +190,9 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
     await page.getByTestId('insert-markdown').click();
     const cell = page.getByTestId('cell-markdown');
     await cell.getByRole('button', { name: 'Edit' }).click();
-    await cell.locator('.code-editor[data-ready=true] .monaco-editor').click();
-    await paste(
+    await pasteInto(
       page,
+      cell,
       [
         'Quantised as Q4_K_M, answer in $\\boxed{x}$.',
         '',
@@ -265,8 +226,7 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
 
   it('shows problems and gold answers with their LaTeX rendered or raw in the dataset preview', async () => {
     const dataset = page.getByTestId('cell-problems');
-    await dataset.locator('.code-editor[data-ready=true] .monaco-editor').click();
-    await paste(page, '{\n  "from": "file",\n  "path": "datasets/latex.jsonl"\n}');
+    await pasteInto(page, dataset, '{\n  "from": "file",\n  "path": "datasets/latex.jsonl"\n}');
     const row = page.getByTestId('dataset-summary-problems').locator('tbody tr').first();
     // Shift+Enter previews the settings as they are once the paste reached the notebook.
     await expect

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { formatJsonLike } from '../../../common/notebook/jsonLayout';
 import { formatNotebookText as formatNotebook } from '../../../common/notebook/notebookText';
 import { openNotebookFile, saveNotebookFile } from '../../../main/notebook/notebookFiles';
+import { changedLines } from '../../helpers/lineDiff';
 
 /** A notebook as a user writes it: cells on one line where they fit, a blank line between groups. */
 const WRITTEN = `{
@@ -33,21 +34,6 @@ type Cells = Array<Record<string, unknown>>;
 
 function parsed(): { cells: Cells } & Record<string, unknown> {
   return JSON.parse(WRITTEN) as { cells: Cells } & Record<string, unknown>;
-}
-
-/** The lines of `after` that are not in `before` at the same place, and the other way round (a line diff). */
-function changedLines(before: string, after: string): { removed: string[]; added: string[] } {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
-  return { removed: a.slice(start, endA), added: b.slice(start, endB) };
 }
 
 describe('saving a notebook as the user wrote it', () => {

@@ -1,0 +1,51 @@
+/// <reference lib="dom" />
+// What the notebook's browser tests share (code inside page.evaluate runs in the page).
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { TestHost } from '../helpers/headlessHost';
+
+/** Replaces the focused Monaco editor's text as a paste does (see figureLab.test.ts). */
+export async function paste(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('Control+A');
+  await page.evaluate((value) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', value);
+    document.activeElement!.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+    );
+  }, text);
+}
+
+/**
+ * Replaces the text of the Monaco editor inside `scope` and waits until the editor shows it (on a
+ * busy machine focus can lag behind the click, and the paste then lands nowhere).
+ */
+export async function pasteInto(page: Page, scope: Locator, text: string): Promise<void> {
+  const editor = scope.locator('.code-editor[data-ready=true] .monaco-editor');
+  const longest = text.split('\n').reduce((a, b) => (b.length > a.length ? b : a));
+  await expect
+    .poll(async () => {
+      await editor.click();
+      await paste(page, text);
+      return (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+    })
+    .toContain(longest);
+}
+
+/** Whether the host's engine process generates (run, replay and comparison steps need it). */
+export async function engineGenerates(t: TestHost): Promise<boolean> {
+  const probe = await t.workbench.handle({
+    type: 'request',
+    id: 1,
+    method: 'engine.generate',
+    params: {
+      batchId: 'probe',
+      modelId: 'none',
+      prompt: { template: 'x' },
+      strategies: [{ strategy: 'unbounded' }],
+      sampling: {},
+      items: [{ key: 'a', problemId: 'a', sampleIndex: 0, message: 'x' }],
+    },
+  });
+  return !('error' in probe && probe.error.code === 'unavailable');
+}
