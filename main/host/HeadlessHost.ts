@@ -97,9 +97,13 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<R
     request.on('error', ignore);
     response.on('error', ignore);
     serveHttp(request, response).catch((error: unknown) => {
-      if (response.headersSent) return void response.destroy();
-      response.writeHead(500, { 'Content-Type': 'text/plain', Connection: 'close' });
-      response.end(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+      try {
+        if (response.headersSent) return void response.destroy();
+        response.writeHead(500, { 'Content-Type': 'text/plain', Connection: 'close' });
+        response.end(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+      } catch {
+        response.destroy(); // the connection went away while answering: nothing left to tell
+      }
     });
   });
   server.on('connection', (socket: Socket) => socket.on('error', ignore));
