@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseModelSource } from './modelSource';
 
 /**
  * A model served by an OpenAI-compatible inference server (vLLM, SGLang, llama-server) instead
@@ -8,11 +9,11 @@ import { z } from 'zod';
  * (docs/remote.md).
  */
 
-/** The prefix of a model source that names an OpenAI-compatible server: `openai:http://host:8080/v1`. */
-export const OPENAI_SOURCE_PREFIX = 'openai:';
+export { OPENAI_SOURCE_PREFIX } from './modelSource';
 
+/** Whether a model source names an OpenAI-compatible server: `openai:http://host:8080/v1`. */
 export function isOpenAiSource(source: string): boolean {
-  return source.startsWith(OPENAI_SOURCE_PREFIX);
+  return parseModelSource(source).kind === 'openai';
 }
 
 /**
@@ -20,17 +21,19 @@ export function isOpenAiSource(source: string): boolean {
  * must not carry credentials (they would end up in the notebook and every export).
  */
 export function openAiSourceProblem(source: string): string | null {
-  if (!isOpenAiSource(source)) return null;
-  const rest = source.slice(OPENAI_SOURCE_PREFIX.length);
+  const parsed = parseModelSource(source);
+  if (parsed.kind !== 'openai') return null;
+  const rest = parsed.baseUrl;
   let url: URL;
   try {
     url = new URL(rest);
   } catch {
     return `"${rest}" is not a URL; write the server's API base, e.g. "openai:http://127.0.0.1:8080/v1"`;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `the server URL must be http or https, not ${url.protocol}`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `the server URL must be http or https, not ${url.protocol}`;
   if (url.username || url.password) {
-    return 'the server URL must not contain credentials: put the API key in an environment variable (remote.apiKeyEnv) or the store\'s key file';
+    return "the server URL must not contain credentials: put the API key in an environment variable (remote.apiKeyEnv) or the store's key file";
   }
   if (url.search || url.hash) return 'the server URL must not have a query or fragment';
   return null;
@@ -49,17 +52,23 @@ export const remoteModelSettings = z
       .min(1)
       .max(1024)
       .optional()
-      .describe("Requests in flight at once, so the server can batch them; default: the server's slot count when it reports one (llama-server), else 8."),
+      .describe(
+        "Requests in flight at once, so the server can batch them; default: the server's slot count when it reports one (llama-server), else 8.",
+      ),
     tokenizer: z
       .string()
       .min(1)
       .default('server')
-      .describe('"server": tokenize through the server (/tokenize, /detokenize, /apply-template); or the path of the model\'s GGUF file, whose vocabulary and chat template are then used locally.'),
+      .describe(
+        '"server": tokenize through the server (/tokenize, /detokenize, /apply-template); or the path of the model\'s GGUF file, whose vocabulary and chat template are then used locally.',
+      ),
     apiKeyEnv: z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable')
       .optional()
-      .describe('The environment variable that holds the API key (default Z1WB_REMOTE_API_KEY, else the store\'s remote-keys.json). Never write the key itself into a notebook.'),
+      .describe(
+        "The environment variable that holds the API key (default Z1WB_REMOTE_API_KEY, else the store's remote-keys.json). Never write the key itself into a notebook.",
+      ),
     retries: z
       .number()
       .int()

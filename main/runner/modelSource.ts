@@ -1,6 +1,6 @@
 import path from 'node:path';
+import { parseModelSource } from '../../common/settings/modelSource';
 import { ensureFixtureFile } from '../engine/fixture/fixtureFiles';
-import { fixtureKindOf } from '../engine/fixture/fixtureSource';
 
 /**
  * The source the engine loads: a fixture materialised in the store's `models/fixtures/` (the
@@ -11,12 +11,15 @@ export async function resolveModelSource(
   source: string,
   options: { baseDir: string; storeDir: string },
 ): Promise<string> {
-  const kind = fixtureKindOf(source);
-  if (kind) return ensureFixtureFile(kind, { directory: path.join(options.storeDir, 'models', 'fixtures') });
-  if (/^(hf:|https?:\/\/)/.test(source)) return source;
-  return path.resolve(options.baseDir, source);
+  const parsed = parseModelSource(source);
+  if (parsed.kind === 'fixture') {
+    return ensureFixtureFile(parsed.fixture, { directory: path.join(options.storeDir, 'models', 'fixtures') });
+  }
+  if (parsed.kind === 'local') return path.resolve(options.baseDir, source);
+  return source;
 }
 
-export function isRemoteSource(source: string): boolean {
-  return /^(hf:|https?:\/\/)/.test(source);
+/** Whether the engine downloads this source before it can be inspected. */
+export function isDownloadSource(source: string): boolean {
+  return parseModelSource(source).kind === 'download';
 }

@@ -15,7 +15,7 @@ import { DATASET_PRESETS } from '../datasets/datasetPresets';
 import { loadDataset, type LoadContext, type ResolvedDataset } from '../datasets/loadDataset';
 import { hashOf } from '../store/cacheKey';
 import type { EnginePort } from './EnginePort';
-import { isRemoteSource, resolveModelSource } from './modelSource';
+import { isDownloadSource, resolveModelSource } from './modelSource';
 import { fillTemplate, templateVariables } from '../../common/notebook/promptTemplate';
 import { isOpenAiSource, type RemoteServerInfo } from '../../common/settings/remoteModel';
 
@@ -268,7 +268,7 @@ async function resolvePlannedModel(
     };
   }
   let modelPath = await resolveModelSource(spec.model.source, { baseDir: spec.baseDir, storeDir: ctx.storeDir });
-  if (isRemoteSource(modelPath)) {
+  if (isDownloadSource(modelPath)) {
     const downloaded = await ctx.engine.call('engine.downloadModel', {
       source: modelPath,
       downloadId: `run:${modelPath}`,

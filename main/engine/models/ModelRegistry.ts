@@ -5,13 +5,14 @@ import { InsufficientMemoryError, type LlamaContext, type LlamaModel } from 'nod
 import type { LoadedModel, ModelInfo } from '../../../common/api/contract/generation';
 import { ApiError } from '../../../common/api/messages';
 import type { ModelSettings } from '../../../common/settings/model';
+import { parseModelSource } from '../../../common/settings/modelSource';
 import { isOpenAiSource } from '../../../common/settings/remoteModel';
 import { describeHardware, type HardwareInfo } from '../hardware/hardwareInfo';
 import { resolveThreads } from '../hardware/physicalCores';
 import { backendOf, getWorkbenchLlama, type BuildChoice } from '../hardware/workbenchLlama';
 import { FileFingerprints } from './fileFingerprint';
 import { inspectGguf } from './ggufInspection';
-import { downloadModel, isRemoteModelSource, type DownloadProgress } from './huggingFaceDownload';
+import { downloadModel, type DownloadProgress } from './huggingFaceDownload';
 import type { LoadedLocalModel, LoadedModels } from './LoadedLocalModel';
 import { assertFits, planModelFit, type MemoryBudget } from './memoryFit';
 import { modelError } from './modelErrors';
@@ -19,7 +20,6 @@ import type { RemoteBackend } from '../remote/RemoteBackend';
 import { RemoteModels } from '../remote/RemoteModels';
 import { remoteError } from '../remote/remoteErrors';
 import { ensureFixtureFile } from '../fixture/fixtureFiles';
-import { fixtureKindOf } from '../fixture/fixtureSource';
 
 export interface ModelRegistryOptions {
   /** Where `hf:` models are downloaded and relative local paths are also looked up. */
@@ -100,7 +100,9 @@ export class ModelRegistry implements LoadedModels {
   load(settings: ModelSettings, options: LoadOptions = {}): Promise<LoadedModel> {
     if (isOpenAiSource(settings.source)) return this.remote.load(settings);
     if (settings.remote) {
-      return Promise.reject(remoteError('remote-settings', `"remote" settings need an "openai:<URL>" source, not "${settings.source}"`));
+      return Promise.reject(
+        remoteError('remote-settings', `"remote" settings need an "openai:<URL>" source, not "${settings.source}"`),
+      );
     }
     const modelId = modelIdFor(settings);
     const existing = this.loaded.get(modelId);
@@ -135,10 +137,12 @@ export class ModelRegistry implements LoadedModels {
   }
 
   private async resolveSource(settings: ModelSettings, options: LoadOptions): Promise<string> {
-    const fixture = fixtureKindOf(settings.source);
-    if (fixture) return ensureFixtureFile(fixture, { directory: path.join(this.options.modelsDir, 'fixtures') });
-    if (!isRemoteModelSource(settings.source)) return this.resolveLocalPath(settings.source);
-    const downloaded = await downloadModel(settings.source, {
+    const source = parseModelSource(settings.source);
+    if (source.kind === 'fixture') {
+      return ensureFixtureFile(source.fixture, { directory: path.join(this.options.modelsDir, 'fixtures') });
+    }
+    if (source.kind !== 'download') return this.resolveLocalPath(settings.source);
+    const downloaded = await downloadModel(source.uri, {
       modelsDir: this.options.modelsDir,
       ...(this.options.hfEndpoint ? { endpoint: this.options.hfEndpoint } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

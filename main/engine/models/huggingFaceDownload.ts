@@ -37,10 +37,6 @@ export interface DownloadedModel {
   fileBytes: number;
 }
 
-/** `hf:`, `huggingface:` and http(s) sources are downloaded; anything else is a local path. */
-export function isRemoteModelSource(source: string): boolean {
-  return /^(hf:|hf\.co\/|huggingface:|huggingface\.co\/|https?:\/\/)/i.test(source);
-}
 
 function endpoints(endpoint: string | undefined) {
   return endpoint ? { huggingFace: endpoint } : undefined;
