@@ -19,20 +19,24 @@ function lastNumber(response: string, from = 0): ExtractedAnswer | null {
 }
 
 /**
+ * A response that is nothing but LaTeX ("\frac{10}{9}", "1 000", "x = 2, y = 3") is its own answer:
+ * short, one line, no math delimiters, no words, and no letter-digit tokens ("s1 s2 s3" is a cut
+ * generation, not mathematics).
+ */
+function isBareMath(text: string): boolean {
+  if (text.length > 200 || /[$\n]|\\[([]/.test(text)) return false;
+  const plain = text.replace(/\\[a-zA-Z]+/g, ' ');
+  return /[\d\\]/.test(text) && !/[a-zA-Z]{3,}/.test(plain) && !/[a-zA-Z]\d/.test(plain.replace(/_\{?\d+\}?/g, ''));
+}
+
+/**
  * The last mathematics of a response: its last math span (`$…$`, `\(…\)`, `\[…\]`, `$$…$$`), or a
  * bare number written after it ("… the probability is 2/3."), whichever comes last.
  */
 function lastMath(response: string): ExtractedAnswer | null {
   const whole = trimSpan(response, 0, response.length);
-  // A response that is nothing but LaTeX ("\frac{10}{9}", "1 000") is its own answer.
-  if (
-    whole[1] > whole[0] &&
-    whole[1] - whole[0] <= 200 &&
-    !/[$\n]|\\[([]/.test(response) &&
-    !/[a-zA-Z]{3,}/.test(response.replace(/\\[a-zA-Z]+/g, ' '))
-  ) {
+  if (whole[1] > whole[0] && isBareMath(response.slice(whole[0], whole[1])))
     return { text: response.slice(whole[0], whole[1]), method: 'last-math', span: whole };
-  }
   const span = mathSpans(response)
     .filter((s) => /\S/.test(response.slice(s.inner[0], s.inner[1])))
     .at(-1);

@@ -140,5 +140,8 @@ describe('answer extraction', () => {
     });
     expect(extract('1 000', ['last-math'])?.text).toBe('1 000');
     expect(extract('I give up.', ['last-math'])).toBeNull();
+    // Thinking steps of a cut generation are not an answer.
+    expect(extract(' s1 s2 s3 s4', ['last-math'])).toBeNull();
+    expect(extract('x_1 = 2, x_2 = 3', ['last-math'])?.text).toBe('x_1 = 2, x_2 = 3');
   });
 });
