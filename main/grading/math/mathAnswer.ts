@@ -170,24 +170,31 @@ function splitTopLevelWord(text: string, word: string): string[] {
   return out.split(marker).map((part) => part.trim());
 }
 
-/** The answer spelled back in one canonical way (for keys and reports). */
-export function formatMathAnswer(answer: MathAnswer): string {
+/**
+ * The answer spelled back in one canonical way (for keys and reports). With `unordered`, the parts
+ * of sets, lists and unions are sorted, so that "1, 2" and "2, 1" vote together in maj@k.
+ */
+export function formatMathAnswer(answer: MathAnswer, unordered = false): string {
+  const items = (parts: MathAnswer[]) => {
+    const texts = parts.map((part) => formatMathAnswer(part, unordered));
+    return unordered ? texts.sort() : texts;
+  };
   switch (answer.kind) {
     case 'scalar':
       return answer.text;
     case 'equation':
       return `${answer.lhs}=${answer.rhs}`;
     case 'sequence':
-      return `${answer.open}${answer.items.map(formatMathAnswer).join(',')}${answer.close}`;
+      return `${answer.open}${answer.items.map((part) => formatMathAnswer(part, unordered)).join(',')}${answer.close}`;
     case 'set':
-      return `\\{${answer.items.map(formatMathAnswer).join(',')}\\}`;
+      return `\\{${items(answer.items).join(',')}\\}`;
     case 'list':
-      return answer.items.map(formatMathAnswer).join(',');
+      return items(answer.items).join(',');
     case 'union':
-      return answer.items.map(formatMathAnswer).join('\\cup');
+      return items(answer.items).join('\\cup');
     case 'matrix':
-      return `\\begin{pmatrix}${answer.rows.map((row) => row.map(formatMathAnswer).join('&')).join('\\\\')}\\end{pmatrix}`;
+      return `\\begin{pmatrix}${answer.rows.map((row) => row.map((cell) => formatMathAnswer(cell, unordered)).join('&')).join('\\\\')}\\end{pmatrix}`;
     case 'relation':
-      return `${answer.variable}\\in${formatMathAnswer(answer.set)}`;
+      return `${answer.variable}\\in${formatMathAnswer(answer.set, unordered)}`;
   }
 }

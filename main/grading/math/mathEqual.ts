@@ -399,5 +399,5 @@ export function mathAnswerKey(answer: string): string {
         return `≈${show({ re: Number(value.re.toPrecision(12)), im: Number(value.im.toPrecision(12)) })}`;
     }
   }
-  return formatMathAnswer(parsed);
+  return formatMathAnswer(parsed, true);
 }

@@ -180,5 +180,10 @@ describe('math equivalence', () => {
     expect(mathAnswerKey('1,000')).toBe('1000');
     expect(mathAnswerKey('\\frac{\\sqrt2}{2}')).toBe(mathAnswerKey('\\frac{1}{\\sqrt{2}}'));
     expect(mathAnswerKey('(1, 2)')).toBe('(1,2)');
+    // Unordered answers vote together whatever their order; tuples keep theirs.
+    expect(mathAnswerKey('2, 1')).toBe('1,2');
+    expect(mathAnswerKey('\\{3, 1, 2\\}')).toBe('\\{1,2,3\\}');
+    expect(mathAnswerKey('(2, 1)')).toBe('(2,1)');
+    expect(mathAnswerKey('x > 5')).toBe(mathAnswerKey('5 < x'));
   });
 });
