@@ -224,6 +224,20 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
     await cell.screenshot({ path: path.join(ARTIFACTS, 'notebook-markdown.png') });
   });
 
+  it('says a cell with invalid settings is invalid instead of previewing the last valid ones; Run all stops there', async () => {
+    const dataset = page.getByTestId('cell-problems');
+    await pasteInto(page, dataset, '{\n  "from": "file",\n  "path": 42\n}');
+    await expect
+      .poll(() => page.getByTestId('dataset-invalid-problems').textContent())
+      .toBe('The settings above are invalid: fix them to preview (the preview of the last valid ones is hidden).');
+    expect(await page.getByTestId('dataset-summary-problems').count()).toBe(0);
+    expect(await dataset.getByRole('button', { name: 'Preview dataset' }).isDisabled()).toBe(true);
+    await page.getByTestId('run-all').click();
+    await expect
+      .poll(() => page.getByTestId('run-all-state').textContent())
+      .toBe('stopped at problems: cell "problems" has invalid settings');
+  });
+
   it('shows problems and gold answers with their LaTeX rendered or raw in the dataset preview', async () => {
     const dataset = page.getByTestId('cell-problems');
     await pasteInto(page, dataset, '{\n  "from": "file",\n  "path": "datasets/latex.jsonl"\n}');

@@ -65,10 +65,21 @@ export function CellFrame({
   const runRef = useRef<(() => Promise<void> | void) | null>(null);
   const session = useContext(SessionContext);
   // Run all reaches the body's current action through the session.
-  useEffect(() => session?.registerAction(cell.id, () => runRef.current?.()), [session, cell.id]);
-  // From a button or Shift+Enter the cell shows its own failure; only Run all needs the rejection.
-  const runNow = () => void Promise.resolve(runRef.current?.()).catch(() => undefined);
   const [valid, setValid] = useState(true);
+  const validRef = useRef(valid);
+  validRef.current = valid;
+  // A cell with invalid settings does not run: its editors hold text the notebook never took, so
+  // running would use the last valid settings. Run all stops there.
+  const runChecked = useCallback(() => {
+    if (!validRef.current) throw new Error(`cell "${cell.id}" has invalid settings`);
+    return runRef.current?.();
+  }, [cell.id]);
+  useEffect(() => session?.registerAction(cell.id, runChecked), [session, cell.id, runChecked]);
+  // From a button or Shift+Enter the cell shows its own failure; only Run all needs the rejection.
+  const runNow = () =>
+    void Promise.resolve()
+      .then(runChecked)
+      .catch(() => undefined);
   const collapsed = isCollapsed(cell);
   const change = useCallback((next: NotebookCellDraft) => onChange(cell.id, next), [onChange, cell.id]);
   const Body = BODIES[cell.type] as ((props: CellProps) => React.ReactNode) | undefined;
@@ -110,7 +121,8 @@ export function CellFrame({
           <button
             type="button"
             onClick={runNow}
-            title={`${RUN_LABEL[cell.type]} (Shift+Enter)`}
+            disabled={!valid}
+            title={valid ? `${RUN_LABEL[cell.type]} (Shift+Enter)` : 'Fix the settings marked in red first'}
             aria-label={RUN_LABEL[cell.type]}
           >
             ▶

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { datasetSource } from '../../../common/notebook/datasetSettings';
 import { errorMessage, useClient } from '../api/ClientContext';
 import { useSession } from '../notebook/NotebookSession';
@@ -14,6 +14,7 @@ function checkDataset(value: unknown): SettingsCheck {
 }
 
 const MAPPED = ['problem', 'answer', 'id'] as const;
+const INVALID = 'The settings above are invalid: fix them to preview (the preview of the last valid ones is hidden).';
 const PREVIEW_ROWS = 8;
 
 /**
@@ -26,8 +27,18 @@ export function DatasetCell({ cell, onChange, runRef, onValidity }: CellProps<'d
   const loaded = session.dataset(cell.id);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Invalid text never reaches the notebook, so a preview now would show the last valid settings.
+  const [editorValid, setEditorValid] = useState(true);
+  const validity = useCallback(
+    (valid: boolean) => {
+      setEditorValid(valid);
+      onValidity(valid);
+    },
+    [onValidity],
+  );
 
   async function preview() {
+    if (!editorValid) return;
     setBusy(true);
     setError(null);
     try {
@@ -67,7 +78,7 @@ export function DatasetCell({ cell, onChange, runRef, onValidity }: CellProps<'d
         check={checkDataset}
         onValid={(dataset) => onChange({ ...cell, dataset: dataset as typeof cell.dataset })}
         onRun={() => void preview()}
-        onValidity={onValidity}
+        onValidity={validity}
       />
       <div className="field-row">
         <button
@@ -102,7 +113,12 @@ export function DatasetCell({ cell, onChange, runRef, onValidity }: CellProps<'d
           {error}
         </div>
       )}
-      {loaded && (
+      {!editorValid && (
+        <div className="status-line error" data-testid={`dataset-invalid-${cell.id}`}>
+          {INVALID}
+        </div>
+      )}
+      {loaded && editorValid && (
         <div data-testid={`dataset-summary-${cell.id}`}>
           <div className="status-line">
             <strong data-testid={`dataset-rows-${cell.id}`}>{loaded.total} problems</strong>

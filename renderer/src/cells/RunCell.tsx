@@ -53,6 +53,15 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
   const [error, setError] = useState<string | null>(null);
   const [showDetails, setShowDetails] = useState(false);
   const livePanel = useRef<HTMLDetailsElement>(null);
+  // Invalid sampling text never reaches the notebook: starting now would use the last valid one.
+  const [samplingValid, setSamplingValid] = useState(true);
+  const validity = useCallback(
+    (valid: boolean) => {
+      setSamplingValid(valid);
+      onValidity(valid);
+    },
+    [onValidity],
+  );
   const eta = useRef<{ jobId: string; estimator: EtaEstimator } | null>(null);
   // Run all waits for a job's end: the waiter by job id, or the end when it came first.
   const waiters = useRef(new Map<string, (end: JobEnd) => void>());
@@ -265,8 +274,8 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
           ariaLabel={`Sampling settings of cell ${cell.id} (JSON)`}
           check={checkSampling}
           onValid={(sampling) => set({ sampling })}
-          onRun={startNow}
-          onValidity={onValidity}
+          onRun={() => samplingValid && startNow()}
+          onValidity={validity}
         />
       </details>
       <div className="field-row">
@@ -274,7 +283,8 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
           type="button"
           className="primary"
           onClick={startNow}
-          disabled={jobId !== null}
+          disabled={jobId !== null || !samplingValid}
+          title={samplingValid ? undefined : 'Fix the sampling settings first'}
           data-testid={`start-run-${cell.id}`}
         >
           {complete && !stale ? 'Run again' : 'Start'}
