@@ -20,6 +20,8 @@ export interface HeadlessHostOptions {
   port?: number;
   /** Host header values to accept besides the bound address and loopback names (`name` or `name:port`). */
   allowHosts?: readonly string[];
+  /** What a WebSocket may hold unsent for a client that does not read before it is cut off (default 32 MiB). */
+  maxBufferedBytes?: number;
 }
 
 export interface RunningHost {
@@ -79,6 +81,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<R
   const problem = tokenProblem(token, 'the token');
   if (problem) throw new Error(problem);
   const bindHost = options.host ?? '127.0.0.1';
+  const maxBufferedBytes = options.maxBufferedBytes ?? 32 * 1024 * 1024;
   let allowed = new Set<string>();
 
   /** Why a request may not go further (status and text), or null when it may. */
@@ -193,7 +196,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<R
     if (!originMatches(request.headers.origin, request.headers.host))
       return answerRaw(socket, 403, '403: the Origin is not this host');
     // ws answers a handshake it cannot accept (no key, another version) with 400 itself.
-    sockets.handleUpgrade(request, socket, head, (ws) => serveApiSocket(ws, workbench));
+    sockets.handleUpgrade(request, socket, head, (ws) => serveApiSocket(ws, workbench, { maxBufferedBytes }));
   });
 
   await new Promise<void>((resolve, reject) => {

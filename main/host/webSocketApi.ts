@@ -20,11 +20,14 @@ function errorAnswer(message: string): string {
  * socket, and every workbench event is pushed to it. A frame that breaks the protocol (too big,
  * invalid UTF-8, unmasked, a reserved opcode …) makes `ws` close this socket with the matching
  * close code (1009, 1007, 1002) and report an `error`; the listener here keeps that error from
- * reaching the process, so only this socket ends.
+ * reaching the process, so only this socket ends. A client that stops reading is cut off once
+ * more than `maxBufferedBytes` wait for it, rather than filling the host's memory with events.
  */
-export function serveApiSocket(ws: WebSocket, workbench: Workbench): void {
+export function serveApiSocket(ws: WebSocket, workbench: Workbench, options: { maxBufferedBytes: number }): void {
   const send = (text: string) => {
-    if (ws.readyState === ws.OPEN) ws.send(text);
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(text);
+    if (ws.bufferedAmount > options.maxBufferedBytes) ws.terminate();
   };
   const unsubscribe = workbench.onEvent((event) => send(JSON.stringify(event)));
   // ws has already sent the close frame with the code; the socket ends when the peer answers it.

@@ -4,7 +4,8 @@ import WebSocket from 'ws';
 import { ApiClient, type Transport } from '../../../common/api/ApiClient';
 import type { EngineStatus } from '../../../common/api/contract/engine';
 import { startHeadlessHost } from '../../../main/host/HeadlessHost';
-import { startTestHost, waitFor, type TestHost } from '../../helpers/headlessHost';
+import { RENDERER_DIR, startTestHost, waitFor, type TestHost } from '../../helpers/headlessHost';
+import { frame, rawUpgrade } from './rawWebSocket';
 
 function socketTransport(socket: WebSocket): Transport {
   return {
@@ -97,6 +98,42 @@ describe('headless host', () => {
       'the token has 15 characters: a token needs at least 16',
     );
   });
+
+  it('cuts off a WebSocket client that stops reading once its unsent answers pass the limit', async () => {
+    const host = await startHeadlessHost({
+      workbench: t.workbench,
+      rendererDir: RENDERER_DIR,
+      token: t.token,
+      port: 0,
+      maxBufferedBytes: 64 * 1024,
+    });
+    try {
+      const { conn, status } = await rawUpgrade(host.port, { path: '/api/ws', token: t.token });
+      expect(status).toBe(101);
+      conn.socket.pause(); // reads nothing more: the answers pile up in the host
+      const request = (id: number) =>
+        frame({
+          opcode: 0x1,
+          payload: Buffer.from(JSON.stringify({ type: 'request', id, method: 'app.info', params: {} })),
+        });
+      conn.socket.write(Buffer.concat(Array.from({ length: 100_000 }, (_, i) => request(i))));
+      const cut = await Promise.race([
+        conn.closed.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 20_000)),
+      ]);
+      expect(cut).toBe(true);
+      // A client that reads gets every answer of a smaller burst.
+      const reader = await openSocket(`ws://127.0.0.1:${host.port}/api/ws?token=${t.token}`);
+      let answers = 0;
+      const all = new Promise<void>((resolve) => reader.on('message', () => ++answers === 500 && resolve()));
+      for (let i = 0; i < 500; i++)
+        reader.send(JSON.stringify({ type: 'request', id: i, method: 'app.info', params: {} }));
+      await all;
+      reader.close();
+    } finally {
+      await host.close();
+    }
+  }, 60_000);
 
   it('relays engine calls over the WebSocket and recovers when the engine process is killed', async () => {
     const socket = await openSocket(`ws://127.0.0.1:${t.host.port}/api/ws?token=${t.token}`);
