@@ -33,8 +33,10 @@ export function mathSpans(text: string, from = 0, to = text.length): MathSpan[] 
     }
     const opener = OPENERS.find((o) => text.startsWith(o.open, i))!;
     const start = i + opener.open.length;
-    const close = findClose(text, start, to, opener.close);
-    if (close === -1 || (!opener.display && text.slice(start, close).includes('\n'))) {
+    // Inline math ends on its line: searching no further keeps a text full of "$5" prices linear.
+    const lineEnd = opener.display ? to : text.indexOf('\n', start);
+    const close = findClose(text, start, lineEnd === -1 || lineEnd > to ? to : lineEnd, opener.close);
+    if (close === -1) {
       i = start;
       continue;
     }
