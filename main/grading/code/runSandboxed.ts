@@ -150,6 +150,8 @@ export async function runSandboxed(job: SandboxJob): Promise<SandboxRun> {
     memoryBytes: job.limits.memoryMb * 2 ** 20,
     fileBytes: job.limits.maxFileBytes,
     cpuSeconds: Math.ceil(job.limits.timeoutMs / 1000) + 1,
+    // bwrap and setpriv set no_new_privs already; only an unwrapped program needs the harness to.
+    setNoNewPrivs: kind === 'none' && uid === null,
     maxProcesses: processLimit
       ? job.limits.maxProcesses + (kind === 'bubblewrap' ? SANDBOX_OWN_PROCESSES : SANDBOX_OWN_PROCESSES - 1)
       : null,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { pythonMarshal } from './harness/pythonMarshal';
 import type { SandboxCommand } from './sandboxCommand';
 
 const STDERR_TAIL_BYTES = 4096;
@@ -153,7 +154,7 @@ export function startHarnessProcess(options: HarnessProcessOptions): HarnessProc
     callsOut.resume();
     callsIn.end();
   }
-  config.end(JSON.stringify(options.config));
+  config.end(pythonMarshal(options.config));
   stdin.end(options.stdin);
   return { callsOut, callsIn, done, kill };
 }

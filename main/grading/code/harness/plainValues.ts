@@ -7,7 +7,68 @@
  * value cannot be mistaken for another.
  */
 export const PLAIN_VALUES_SOURCE = String.raw`
-import base64 as _base64, json as _json, math as _math
+import marshal as _marshal, math as _math
+
+_JSON_ESCAPES = {'"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t'}
+
+def _json_string(text):
+    if text.isascii() and text.isprintable() and '"' not in text and '\\' not in text:
+        return '"' + text + '"'
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in _JSON_ESCAPES:
+            out.append(_JSON_ESCAPES[ch])
+        elif code < 0x20 or code == 0x7f or 0xd800 <= code <= 0xdfff:
+            out.append('\\u%04x' % code)
+        else:
+            out.append(ch)
+    return '"' + ''.join(out) + '"'
+
+def dumps_json(value):
+    """JSON text of None/bool/int/float/str/list/tuple/dict values, without importing json (and re)."""
+    t = type(value)
+    if value is None:
+        return 'null'
+    if t is bool:
+        return 'true' if value else 'false'
+    if t is int:
+        return str(value)
+    if t is float:
+        return repr(value) if _math.isfinite(value) else 'null'
+    if t is str:
+        return _json_string(value)
+    if t is list or t is tuple:
+        return '[' + ','.join(dumps_json(item) for item in value) + ']'
+    if t is dict:
+        return '{' + ','.join(_json_string(str(k)) + ':' + dumps_json(v) for k, v in value.items()) + '}'
+    return _json_string(repr(value))
+
+def write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data):]
+
+def read_exact(fd, size):
+    chunks = []
+    while size > 0:
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b''.join(chunks)
+
+def write_frame(fd, value):
+    """A marshal frame, for data that goes only to a process trusting its sender."""
+    data = _marshal.dumps(value)
+    write_all(fd, len(data).to_bytes(4, 'little') + data)
+
+def read_frame(fd):
+    size = read_exact(fd, 4)
+    if size is None:
+        return None
+    data = read_exact(fd, int.from_bytes(size, 'little'))
+    return None if data is None else _marshal.loads(data)
 
 class PlainValueError(Exception):
     pass
@@ -35,7 +96,8 @@ def encode_plain(value, depth=0):
     if t is set or t is frozenset:
         return {'$' + t.__name__: [encode_plain(item, depth + 1) for item in value]}
     if t is bytes:
-        return {'$bytes': _base64.b64encode(value).decode()}
+        import base64
+        return {'$bytes': base64.b64encode(value).decode()}
     if t is complex:
         return {'$complex': [encode_plain(value.real), encode_plain(value.imag)]}
     if getattr(t, '__module__', '') == 'numpy' and hasattr(value, 'item') and getattr(value, 'shape', None) == ():
@@ -49,7 +111,7 @@ _TAGS = {
     '$dict': lambda pairs: {decode_plain(k): decode_plain(v) for k, v in pairs},
     '$set': lambda items: set(decode_plain(i) for i in items),
     '$frozenset': lambda items: frozenset(decode_plain(i) for i in items),
-    '$bytes': lambda text: _base64.b64decode(text.encode(), validate=True),
+    '$bytes': lambda text: __import__('base64').b64decode(text.encode(), validate=True),
     '$complex': lambda parts: complex(decode_plain(parts[0]), decode_plain(parts[1])),
 }
 
@@ -63,5 +125,5 @@ def decode_plain(data):
         (tag, inner), = data.items()
         if tag in _TAGS:
             return _TAGS[tag](inner)
-    raise PlainValueError('not a plain-value encoding: %s' % _json.dumps(data)[:100])
+    raise PlainValueError('not a plain-value encoding: %s' % dumps_json(data)[:100])
 `;

@@ -6,10 +6,12 @@
  *  3. forks: the child sets the resource limits and runs the role's `_run(cfg, report)`; the
  *     parent waits, reaping orphans, and reports how the child ended. A line on fd 4 without the
  *     nonce is ignored by the grader.
- * Calls between the solution's process and the test process travel over fd 5 (in) and fd 6 (out).
+ * Calls between the solution's process and the test process travel over fd 5 (in) and fd 6 (out):
+ * marshal frames from the test process (trusted by the solution's), JSON lines back (parsed with
+ * `json`, which is safe on hostile input, unlike marshal).
  */
 export const PROCESS_PRELUDE_SOURCE = String.raw`
-import json, os, resource, sys
+import marshal, os, resource, sys
 
 def _read_config():
     chunks = []
@@ -19,13 +21,13 @@ def _read_config():
             break
         chunks.append(chunk)
     os.close(3)
-    return json.loads(b''.join(chunks))
+    return marshal.loads(b''.join(chunks))
 
 def _reporter(nonce):
     def report(**fields):
         fields['nonce'] = nonce
         try:
-            os.write(4, (json.dumps(fields) + '\n').encode())
+            write_all(4, (dumps_json(fields) + '\n').encode())
         except OSError:
             pass
     return report
@@ -40,11 +42,12 @@ def _set_limits(cfg):
     limit('RLIMIT_FSIZE', cfg['fileBytes'])
     limit('RLIMIT_CPU', cfg['cpuSeconds'])
     limit('RLIMIT_NPROC', cfg['maxProcesses'])
-    try:
-        import ctypes
-        ctypes.CDLL(None).prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS: setuid programs gain nothing
-    except Exception:
-        pass
+    if cfg.get('setNoNewPrivs'):
+        try:
+            import ctypes
+            ctypes.CDLL(None).prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS: setuid programs gain nothing
+        except Exception:
+            pass
     os.umask(0o077)
     os.chdir(cfg['work'])
     sys.path.insert(0, cfg['work'])

@@ -4,7 +4,7 @@
  * - `call`: the entry point is called with the test's arguments and the result goes to the grader
  *   as a plain value (compared there, never here).
  * - `solution`: the program's definitions serve calls from the test process (fd 5 in, fd 6 out):
- *   plain values in, plain values out, one JSON line each.
+ *   plain values in (marshal frames), plain values out (one JSON line each).
  */
 export const PROGRAM_ROLES_SOURCE = String.raw`
 def _exec_solution(cfg, name):
@@ -60,13 +60,14 @@ def _run_call(cfg, report):
     report(type='result', status=status, message=message, value=encoded)
 
 def _serve_calls(namespace):
-    requests = os.fdopen(5, 'rb')
     def send(**fields):
-        os.write(6, (json.dumps(fields) + '\n').encode())
+        write_all(6, (dumps_json(fields) + '\n').encode())
     functions, others = _public_names(namespace)
     send(ready=True, functions=functions, others=others)
-    for line in requests:
-        request = json.loads(line)
+    while True:
+        request = read_frame(5)
+        if request is None:
+            return
         try:
             args = decode_plain(request['args'])
             kwargs = decode_plain(request['kwargs'])
@@ -87,7 +88,7 @@ def _run_solution(cfg, report):
         namespace = _exec_solution(cfg, 'solution')
     except BaseException as e:
         status, message = _verdict_of(e, 'solution')
-        os.write(6, (json.dumps({'failed': [status, message]}) + '\n').encode())
+        write_all(6, (dumps_json({'failed': [status, message]}) + '\n').encode())
         return
     _serve_calls(namespace)
 

@@ -6,7 +6,7 @@
  * its pass is reported only after the test code has run to its end.
  */
 export const TEST_ROLES_SOURCE = String.raw`
-import builtins as _builtins
+import builtins as _builtins, json
 
 class SolutionFailure(BaseException):
     """A call the solution could not answer with a plain value. Not an Exception: a test's
@@ -16,7 +16,7 @@ def _connect():
     replies = os.fdopen(5, 'rb')
     def exchange(message):
         if message is not None:
-            os.write(6, (json.dumps(message) + '\n').encode())
+            write_frame(6, message)
         line = replies.readline()
         if not line:
             raise SolutionFailure("the solution's process ended")
