@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
-import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SandboxReport } from '../gradeResult';
@@ -208,6 +208,13 @@ export async function runSandboxed(job: SandboxJob): Promise<SandboxRun> {
         setpriv: capabilities.setpriv,
         source: harnessSource(launch.role),
       });
+      if (hostWork !== null) {
+        // HOME and TMPDIR inside the test's own directory (bwrap has them in its scratch tmpfs).
+        for (const dir of [command.home, command.tmp]) {
+          await mkdir(dir, { mode: 0o700 });
+          if (uid !== null) await chown(dir, uid, uid);
+        }
+      }
       const nonce = randomBytes(16).toString('hex');
       processes.push(
         startHarnessProcess({

@@ -309,7 +309,9 @@ describe.runIf(bubblewrap)('code grader in the bubblewrap sandbox: limits hold',
 
 describe('code grader with "sandbox": "none" (the user opted out)', () => {
   it('runs the program unisolated and records that choice in the grade', async () => {
-    const result = await run('import os\nprint(os.path.isdir("/proc/1"))', [stdio('', 'True')], { sandbox: 'none' });
+    const code =
+      'import os, tempfile\nprint(os.path.isdir("/proc/1"), os.path.isdir(os.environ["HOME"]), tempfile.gettempdir() == os.environ["TMPDIR"])';
+    const result = await run(code, [stdio('', 'True True True')], { sandbox: 'none' });
     expect(outcomes(result)).toEqual([['pass', 'output matches']]);
     expect(result.sandbox).toMatchObject({
       isolation: 'none',
