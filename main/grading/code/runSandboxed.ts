@@ -187,6 +187,11 @@ export async function runSandboxed(job: SandboxJob): Promise<SandboxRun> {
   let outputExceeded = false;
   const processes: HarnessProcess[] = [];
   const killAll = () => processes.forEach((p) => p.kill());
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    aborted = true;
+    killAll();
+  };
   try {
     for (const launch of launches) {
       let hostWork: string | null = null;
@@ -250,22 +255,16 @@ export async function runSandboxed(job: SandboxJob): Promise<SandboxRun> {
         outputExceeded = true;
         killAll();
       });
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       timedOut = true;
       killAll();
     }, job.limits.timeoutMs);
-    const onAbort = () => {
-      aborted = true;
-      killAll();
-    };
     job.signal?.addEventListener('abort', onAbort, { once: true });
     if (job.signal?.aborted) onAbort();
     // The last process decides: the program alone, or the test process of a two-process test.
     const decider = await processes.at(-1)!.done;
     killAll();
     const program = processes.length === 2 ? await processes[0]!.done : decider;
-    clearTimeout(timer);
-    job.signal?.removeEventListener('abort', onAbort);
     return {
       stdout: program.stdout,
       stderrTail: program.stderrTail,
@@ -279,6 +278,8 @@ export async function runSandboxed(job: SandboxJob): Promise<SandboxRun> {
       report: sandboxReport(kind, uid, processLimit),
     };
   } finally {
+    clearTimeout(timer);
+    job.signal?.removeEventListener('abort', onAbort);
     killAll();
     await Promise.all(
       hostDirs.map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 2 }).catch(() => undefined)),

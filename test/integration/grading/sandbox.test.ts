@@ -231,6 +231,22 @@ describe.runIf(bubblewrap)('code grader in the bubblewrap sandbox: limits hold',
     expect(result.tests![2]!.reason).toBe('not run: the total time limit of 1500 ms was reached');
   });
 
+  it('stops at once when grading is cancelled, and says which tests did not run', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = performance.now();
+    const result = await gradeCode(
+      settings,
+      { response: py('while True:\n    pass'), tests: [stdio('', ''), stdio('', '')] },
+      controller.signal,
+    );
+    expect(outcomes(result)).toEqual([
+      ['fail', 'cancelled'],
+      ['fail', 'not run: grading was cancelled'],
+    ]);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
   it('stops after the first failure when asked', async () => {
     const result = await run('print(1)', [stdio('', '2'), stdio('', '1')], { stopOnFirstFailure: true });
     expect(outcomes(result)[1]).toEqual(['fail', 'not run: stopped after test 1 did not pass']);
