@@ -112,7 +112,17 @@ export const plotCell = z
         kind: plotKind,
         runs: z.array(cellId).min(1).describe('Ids of the run cells whose stored runs are drawn.'),
         thinkingCount: thinkingCount.default('phase1'),
-        title: z.string().optional(),
+        title: z
+          .string()
+          .optional()
+          .describe('Shown over the figure, used in exported file names, and drawn into exports on request.'),
+        panels: z
+          .array(cellId)
+          .min(1)
+          .optional()
+          .describe(
+            'Ids of other plot cells drawn beside this one in one exported figure, as panels (b), (c) … with a shared legend (this cell is (a)).',
+          ),
       })
       .strict(),
   })

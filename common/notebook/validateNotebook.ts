@@ -193,6 +193,15 @@ function referenceIssues(notebook: Notebook): NotebookIssue[] {
         else if (target.type !== 'run')
           issues.push(issue(index, cell.id, path, `${path}: cell "${ref}" is a ${target.type} cell, not a run cell`));
       });
+      cell.plot.panels?.forEach((ref, i) => {
+        const target = notebook.cells.find((c) => c.id === ref);
+        const path = `${root}.plot.panels[${i}]`;
+        if (!target) issues.push(issue(index, cell.id, path, `${path}: cell "${ref}" does not exist`));
+        else if (target.type !== 'plot')
+          issues.push(issue(index, cell.id, path, `${path}: cell "${ref}" is a ${target.type} cell, not a plot cell`));
+        else if (ref === cell.id)
+          issues.push(issue(index, cell.id, path, `${path}: a plot cell cannot be its own panel`));
+      });
     }
   });
   return issues;

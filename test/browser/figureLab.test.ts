@@ -5,8 +5,9 @@ import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, collectErrors, launchChromium } from '../helpers/chromium';
-import { REPO_ROOT, startTestHost, type TestHost } from '../helpers/headlessHost';
+import { chromiumPath } from '../helpers/chromium';
+import { REPO_ROOT, type TestHost } from '../helpers/headlessHost';
+import { openFigureLab } from './figureLabPage';
 import type { FigureSample } from '../../renderer/src/figures/figureData';
 import type {} from '../../renderer/src/lab/labHandle';
 
@@ -108,16 +109,7 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    [t, browser] = await Promise.all([startTestHost(), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    errors = collectErrors(page);
-    await page.goto(`${t.host.url}#lab`);
-    await page.waitForFunction(() => !!window.z1Lab);
-    await page.evaluate(([samples, windows]) => window.z1Lab!.setSamples(samples, windows), [
-      oracleSamples(),
-      WINDOWS,
-    ] as const);
-    await page.getByTestId('lab-sample-count').filter({ hasText: '36 samples' }).waitFor();
+    ({ t, browser, page, errors } = await openFigureLab(oracleSamples(), WINDOWS));
     await page.waitForFunction(() => document.querySelectorAll('.plotly-figure[data-state=drawn]').length === 4, null, {
       timeout: 30_000,
     });
@@ -157,7 +149,7 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
     expect(marks).toEqual(WINDOWS);
   });
 
-  it('splits the histogram into facets and switches to a log x axis', async () => {
+  it('draws the histogram as small multiples by default, switches to steps and to a log x axis', async () => {
     const panel = page.getByRole('region', { name: 'Thinking tokens' });
     const figure = page.getByTestId('figure-thinking-tokens');
     const axes = () =>
@@ -168,14 +160,25 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
         };
         return { traces: gd.data.map((t) => `${t.xaxis}/${t.yaxis}`), xType: gd.layout.xaxis?.type };
       });
-    await panel.getByLabel('as').selectOption('facets');
     await expect.poll(axes).toEqual({ traces: ['x/y', 'x2/y2', 'x3/y3'], xType: 'linear' });
     await panel.getByLabel('log x').check();
     await expect.poll(async () => (await axes()).xType).toBe('log');
     await figure.screenshot({ path: path.join(ARTIFACTS, 'histogram-facets-logx.png') });
     await panel.getByLabel('log x').uncheck();
-    await panel.getByLabel('as').selectOption('overlay');
+    await panel.getByLabel('as').selectOption('steps');
     await expect.poll(axes).toEqual({ traces: ['x/y', 'x/y', 'x/y'], xType: 'linear' });
+    // An outline per window, closed to zero at both ends: W=16 is 1 sample in [5, 10), 11 in [15, 20).
+    const [first] = await traces(page, 'figure-thinking-tokens');
+    expect(first!.x.slice(0, 5)).toEqual([5, 5, 10, 10, 15]);
+    expect(first!.y.slice(0, 5)).toEqual([0, 1, 1, 0, 0]);
+    expect(first!.y.at(-1)).toBe(0);
+    await panel.getByLabel('y', { exact: true }).selectOption('cdf');
+    const [cdf] = await traces(page, 'figure-thinking-tokens');
+    expect(cdf!.x).toEqual([8, 8, 16]);
+    expect(cdf!.y).toEqual([0, 1 / 12, 1]);
+    await panel.getByLabel('y', { exact: true }).selectOption('count');
+    await panel.getByLabel('as').selectOption('facets');
+    await expect.poll(axes).toEqual({ traces: ['x/y', 'x2/y2', 'x3/y3'], xType: 'linear' });
   });
 
   it('draws the scaling curve: 2/12, 6/12, 12/12 with Wilson intervals', async () => {
@@ -209,7 +212,7 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
     expect(svgText).toMatch(/<svg[^>]* height="2.4in"/);
     expect(svgText).toMatch(/viewBox="0 0 237.6 172.8"/);
     expect(svgText).toContain('thinking window W (tokens)');
-    expect(svgText).toMatch(/font-family: ?Helvetica, ?Arial, ?sans-serif/);
+    expect(svgText).toMatch(/font-family: ?Arimo, ?Helvetica, ?Arial, ?sans-serif/);
 
     const png = await download(page, 'export-accuracy-vs-window-png');
     expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');

@@ -4,7 +4,9 @@ import type { RunRecord } from '../../../common/api/contract/runs';
 import { errorMessage, useClient } from '../api/ClientContext';
 import { accuracyByRun } from '../figures/accuracyByRun';
 import type { FigureSample } from '../figures/figureData';
+import { fileStem } from '../export/saveFile';
 import { FigurePanel } from '../figures/FigurePanel';
+import { MultiPanelFigure } from '../figures/MultiPanelFigure';
 import { ScalingCurveView, ThinkingHistogramView } from '../figures/FigureViews';
 import { thinkingVsWindow } from '../figures/thinkingVsWindow';
 import { useSession } from '../notebook/NotebookSession';
@@ -23,23 +25,38 @@ export function PlotCell({ cell, cells, onChange, runRef }: CellProps<'plot'>) {
   const [refresh, setRefresh] = useState(0);
   runRef.current = () => setRefresh((n) => n + 1);
 
-  const load = useCallback(async () => {
-    const { path, notebook } = session.current();
-    if (!path) return setError('Save the notebook to find its stored runs.');
-    setError(null);
-    try {
+  // The stored runs of a plot cell's run cells (this cell's, or a panel's) and their samples.
+  const loadPlot = useCallback(
+    async (p: typeof plot) => {
+      const { path, notebook } = session.current();
+      if (!path) throw new Error('Save the notebook to find its stored runs.');
       const found: RunRecord[] = [];
-      for (const cellId of plot.runs) {
+      for (const cellId of p.runs) {
         const result = await client.call('runs.lookup', { notebookPath: path, cellId, notebook: notebook as never });
         found.push(...result.runs.filter((r) => r.done > 0));
       }
-      setRuns(found);
-      setSamples(await loadRunSamples(client, found, count));
+      return { runs: found, samples: await loadRunSamples(client, found, p.thinkingCount ?? 'phase1') };
+    },
+    [client, session],
+  );
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      const loaded = await loadPlot(plot);
+      setRuns(loaded.runs);
+      setSamples(loaded.samples);
     } catch (e) {
       setError(errorMessage(e));
     }
     // The refresh counter re-reads the store (Shift+Enter).
-  }, [client, session, plot.runs.join(','), count, refresh]);
+  }, [loadPlot, plot.runs.join(','), count, refresh]);
+  const loadPanel = useCallback(
+    async (p: typeof plot) => {
+      const { runs: found, samples: loaded } = await loadPlot(p);
+      return { samples: loaded, windows: runWindows(found) };
+    },
+    [loadPlot, refresh],
+  );
 
   useEffect(() => void load(), [load]);
   // A finished run of a referenced cell redraws the figure.
@@ -48,10 +65,7 @@ export function PlotCell({ cell, cells, onChange, runRef }: CellProps<'plot'>) {
     [client, load, plot.runs],
   );
 
-  const windows = useMemo(
-    () => [...new Set(runs.map(runWindow).filter((w): w is number => w !== null))].sort((a, b) => a - b),
-    [runs],
-  );
+  const windows = useMemo(() => runWindows(runs), [runs]);
   const buildThinking = useCallback(
     (dark: boolean) => thinkingVsWindow(samples ?? [], { seriesBy: 'strategy', dark }),
     [samples],
@@ -60,6 +74,13 @@ export function PlotCell({ cell, cells, onChange, runRef }: CellProps<'plot'>) {
   const set = (patch: Partial<typeof plot>) => onChange({ ...cell, plot: { ...plot, ...patch } });
   const runCells = cells.filter((c) => c.type === 'run');
   const title = plot.title;
+  // Files are named after the title, or the cell's id: two plot cells never share a file name.
+  const fileName = fileStem(title ?? `${cell.id}-${plot.kind}`);
+  const panels = plot.panels
+    ? [cell, ...plot.panels.map((id) => cells.find((c) => c.id === id))].filter(
+        (c): c is typeof cell => c?.type === 'plot',
+      )
+    : [];
 
   return (
     <>
@@ -110,16 +131,37 @@ export function PlotCell({ cell, cells, onChange, runRef }: CellProps<'plot'>) {
       )}
       {samples && samples.length > 0 && (
         <div data-testid={`plot-${cell.id}`}>
-          {plot.kind === 'accuracy-vs-window' && <ScalingCurveView samples={samples} countLabel={COUNT_LABEL[count]} />}
+          {plot.kind === 'accuracy-vs-window' && (
+            <ScalingCurveView samples={samples} countLabel={COUNT_LABEL[count]} caption={title} fileName={fileName} />
+          )}
           {plot.kind === 'thinking-histogram' && (
-            <ThinkingHistogramView samples={samples} windows={windows} countLabel={COUNT_LABEL[count]} />
+            <ThinkingHistogramView
+              samples={samples}
+              windows={windows}
+              countLabel={COUNT_LABEL[count]}
+              caption={title}
+              fileName={fileName}
+            />
           )}
           {plot.kind === 'thinking-vs-window' && (
-            <FigurePanel title={title ?? 'Thinking tokens vs window'} build={buildThinking} />
+            <FigurePanel title="Thinking tokens vs window" caption={title} fileName={fileName} build={buildThinking} />
           )}
-          {plot.kind === 'accuracy-by-run' && <FigurePanel title={title ?? 'Accuracy by run'} build={buildAccuracy} />}
+          {plot.kind === 'accuracy-by-run' && (
+            <FigurePanel title="Accuracy by run" caption={title} fileName={fileName} build={buildAccuracy} />
+          )}
+          {panels.length > 1 && (
+            <MultiPanelFigure
+              panels={panels.map((c) => ({ id: c.id, plot: c.plot }))}
+              countLabel={(p) => COUNT_LABEL[p.thinkingCount ?? 'phase1']}
+              load={loadPanel}
+            />
+          )}
         </div>
       )}
     </>
   );
+}
+
+function runWindows(runs: readonly RunRecord[]): number[] {
+  return [...new Set(runs.map(runWindow).filter((w): w is number => w !== null))].sort((a, b) => a - b);
 }

@@ -8,34 +8,42 @@ import {
   presetById,
   type ExportSettings,
   type PaperFontId,
-  type PaperPreset,
+  type PaperPresetId,
 } from './paperPresets';
-import { fileStem, saveFile } from './saveFile';
+import { saveFile } from './saveFile';
 
 const FORMATS: ExportFormat[] = ['svg', 'pdf', 'png', 'csv'];
 const DPIS = [150, 300, 600];
 
-/** Export controls of one figure: paper preset, font, size, PNG DPI, and a button per format. */
+/**
+ * Export controls of one figure: paper preset, font, size, PNG DPI, whether the title goes into
+ * the file, and a button per format. Files are named `<fileName>-<preset>.<format>`.
+ */
 export function ExportMenu({
+  id,
   title,
+  fileName,
   build,
   formats = FORMATS,
 }: {
+  /** Stable id of the figure kind, for test ids. */
+  id: string;
+  /** What the figure is called: the PDF's title, and drawn into the file when asked. */
   title: string;
+  fileName: string;
   build: () => FigureSpec;
   formats?: ExportFormat[];
 }) {
   const [settings, setSettings] = useState<ExportSettings>(DEFAULT_EXPORT_SETTINGS);
   const [busy, setBusy] = useState<ExportFormat | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const id = fileStem(title);
 
   async function exportAs(format: ExportFormat) {
     setBusy(format);
     setMessage(null);
     try {
       const file = await renderFigureFile(build(), format, settings, title);
-      const name = `${id}${format === 'csv' ? '' : `-${settings.preset}`}.${file.extension}`;
+      const name = `${fileName}${format === 'csv' ? '' : `-${settings.preset}`}.${file.extension}`;
       const outcome = await saveFile(name, file.blob, file.mime);
       setMessage(outcome === 'cancelled' ? null : `${name} (${formatBytes(file.blob.size)})`);
     } catch (error) {
@@ -55,8 +63,8 @@ export function ExportMenu({
             <select
               value={settings.preset}
               onChange={(e) => {
-                const preset = presetById(e.target.value as PaperPreset['id']);
-                setSettings({ ...settings, preset: preset.id, fontSize: preset.fontSize });
+                const preset = presetById(e.target.value as PaperPresetId);
+                setSettings({ ...settings, preset: preset.id as PaperPresetId, fontSize: preset.fontSize });
               }}
             >
               {PAPER_PRESETS.map((p) => (
@@ -89,6 +97,14 @@ export function ExportMenu({
               value={settings.fontSize}
               onChange={(e) => setSettings({ ...settings, fontSize: Number(e.target.value) || settings.fontSize })}
             />
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={settings.includeTitle ?? false}
+              onChange={(e) => setSettings({ ...settings, includeTitle: e.target.checked })}
+            />
+            title in file
           </label>
           <label>
             PNG DPI

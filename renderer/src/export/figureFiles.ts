@@ -1,6 +1,7 @@
 import type { FigureSpec } from '../figures/figureData';
 import { loadPlotly } from '../figures/plotlyLoader';
 import { toCsv } from './csv';
+import { embedExportFont, loadExportFont } from './exportFonts';
 import { paperFigure } from './paperLayout';
 import { POINTS_PER_INCH, type ExportSettings } from './paperPresets';
 import { withPngDpi } from './pngResolution';
@@ -24,7 +25,8 @@ const MIME: Record<ExportFormat, string> = {
  * Renders a figure into a file for a paper. Plotly draws it off-screen at the preset's size in
  * points; SVG is declared in inches so fonts come out at their point size, PNG is drawn at
  * scale DPI/72 and carries its DPI, PDF is the same SVG turned into vector PDF in the renderer
- * (jsPDF + svg2pdf.js, loaded only when a PDF is asked for; see docs/ui.md for why).
+ * (jsPDF + svg2pdf.js, loaded only when a PDF is asked for; see docs/ui.md for why) with its
+ * font embedded as a subset.
  */
 export async function renderFigureFile(
   figure: FigureSpec,
@@ -35,7 +37,10 @@ export async function renderFigureFile(
   if (format === 'csv') {
     return file(new Blob([toCsv(figure.table.columns, figure.table.rows)], { type: MIME.csv }), 'csv');
   }
-  const { spec, widthPt, heightPt } = paperFigure(figure, settings);
+  if (figure.empty) throw new Error(figure.empty);
+  // Laid out with the export font itself, so the PDF's text has the widths Plotly planned for.
+  await loadExportFont(settings.font);
+  const { spec, widthPt, heightPt } = paperFigure(figure, settings, { title });
   const Plotly = await loadPlotly();
   const plotly = { data: spec.data, layout: spec.layout, config: { staticPlot: true } };
   if (format === 'png') {
@@ -53,7 +58,7 @@ export async function renderFigureFile(
   const url = await Plotly.toImage(plotly, { format: 'svg', width: widthPt, height: heightPt });
   const svg = physicalSvg(decodeURIComponent(url.slice(url.indexOf(',') + 1)), widthPt, heightPt);
   if (format === 'svg') return file(new Blob([svg], { type: MIME.svg }), 'svg');
-  return file(await svgToPdf(svg, widthPt, heightPt, title), 'pdf');
+  return file(await svgToPdf(svg, { widthPt, heightPt, title, font: settings.font }), 'pdf');
 }
 
 function file(blob: Blob, extension: ExportFormat): FigureFile {
@@ -70,15 +75,22 @@ export function physicalSvg(svg: string, widthPt: number, heightPt: number): str
   return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(root);
 }
 
-async function svgToPdf(svg: string, widthPt: number, heightPt: number, title: string): Promise<Blob> {
+async function svgToPdf(
+  svg: string,
+  options: { widthPt: number; heightPt: number; title: string; font: ExportSettings['font'] },
+): Promise<Blob> {
   const [{ jsPDF }, { svg2pdf }] = await Promise.all([import('jspdf'), import('svg2pdf.js')]);
+  const { widthPt, heightPt } = options;
   const pdf = new jsPDF({
     unit: 'pt',
     format: [widthPt, heightPt],
     orientation: widthPt > heightPt ? 'landscape' : 'portrait',
     compress: true,
+    // Without this jsPDF lists all 14 standard fonts on the page, none of them embedded.
+    putOnlyUsedFonts: true,
   });
-  pdf.setProperties({ title, creator: 'Z1 Workbench' });
+  pdf.setProperties({ title: options.title, creator: 'Z1 Workbench' });
+  await embedExportFont(pdf, options.font);
   // svg2pdf reads computed styles, so the SVG must be in the document while it converts.
   const holder = document.createElement('div');
   holder.style.cssText = 'position:fixed;left:-10000px;top:0;visibility:hidden';

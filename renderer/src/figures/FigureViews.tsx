@@ -1,15 +1,18 @@
 import { useCallback, useState } from 'react';
-import type { FigureSample, GroupBy } from './figureData';
+import { groupKey, type FigureSample, type GroupBy } from './figureData';
 import { efficiencyFigure } from './efficiencyFigure';
 import { FigurePanel, type FigurePanelProps } from './FigurePanel';
 import { perProblemScatter } from './perProblemScatter';
 import { scalingCurve } from './scalingCurve';
-import { thinkingHistogram } from './thinkingHistogram';
+import { thinkingHistogram, type HistogramScale } from './thinkingHistogram';
 
 type SeriesBy = Exclude<GroupBy, 'window'>;
 
 interface ViewProps {
   samples: readonly FigureSample[];
+  /** The user's title (a plot cell's), shown and used in exported files' names. */
+  caption?: string;
+  fileName?: string;
   /** Which thinking count the samples carry, said on every axis that shows it. */
   countLabel: string;
   onDrawn?: FigurePanelProps['onDrawn'];
@@ -29,7 +32,7 @@ function Select<T extends string>({
   return (
     <label>
       {label}
-      <select value={value} onChange={(e) => onChange(e.target.value as T)}>
+      <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value as T)}>
         {options.map((o) => (
           <option key={o} value={o}>
             {o}
@@ -49,22 +52,42 @@ function Toggle({ label, checked, onChange }: { label: string; checked: boolean;
   );
 }
 
-export function ThinkingHistogramView({ samples, countLabel, windows, onDrawn }: ViewProps & { windows: number[] }) {
+export function ThinkingHistogramView({
+  samples,
+  countLabel,
+  windows,
+  onDrawn,
+  caption,
+  fileName,
+}: ViewProps & { windows: number[] }) {
   const [groupBy, setGroupBy] = useState<GroupBy>('window');
-  const [mode, setMode] = useState<'overlay' | 'facets'>('overlay');
+  const [mode, setMode] = useState<'facets' | 'steps'>('facets');
+  const [scale, setScale] = useState<HistogramScale>('count');
   const [logX, setLogX] = useState(false);
   const [binWidth, setBinWidth] = useState<number | null>(null);
   const build = useCallback(
     (dark: boolean) =>
-      thinkingHistogram(samples, { groupBy, mode, logX, windows, countLabel, dark, binWidth: binWidth ?? undefined }),
-    [samples, groupBy, mode, logX, windows, countLabel, binWidth],
+      thinkingHistogram(samples, {
+        groupBy,
+        mode,
+        scale,
+        logX,
+        windows,
+        countLabel,
+        dark,
+        binWidth: binWidth ?? undefined,
+      }),
+    [samples, groupBy, mode, scale, logX, windows, countLabel, binWidth],
   );
+  const panels = new Set(samples.map((s) => groupKey(s, groupBy))).size;
   return (
     <FigurePanel
       title="Thinking tokens"
+      caption={caption}
+      fileName={fileName}
       build={build}
       onDrawn={onDrawn}
-      height={mode === 'facets' ? 420 : 320}
+      height={mode === 'facets' && scale !== 'cdf' ? Math.max(320, 70 * panels + 110) : 320}
       controls={
         <>
           <Select<GroupBy>
@@ -73,11 +96,17 @@ export function ThinkingHistogramView({ samples, countLabel, windows, onDrawn }:
             options={['strategy', 'window', 'model', 'run'] as const}
             onChange={setGroupBy}
           />
-          <Select<'overlay' | 'facets'>
+          <Select<'facets' | 'steps'>
             label="as"
             value={mode}
-            options={['overlay', 'facets'] as const}
+            options={['facets', 'steps'] as const}
             onChange={setMode}
+          />
+          <Select<HistogramScale>
+            label="y"
+            value={scale}
+            options={['count', 'share', 'cdf'] as const}
+            onChange={setScale}
           />
           <Toggle label="log x" checked={logX} onChange={setLogX} />
           <label>
@@ -99,16 +128,18 @@ export function ThinkingHistogramView({ samples, countLabel, windows, onDrawn }:
   );
 }
 
-export function ScalingCurveView({ samples, onDrawn }: ViewProps) {
+export function ScalingCurveView({ samples, onDrawn, caption, fileName }: ViewProps) {
   const [seriesBy, setSeriesBy] = useState<SeriesBy>('strategy');
-  const [logX, setLogX] = useState(false);
+  const [axis, setAxis] = useState<'auto' | 'log2' | 'linear'>('auto');
   const build = useCallback(
-    (dark: boolean) => scalingCurve(samples, { seriesBy, logX, dark }),
-    [samples, seriesBy, logX],
+    (dark: boolean) => scalingCurve(samples, { seriesBy, logX: axis === 'auto' ? undefined : axis === 'log2', dark }),
+    [samples, seriesBy, axis],
   );
   return (
     <FigurePanel
       title="Accuracy vs window"
+      caption={caption}
+      fileName={fileName}
       build={build}
       onDrawn={onDrawn}
       controls={
@@ -119,10 +150,15 @@ export function ScalingCurveView({ samples, onDrawn }: ViewProps) {
             options={['strategy', 'model', 'run'] as const}
             onChange={setSeriesBy}
           />
-          <Toggle label="log x" checked={logX} onChange={setLogX} />
+          <Select<'auto' | 'log2' | 'linear'>
+            label="W axis"
+            value={axis}
+            options={['auto', 'log2', 'linear'] as const}
+            onChange={setAxis}
+          />
         </>
       }
-      note="Bars: 95% Wilson intervals over samples."
+      note="Bars: 95% Wilson intervals over samples. W axis auto: log2 when the windows grow geometrically."
     />
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { PlotMouseEvent, PlotlyHTMLElement } from 'plotly.js-dist-min';
 import { useTheme } from '../theme/theme';
 import type { FigureSpec } from './figureData';
@@ -23,6 +23,7 @@ export interface PlotlyFigureProps {
 export function PlotlyFigure({ figure, title, height = 320, onPointClick, onDrawn }: PlotlyFigureProps) {
   const host = useRef<HTMLDivElement>(null);
   const { theme } = useTheme();
+  const width = useElementWidth(host);
   const [state, setState] = useState<'loading' | 'drawn' | 'error'>('loading');
   const [error, setError] = useState<string | null>(null);
   const clickRef = useRef(onPointClick);
@@ -34,11 +35,11 @@ export function PlotlyFigure({ figure, title, height = 320, onPointClick, onDraw
     let cancelled = false;
     void loadPlotly()
       .then(async (Plotly) => {
-        if (cancelled || !host.current) return;
+        if (cancelled || !host.current || width === 0) return;
         const start = performance.now();
-        const gd = (await Plotly.react(host.current, figure.data, screenLayout(figure.layout, theme, height), {
+        const layout = screenLayout(figure, { theme, width, height });
+        const gd = (await Plotly.react(host.current, figure.data, layout, {
           displaylogo: false,
-          responsive: true,
           modeBarButtonsToRemove: ['toImage', 'lasso2d', 'select2d'],
         })) as PlotlyHTMLElement;
         if (cancelled) return;
@@ -58,7 +59,7 @@ export function PlotlyFigure({ figure, title, height = 320, onPointClick, onDraw
     return () => {
       cancelled = true;
     };
-  }, [figure, theme, height]);
+  }, [figure, theme, height, width]);
 
   useEffect(() => {
     const node = host.current;
@@ -85,4 +86,22 @@ export function slug(text: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
+}
+
+/**
+ * The element's width, rounded to 8 px so that a resize redraws the figure (its labels are placed
+ * for a width) without redrawing on every pixel.
+ */
+function useElementWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const node = ref.current;
+    if (!node) return;
+    const measure = () => setWidth(Math.round(node.clientWidth / 8) * 8);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
 }

@@ -99,7 +99,13 @@ export function RunComparisonTable({
           ))}
         </tbody>
       </table>
-      <ExportMenu title="Run comparison" build={() => spec} formats={['csv']} />
+      <ExportMenu
+        id="run-comparison"
+        title="Run comparison"
+        fileName="run-comparison"
+        build={() => spec}
+        formats={['csv']}
+      />
     </section>
   );
 }

@@ -58,6 +58,34 @@ export interface FigureSpec {
   layout: PlotlyLayout;
   /** The numbers drawn, one row per bar/point, for "export data as CSV". */
   table: { columns: string[]; rows: Array<Array<string | number | null>> };
+  /**
+   * Set when the data cannot make this figure meaningful (e.g. accuracy against W of runs that
+   * have no window): the sentence shown instead of a plot, and no export is offered.
+   */
+  empty?: string;
+  /**
+   * The least plot-area height (in px or pt) at which the figure stays readable at this font
+   * size: small multiples need room per panel, a bar per run a line per bar. Layouts make the
+   * figure taller rather than squeeze it below this.
+   */
+  minPlotHeight?(fontSize: number): number;
+  /**
+   * What can only be placed once the plot area's size is known (labels that must not collide,
+   * how many ticks fit): the screen and paper layouts call it and merge the result.
+   */
+  finish?(frame: FigureFrame): PlotlyLayout;
+}
+
+/** The size of the plot area a figure is drawn into, and its font, in Plotly px (= pt in exports). */
+export interface FigureFrame {
+  plotWidth: number;
+  plotHeight: number;
+  fontSize: number;
+}
+
+/** A figure that says why it is not drawn. */
+export function emptyFigure(reason: string, table: FigureSpec['table']): FigureSpec {
+  return { data: [], layout: {}, table, empty: reason };
 }
 
 export type PlotlyTrace = import('plotly.js-dist-min').Data;

@@ -6,6 +6,7 @@ import {
   type GroupBy,
   type PlotlyTrace,
 } from './figureData';
+import { logTicks } from './axisTicks';
 import { colourFor } from './palette';
 import { mean } from './stats';
 
@@ -60,7 +61,7 @@ export function perProblemScatter(samples: readonly FigureSample[], options: Sca
       name,
       x: points.map((p) => (options.logX ? Math.max(1, p.meanThinking) : p.meanThinking)),
       y: points.map((p) =>
-        options.y === 'difficulty' ? p.difficulty : p.accuracy + jitter(`${p.runId}/${p.problemId}`),
+        options.y === 'difficulty' ? p.difficulty : jittered(p.accuracy, `${p.runId}/${p.problemId}`),
       ),
       customdata: points.map((p) => [p.runId, p.sampleKey, p.problemId, p.accuracy, p.samples]),
       hovertemplate:
@@ -68,14 +69,21 @@ export function perProblemScatter(samples: readonly FigureSample[], options: Sca
       marker: { color: colour, size: 6, opacity: 0.8, symbol: points.map((p) => (p.accuracy >= 0.5 ? 'circle' : 'x')) },
     } as PlotlyTrace);
   }
+  const xs = rows.map((r) => Math.max(1, r[4] as number));
+  const minX = Math.min(...xs, 1e9);
+  const maxX = Math.max(...xs, 1);
   return {
     data,
     layout: {
-      xaxis: { title: { text: 'mean thinking tokens of the problem' }, type: options.logX ? 'log' : 'linear' },
+      xaxis: {
+        title: { text: 'mean thinking tokens of the problem' },
+        type: options.logX ? 'log' : 'linear',
+        ...(options.logX ? { tickmode: 'array', ...logTicks(minX, maxX) } : {}),
+      },
       yaxis:
         options.y === 'difficulty'
           ? { title: { text: 'difficulty' } }
-          : { title: { text: 'problem accuracy' }, tickformat: '.0%', range: [-0.15, 1.15] },
+          : { title: { text: 'problem accuracy' }, tickformat: '.0%', range: [-0.06, 1.06], tickvals: [0, 0.5, 1] },
       showlegend: index > 1,
       hovermode: 'closest',
     },
@@ -83,9 +91,17 @@ export function perProblemScatter(samples: readonly FigureSample[], options: Sca
   };
 }
 
-/** A deterministic offset in [-0.05, 0.05] from the key, so a figure looks the same every time. */
-function jitter(key: string): number {
+/**
+ * The accuracy moved by a deterministic offset of up to ±0.05 (from the key, so a figure looks
+ * the same every time), towards the inside at 0% and 100%: no point is drawn above 100% or
+ * below 0%.
+ */
+export function jittered(accuracy: number, key: string): number {
   let hash = 2166136261;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 16777619);
-  return (((hash >>> 0) % 1000) / 1000 - 0.5) * 0.1;
+  const offset = (((hash >>> 0) % 1000) / 1000 - 0.5) * 0.1;
+  return Math.min(
+    1,
+    Math.max(0, accuracy + (accuracy <= 0 || accuracy >= 1 ? (accuracy >= 1 ? -1 : 1) * Math.abs(offset) : offset)),
+  );
 }

@@ -1,18 +1,32 @@
-import { binEdges, histogram } from './stats';
+import { formatTokens, integerTicks, logTicks } from './axisTicks';
 import {
   groupKey,
   groupSamples,
+  type FigureFrame,
   type FigureSample,
   type FigureSpec,
   type GroupBy,
+  type PlotlyLayout,
   type PlotlyTrace,
 } from './figureData';
-import { colourFor } from './palette';
+import { barTrace, cdfTrace, stepTrace, type BinnedGroup, type HistogramScale } from './histogramTraces';
+import { seriesStyle } from './seriesStyle';
+import { binEdges, histogram } from './stats';
+import { textWidth } from './textWidth';
+import { windowLabels, windowLines } from './windowMarks';
+
+export { escapeHover } from './hoverText';
+export type { HistogramScale } from './histogramTraces';
 
 export interface HistogramOptions {
   groupBy: GroupBy;
-  /** 'overlay': translucent bars on one axis; 'facets': one panel per group, sharing x. */
-  mode: 'overlay' | 'facets';
+  /**
+   * 'facets' (the default): one panel per group, stacked, sharing the x axis and the y scale;
+   * 'steps': every group's outline on one axis, for few groups. See docs/ui.md, "Figures".
+   */
+  mode: 'facets' | 'steps';
+  /** y: counts (default), each group's share of its own samples, or the cumulative share (CDF). */
+  scale?: HistogramScale;
   logX: boolean;
   /** About this many bins (linear bins snap to a 1/2/5 step). */
   bins?: number;
@@ -27,10 +41,13 @@ export interface HistogramOptions {
 
 /**
  * Thinking tokens per sample, split by strategy, window, model or run. The bins are computed
- * here, once, and drawn as bars: Plotly's own histogram trace would re-bin 100k raw values on
- * every relayout, which is what makes large runs slow to draw.
+ * here, once: Plotly's own histogram trace would re-bin 100k raw values on every relayout.
+ * Small multiples are the default because they stay readable for any number of groups: nothing
+ * is drawn over anything else, identical runs show as identical panels, and the shared x axis
+ * and y scale keep them comparable. Steps and the CDF overlay groups, each with its own dash.
  */
 export function thinkingHistogram(samples: readonly FigureSample[], options: HistogramOptions): FigureSpec {
+  const scale = options.scale ?? 'count';
   const groups = groupSamples(samples, (s) => groupKey(s, options.groupBy));
   let min = Infinity;
   let max = -Infinity;
@@ -44,75 +61,149 @@ export function thinkingHistogram(samples: readonly FigureSample[], options: His
       ? linearEdges(min, max, options.binWidth)
       : binEdges(min, max, { bins: options.bins ?? 40, log: options.logX });
 
-  const data: PlotlyTrace[] = [];
+  const binned: BinnedGroup[] = [];
   const rows: Array<Array<string | number | null>> = [];
-  const facets = options.mode === 'facets' && groups.size > 1;
-  let index = 0;
   for (const [name, group] of groups) {
     const values = new Float64Array(group.length);
     group.forEach((s, i) => (values[i] = s.thinkingTokens));
     const counts = histogram(values, edges);
-    const x = counts.map((_, i) => (edges[i]! + edges[i + 1]!) / 2);
-    const width = counts.map((_, i) => edges[i + 1]! - edges[i]!);
-    counts.forEach((count, i) => rows.push([name, edges[i]!, edges[i + 1]!, count]));
-    const axis = facets && index > 0 ? String(index + 1) : '';
-    data.push({
-      type: 'bar',
-      name,
-      x,
-      y: counts,
-      width,
-      marker: { color: colourFor(index, options.dark), line: { width: 0 } },
-      opacity: facets || groups.size === 1 ? 1 : 0.55,
-      xaxis: `x${axis}`,
-      yaxis: `y${axis}`,
-      customdata: counts.map((_, i) => [edges[i]!, edges[i + 1]!]),
-      hovertemplate: `${escapeHover(name)}<br>%{customdata[0]:.0f}–%{customdata[1]:.0f} tokens: %{y}<extra></extra>`,
-    } as PlotlyTrace);
-    index++;
+    counts.forEach((count, i) => rows.push([name, edges[i]!, edges[i + 1]!, count, count / group.length]));
+    binned.push({ name, values, counts });
   }
+  const facets = options.mode === 'facets' && scale !== 'cdf' && binned.length > 1;
+  const axes = facets ? binned.map((_, i) => (i === 0 ? '' : String(i + 1))) : [''];
+  const data: PlotlyTrace[] = binned.map((group, i) => {
+    const style = seriesStyle(i, options.dark);
+    if (scale === 'cdf') return cdfTrace(group, { style });
+    if (facets || binned.length === 1) return barTrace(group, edges, { style, scale, axis: axes[i] ?? '' });
+    return stepTrace(group, edges, { style, scale });
+  });
 
+  const range = options.logX
+    ? [Math.log10(edges[0]!), Math.log10(edges[edges.length - 1]!)]
+    : [edges[0]!, edges[edges.length - 1]!];
   const xTitle = `thinking tokens${options.countLabel ? ` (${options.countLabel})` : ''}`;
-  // autorange: Plotly.react keeps the previous range otherwise, and a linear range read as
-  // log10 exponents spans 10^5…10^100 after switching to log x.
   const xaxis = {
-    title: { text: xTitle },
     type: options.logX ? 'log' : 'linear',
+    range,
     zeroline: false,
-    autorange: true,
-  } as const;
-  const layout: FigureSpec['layout'] = {
-    barmode: 'overlay',
-    bargap: 0,
-    showlegend: groups.size > 1 && !facets,
-    xaxis: { ...xaxis },
-    yaxis: { title: { text: 'samples' }, rangemode: 'tozero' },
-    shapes: windowMarks(options.windows ?? [], options.logX),
-    annotations: windowLabels(options.windows ?? [], options.logX),
+    ...(options.logX ? { tickmode: 'array', ...logTicks(edges[0]!, edges[edges.length - 1]!) } : {}),
   };
-  if (facets) {
-    const n = groups.size;
-    const gap = 0.06;
-    const height = (1 - gap * (n - 1)) / n;
-    [...groups.keys()].forEach((name, i) => {
-      const suffix = i === 0 ? '' : String(i + 1);
-      const top = 1 - i * (height + gap);
-      (layout as Record<string, unknown>)[`yaxis${suffix}`] = {
-        domain: [top - height, top],
-        title: { text: name },
-        rangemode: 'tozero',
-        anchor: `x${suffix}`,
-      };
-      (layout as Record<string, unknown>)[`xaxis${suffix}`] = {
-        ...xaxis,
-        anchor: `y${suffix}`,
-        matches: i === 0 ? undefined : 'x',
-        showticklabels: i === n - 1,
-        title: i === n - 1 ? xaxis.title : undefined,
-      };
+  const peak =
+    scale === 'cdf'
+      ? 1
+      : Math.max(0, ...binned.map((g) => Math.max(...g.counts) / (scale === 'share' ? g.values.length || 1 : 1)));
+  const yTitle = scale === 'count' ? 'samples' : scale === 'share' ? 'share of samples' : 'share ≤ x';
+
+  // Which panels get which W lines: by window, each panel only its own W (its label says which).
+  const ownWindow = facets && options.groupBy === 'window';
+  const windows = options.windows ?? [];
+  const shapes = ownWindow
+    ? binned.flatMap((g, i) => {
+        const w = /^W=(\d+)$/.exec(g.name);
+        return w ? windowLines([Number(w[1])], [axes[i]!]) : [];
+      })
+    : windowLines(windows, axes);
+
+  const layout: PlotlyLayout = { bargap: 0, barmode: 'overlay', showlegend: !facets && binned.length > 1, shapes };
+  const n = axes.length;
+  axes.forEach((suffix, i) => {
+    (layout as Record<string, unknown>)[`xaxis${suffix}`] = {
+      ...xaxis,
+      anchor: `y${suffix}`,
+      showticklabels: i === n - 1,
+      ...(i === n - 1 ? { title: { text: xTitle } } : {}),
+      ...(i > 0 ? { matches: 'x' } : {}),
+    };
+    (layout as Record<string, unknown>)[`yaxis${suffix}`] = { anchor: `x${suffix}`, rangemode: 'tozero' };
+  });
+
+  return {
+    data,
+    layout,
+    minPlotHeight: (fs) => n * fs * 3.5 + (n - 1) * fs * 0.8,
+    table: { columns: ['group', 'bin_start', 'bin_end', 'count', 'share'], rows },
+    finish: (frame) =>
+      finishHistogram(frame, {
+        axes,
+        names: binned.map((g) => g.name),
+        facets,
+        peak,
+        scale,
+        yTitle,
+        windows: ownWindow ? [] : windows,
+        range: range as [number, number],
+        log: options.logX,
+      }),
+  };
+}
+
+/**
+ * What depends on the plot's size: how many whole-number ticks fit a panel, the panels' domains
+ * and labels (right of each panel, horizontal), and the W labels above the plot.
+ */
+function finishHistogram(
+  frame: FigureFrame,
+  f: {
+    axes: string[];
+    names: string[];
+    facets: boolean;
+    peak: number;
+    scale: HistogramScale;
+    yTitle: string;
+    windows: number[];
+    range: [number, number];
+    log: boolean;
+  },
+): PlotlyLayout {
+  const n = f.axes.length;
+  const gapPx = f.facets ? frame.fontSize * 0.8 : 0;
+  const panelPx = (frame.plotHeight - gapPx * (n - 1)) / n;
+  const maxTicks = Math.max(2, Math.min(6, Math.floor(panelPx / (frame.fontSize * 1.6)) + 1));
+  const ticks =
+    f.scale === 'count'
+      ? integerTicks(f.peak, maxTicks)
+      : (() => {
+          const t = integerTicks(f.peak * 100, maxTicks);
+          return { tickvals: t.tickvals.map((v) => v / 100), top: t.top / 100 };
+        })();
+  const patch: Record<string, unknown> = {};
+  const labelSize = frame.fontSize;
+  f.axes.forEach((suffix, i) => {
+    const top = 1 - (i * (panelPx + gapPx)) / frame.plotHeight;
+    const bottom = top - panelPx / frame.plotHeight;
+    patch[`yaxis${suffix}`] = {
+      range: [0, ticks.top],
+      tickmode: 'array',
+      tickvals: ticks.tickvals,
+      ticktext: ticks.tickvals.map((v) => (f.scale === 'count' ? formatTokens(v) : `${Math.round(v * 100)}%`)),
+      ...(n > 1 ? { domain: [Math.max(0, bottom), Math.min(1, top)] } : {}),
+      // One axis title for all panels, on the middle one.
+      ...(i === Math.floor((n - 1) / 2) ? { title: { text: f.yTitle } } : {}),
+    };
+  });
+  const annotations: NonNullable<PlotlyLayout['annotations']> = [];
+  let right = 0;
+  if (f.facets) {
+    f.names.forEach((name, i) => {
+      right = Math.max(right, textWidth(name, labelSize) * 1.1 + 8);
+      annotations.push({
+        xref: 'paper',
+        x: 1,
+        xanchor: 'left',
+        xshift: 4,
+        yref: `y${f.axes[i]} domain` as never,
+        y: 0.5,
+        yanchor: 'middle',
+        text: name,
+        showarrow: false,
+        font: { size: labelSize },
+      });
     });
   }
-  return { data, layout, table: { columns: ['group', 'bin_start', 'bin_end', 'count'], rows } };
+  const marks = windowLabels(f.windows, { range: f.range, log: f.log, frame });
+  annotations.push(...marks.annotations);
+  return { ...(patch as PlotlyLayout), annotations, margin: { t: marks.height, r: right } };
 }
 
 function linearEdges(min: number, max: number, width: number): number[] {
@@ -120,42 +211,4 @@ function linearEdges(min: number, max: number, width: number): number[] {
   const edges = [start];
   while (edges[edges.length - 1]! <= max) edges.push(edges[edges.length - 1]! + width);
   return edges;
-}
-
-/**
- * Dashed lines at each W, across every facet (y in paper coordinates; facets share x). On a log
- * axis Plotly places annotations by log10 of the value.
- */
-function windowMarks(windows: number[], _log: boolean): NonNullable<FigureSpec['layout']['shapes']> {
-  return [...new Set(windows)].map((w) => ({
-    type: 'line',
-    xref: 'x',
-    yref: 'paper',
-    x0: w,
-    x1: w,
-    y0: 0,
-    y1: 1,
-    line: { dash: 'dash', width: 1, color: '#888888' },
-  }));
-}
-
-function windowLabels(windows: number[], log: boolean): NonNullable<FigureSpec['layout']['annotations']> {
-  return [...new Set(windows)].map((w) => ({
-    x: log ? Math.log10(Math.max(1, w)) : w,
-    xref: 'x',
-    // Along the line, inside the plot: the space above the plot stays free for the legend.
-    y: 1,
-    yref: 'paper',
-    yanchor: 'top',
-    xanchor: 'right',
-    textangle: -90,
-    text: `W=${w}`,
-    showarrow: false,
-    font: { size: 10, color: '#888888' },
-  }));
-}
-
-/** Group names go into hover templates, where % and braces mean something to Plotly. */
-export function escapeHover(text: string): string {
-  return text.replace(/%/g, '%%').replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
 }

@@ -1,4 +1,7 @@
-import { Profiler, useCallback, useEffect, useMemo, useState } from 'react';
+import { Profiler, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { renderFigureFile } from '../export/figureFiles';
+import { DEFAULT_EXPORT_SETTINGS, presetById, type PaperPresetId } from '../export/paperPresets';
+import { buildFigure } from '../figures/figureCatalog';
 import type { FigureSample } from '../figures/figureData';
 import { EfficiencyView, PerProblemScatterView, ScalingCurveView, ThinkingHistogramView } from '../figures/FigureViews';
 import { RunComparisonTable } from '../figures/RunComparisonTable';
@@ -24,6 +27,8 @@ export function FigureLab() {
   const [windowJson, setWindowJson] = useState(
     '{\n  "strategy": "shifted-window",\n  "window": [256, 512, 1024, 2048]\n}\n',
   );
+  const current = useRef({ samples, windows });
+  current.current = { samples, windows };
   const listeners = useMemo(() => new Set<(chunk: TokenChunk) => void>(), []);
   const source = useCallback<TokenSource>(
     (push) => {
@@ -63,6 +68,22 @@ export function FigureLab() {
         return n;
       },
       drawTimes: [],
+      exportFigure: async ({ kind, preset, format, title }) => {
+        const { samples: now, windows: nowWindows } = current.current;
+        const figure = buildFigure(kind, now, { windows: nowWindows });
+        const settings = {
+          ...DEFAULT_EXPORT_SETTINGS,
+          preset: preset as PaperPresetId,
+          fontSize: presetById(preset).fontSize,
+          includeTitle: title !== undefined,
+        };
+        const file = await renderFigureFile(figure, format, settings, title ?? kind);
+        if (format === 'svg') return file.blob.text();
+        const bytes = new Uint8Array(await file.blob.arrayBuffer());
+        let binary = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return btoa(binary);
+      },
       openedSample: null,
     };
     window.z1Lab = handle;

@@ -1,3 +1,4 @@
+import type { FigureKind } from '../figures/figureCatalog';
 import type { FigureSample } from '../figures/figureData';
 
 /** What the lab exposes to tests and the benchmark (only on the #lab page). */
@@ -9,6 +10,11 @@ export interface LabHandle {
   /** React commits of the lab since the last call (a streaming view must cause none). */
   takeCommits(): number;
   drawTimes: number[];
+  /**
+   * Exports a figure kind of the current samples as a paper file would be made: SVG text, or a
+   * PDF as base64. With a title, the title is drawn into the file.
+   */
+  exportFigure(request: { kind: FigureKind; preset: string; format: 'svg' | 'pdf'; title?: string }): Promise<string>;
   openedSample: { runId: string; sampleKey: string } | null;
 }
 
