@@ -206,11 +206,12 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     if (!(error instanceof Interrupted)) throw error;
   } finally {
     // Bounded once a signal came: whatever is not closed in time is left to the process's exit
-    // (the engine child exits with its parent; finished samples are on disk already).
+    // (finished samples are on disk already). The engine goes first: after a Ctrl+C that killed
+    // it too, its supervisor would start a new one, which the runner's model unload would wait for.
     await stop.withinStopTime(
       (async () => {
-        await runner?.close();
         await opened.workbench?.close();
+        await runner?.close();
         await opened.store?.close();
       })(),
     );
