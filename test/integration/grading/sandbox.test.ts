@@ -105,9 +105,17 @@ describe.runIf(bubblewrap)('code grader in the bubblewrap sandbox: results', () 
     ]);
   });
 
-  it("gives check() the solution's other functions and the exceptions it raises, by value", async () => {
-    const code =
-      'def encode(s):\n    return s[::-1]\ndef decode(s):\n    return s[::-1]\ndef strict(x):\n    if x < 0:\n        raise ValueError("negative")\n    return x\nLIMIT = 3';
+  it("gives check() the solution's functions by proxy, its imports and plain constants, never its builtins", async () => {
+    const code = [
+      'import math',
+      'from fractions import Fraction',
+      'def encode(s):\n    return s[::-1]',
+      'def decode(s):\n    return s[::-1]',
+      'def strict(x):\n    if x < 0:\n        raise ValueError("negative")\n    return x',
+      'def abs(x):\n    return 0',
+      'LIMIT = 3',
+      'CACHE = object()',
+    ].join('\n');
     const result = await run(code, [
       {
         type: 'function',
@@ -119,15 +127,22 @@ describe.runIf(bubblewrap)('code grader in the bubblewrap sandbox: results', () 
         code: 'def check(candidate):\n    try:\n        candidate(-1)\n    except ValueError as e:\n        assert str(e) == "negative"\n    else:\n        assert False\n',
         entryPoint: 'strict',
       },
-      { type: 'assert', code: 'assert strict(LIMIT) == 3' },
+      {
+        type: 'assert',
+        code: 'assert strict(LIMIT) == 3 and math.isclose(math.pi, 3.14159, rel_tol=1e-3) and Fraction(1, 2) == 0.5',
+      },
+      { type: 'assert', code: 'assert abs(strict(2) - 5) == 3' },
+      { type: 'assert', code: 'assert CACHE' },
       { type: 'function', code: 'def check(candidate):\n    assert candidate(lambda: 1)\n', entryPoint: 'strict' },
     ]);
     expect(outcomes(result)).toEqual([
       ['pass', 'passed'],
       ['pass', 'passed'],
+      ['pass', 'passed'],
+      ['pass', 'passed'],
       [
         'crash',
-        "test raised NameError: name 'LIMIT' is not defined (LIMIT is not a function of the solution; tests reach only its functions, through another process)",
+        "test raised NameError: name 'CACHE' is not defined (CACHE is not a function or a plain value of the solution; tests reach only those, through another process)",
       ],
       [
         'fail',

@@ -99,6 +99,11 @@ const FORGED: Record<string, Array<[string, string]>> = {
     ['fail', 'assertion failed'],
     ['fail', 'the solution replaced T.test_add, which the tests use'],
   ],
+  'shadows the builtins the tests use (abs, isinstance, len)': [
+    ['fail', 'assertion failed'],
+    ['fail', 'assertion failed'],
+    ['fail', '1 of 1 unittest tests failed (test_add): AssertionError: False is not true'],
+  ],
   'returns an object whose __eq__ is always true': [
     [
       'fail',

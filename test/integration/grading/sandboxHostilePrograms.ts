@@ -88,6 +88,31 @@ export function forgingPrograms(): HostileProgram[] {
       tests: FORGING_TESTS,
     },
     {
+      name: 'shadows the builtins the tests use (abs, isinstance, len)',
+      code: py([
+        'def add(a, b):',
+        '    return a + b + 0.5',
+        'def abs(x):',
+        '    return 0',
+        'def isinstance(x, t):',
+        '    return True',
+        'def len(x):',
+        '    return 0',
+      ]),
+      tests: [
+        {
+          type: 'function',
+          code: 'def check(candidate):\n    assert abs(candidate(1, 1) - 2) < 1e-6\n',
+          entryPoint: 'add',
+        },
+        { type: 'assert', code: 'assert abs(add(1, 1) - 2) < 1e-6 and isinstance(add(1, 1), int)' },
+        {
+          type: 'unittest',
+          code: 'import unittest\nclass T(unittest.TestCase):\n    def test_add(self):\n        self.assertTrue(abs(add(1, 1) - 2) < 1e-6)\n',
+        },
+      ],
+    },
+    {
       name: 'returns an object whose __eq__ is always true',
       code: py([
         'class Anything:',

@@ -21,15 +21,28 @@ def _entry(namespace, entry_point):
     return getattr(target(), method) if method else target
 
 def _public_names(namespace):
-    functions, others = [], []
+    """What the test process may use of the solution: its own functions (called by proxy), what it
+    imported (the test process imports the same itself) and its plain constants (by value)."""
+    functions, imports, values, others = [], {}, {}, []
+    module_type = type(sys)
     for name, value in namespace.items():
         if name.startswith('__'):
             continue
-        if callable(value) and not isinstance(value, type) and type(value).__name__ != 'module':
+        if isinstance(value, module_type):
+            imports[name] = [value.__name__, None]
+            continue
+        origin = getattr(value, '__module__', None)
+        qualname = getattr(value, '__qualname__', None)
+        if isinstance(origin, str) and origin not in ('solution', '__main__') and isinstance(qualname, str) and getattr(sys.modules.get(origin), qualname, None) is value:
+            imports[name] = [origin, qualname]
+        elif callable(value) and not isinstance(value, type):
             functions.append(name)
         else:
-            others.append(name)
-    return functions, others
+            try:
+                values[name] = encode_plain(value)
+            except PlainValueError:
+                others.append(name)
+    return functions, imports, values, others
 
 def _run_stdio(cfg, report):
     try:
@@ -62,8 +75,8 @@ def _run_call(cfg, report):
 def _serve_calls(namespace):
     def send(**fields):
         write_all(6, (dumps_json(fields) + '\n').encode())
-    functions, others = _public_names(namespace)
-    send(ready=True, functions=functions, others=others)
+    functions, imports, values, others = _public_names(namespace)
+    send(ready=True, functions=functions, imports=imports, values=values, others=others)
     while True:
         request = read_frame(5)
         if request is None:

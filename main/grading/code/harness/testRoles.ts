@@ -48,6 +48,31 @@ def _proxy(exchange, name):
     call.__name__ = call.__qualname__ = name
     return call
 
+def _solution_names(hello, exchange):
+    """The test namespace's view of the solution: proxies for its functions, the same imports made
+    here, its plain constants by value. Names of builtins are left alone: a solution that defines
+    abs() or len() does not replace the test's."""
+    names, proxies = {}, {}
+    for name in hello.get('functions', []):
+        name = str(name)
+        proxies[name] = _proxy(exchange, name)
+    for name, (module, qualname) in dict(hello.get('imports', {})).items():
+        try:
+            value = __import__('importlib').import_module(str(module))
+            for part in (str(qualname).split('.') if qualname else []):
+                value = getattr(value, part)
+            names[str(name)] = value
+        except Exception:
+            pass
+    for name, encoded in dict(hello.get('values', {})).items():
+        try:
+            names[str(name)] = decode_plain(encoded)
+        except (PlainValueError, ValueError, TypeError):
+            pass
+    names.update(proxies)
+    usable = {n: v for n, v in names.items() if n.isidentifier() and not n.startswith('__') and not hasattr(_builtins, n)}
+    return usable, proxies
+
 def _run(cfg, report):
     exchange = _connect()
     phase = 'solution'
@@ -58,22 +83,22 @@ def _run(cfg, report):
             report(type='result', status=str(status), message=str(message))
             return
         namespace = {'__name__': 'tests', '__builtins__': _builtins}
-        for name in hello.get('functions', []):
-            namespace[str(name)] = _proxy(exchange, str(name))
+        usable, proxies = _solution_names(hello, exchange)
+        namespace.update(usable)
         phase = 'test'
         exec(compile(cfg['test'], 'test.py', 'exec'), namespace)
         if cfg['mode'] == 'function':
             entry = cfg['entryPoint']
-            if entry not in hello.get('functions', []):
+            if entry not in proxies:
                 raise NameError('the solution defines no %s' % entry)
-            namespace['check'](namespace[entry])
+            namespace['check'](proxies[entry])
         status, message = 'pass', ''
     except SolutionFailure as e:
         status, message = 'fail', str(e)
     except NameError as e:
         others = hello.get('others', []) if isinstance(hello, dict) else []
         name = getattr(e, 'name', None)
-        note = ' (%s is not a function of the solution; tests reach only its functions, through another process)' % name if name in others else ''
+        note = ' (%s is not a function or a plain value of the solution; tests reach only those, through another process)' % name if name in others else ''
         status, message = 'crash', '%s raised %s%s' % (phase, _describe(e), note)
     except BaseException as e:
         status, message = _verdict_of(e, phase)
