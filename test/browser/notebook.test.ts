@@ -214,8 +214,24 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
     // The samples streamed into the live view, one at a time; the last one stays readable.
     expect(await runCell.getByTestId('live-sample-key').textContent()).toMatch(/^q\d\d#0$/);
     expect(await runCell.getByTestId('live-length').textContent()).toMatch(/^[1-9]\d* characters$/);
-    // The live panel folded away when the run ended; the run cell draws no figure of its own.
+    // A sweep's sample: the thinking is shown once, and each window that cut it (W < L) has its
+    // own labelled branch (hint and answer), smallest first, with the thinking going on after it.
+    const key = (await runCell.getByTestId('live-sample-key').textContent())!;
+    const length = LENGTHS[Number(key.slice(1, 3)) - 1]!;
+    const branches = runCell.locator('.stream-branch');
+    expect(await branches.evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.branch))).toEqual(
+      WINDOWS.filter((w) => w < length).map((w) => `W=${w}`),
+    );
+    for (const branch of await branches.all()) {
+      expect(await branch.locator('.phase-hint').count()).toBeGreaterThan(0);
+      expect(await branch.locator('.phase-answer').count()).toBeGreaterThan(0);
+      expect(await branch.locator('.phase-thinking').count()).toBe(0);
+    }
+    // The live panel folded away when the run ended (one click opens it); no figure of its own.
     expect(await runCell.getByTestId('live-panel-z1-sweep').getAttribute('open')).toBeNull();
+    await runCell.getByTestId('live-panel-z1-sweep').locator('summary').click();
+    await runCell.screenshot({ path: path.join(ARTIFACTS, 'notebook-run-branches.png') });
+    await runCell.getByTestId('live-panel-z1-sweep').locator('summary').click();
     expect(await runCell.locator('.js-plotly-plot').count()).toBe(0);
     await runCell.screenshot({ path: path.join(ARTIFACTS, 'notebook-run-live.png') });
     await page.getByTestId('start-run-baseline').click();

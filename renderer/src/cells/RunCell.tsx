@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { RunRecord } from '../../../common/api/contract/runs';
 import { samplingSettings } from '../../../common/settings/sampling';
 import { errorMessage, useClient } from '../api/ClientContext';
@@ -6,6 +6,7 @@ import { nearestAbove, useSession } from '../notebook/NotebookSession';
 import { runInputsKey } from '../notebook/runInputs';
 import { LiveSampleView } from '../runs/LiveSampleView';
 import { RunProgress, type ProgressState } from '../runs/RunProgress';
+import { branchLabels } from '../runs/branchLabels';
 import { EtaEstimator } from '../runs/etaEstimate';
 import { RunResults } from '../runs/RunResults';
 import { RunSummary } from '../runs/RunSummary';
@@ -125,15 +126,21 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
   }, [client, cell.id, lookup]);
 
   // The engine names a job's batches "<jobId>-<n>": only this job's tokens reach the live view.
-  // Parallel sequences interleave their tokens, so the view follows one sample at a time: the
-  // first one seen, until it is done, then the next one that streams.
+  // Parallel sequences interleave their tokens, so the view follows one sample at a time, from its
+  // first token: the first one seen, until it is done, then the next one that starts (a sample
+  // already streaming is not picked up mid-way, which would cut its beginning and misname a
+  // sweep's branches).
   const tokens = useCallback<TokenSource>(
     (push) => {
       if (!streamJob) return () => undefined;
       let following: string | null = null;
+      const started = new Set<string>();
       const offToken = client.on('engine.token', (event) => {
         if (!event.batchId.startsWith(`${streamJob}-`)) return;
+        const first = !started.has(event.key);
+        started.add(event.key);
         if (following === null) {
+          if (!first) return;
           following = event.key;
           push({ phase: event.phase, text: event.text, sample: event.key });
         } else if (event.key === following) push(event);
@@ -211,6 +218,11 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
       setError(errorMessage(e));
     }
   }
+
+  // The live view labels a sweep's branches with their windows; stable while the settings are.
+  const windowCell = cell.window ? cells.find((c) => c.id === cell.window) : nearestAbove(cells, index, 'window');
+  const windowSettings = JSON.stringify(windowCell?.type === 'window' ? windowCell.window : null);
+  const branches = useMemo(() => branchLabels(JSON.parse(windowSettings)), [windowSettings]);
 
   // The live panel opens while a job runs and folds away when it ends (the user may open it again).
   const running = jobId !== null;
@@ -325,7 +337,7 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
       {streamJob && (
         <details className="live-panel" ref={livePanel} data-testid={`live-panel-${cell.id}`}>
           <summary>{jobId ? 'Current sample' : 'Last sample'}</summary>
-          <LiveSampleView source={tokens} label={jobId ? 'Current sample' : 'Last sample'} />
+          <LiveSampleView source={tokens} label={jobId ? 'Current sample' : 'Last sample'} branches={branches} />
         </details>
       )}
       {runs.length > 0 && <RunSummary cellId={cell.id} runs={runs} stale={stale} plots={plots} />}

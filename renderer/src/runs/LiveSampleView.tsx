@@ -16,7 +16,20 @@ const BLOCK_CHARS = 2000;
  * buffered and written straight into the DOM once per animation frame: no React state changes
  * per token, so neither this component nor the notebook around it re-renders while it streams.
  */
-export function LiveSampleView({ source, label }: { source: TokenSource; label: string }) {
+export function LiveSampleView({
+  source,
+  label,
+  branches,
+}: {
+  source: TokenSource;
+  label: string;
+  /**
+   * Names of the branches in the order they stream (`W=16`, `W=32` … for a sweep: branchLabels.ts).
+   * Given, each window's hint and answer show as a labelled branch beside the thinking, which is
+   * shown once and goes on after it; without, the cut is marked inline.
+   */
+  branches?: readonly string[];
+}) {
   const box = useRef<HTMLPreElement>(null);
   const counter = useRef<HTMLSpanElement>(null);
   const sampleName = useRef<HTMLSpanElement>(null);
@@ -32,11 +45,14 @@ export function LiveSampleView({ source, label }: { source: TokenSource; label: 
     let block: HTMLDivElement | null = null;
     let blockChars = 0;
     let span: HTMLSpanElement | null = null;
+    // Where text goes: the sample itself, or the branch a window's hint and answer stream into.
+    let container: HTMLElement = node;
+    let branch = 0;
 
     const newBlock = () => {
       block = document.createElement('div');
       block.className = 'stream-block';
-      node.append(block);
+      container.append(block);
       blockChars = 0;
       span = null;
     };
@@ -71,6 +87,8 @@ export function LiveSampleView({ source, label }: { source: TokenSource; label: 
           phase = null;
           characters = 0;
           text = '';
+          container = node;
+          branch = 0;
           if (sampleName.current) sampleName.current.textContent = chunk.sample;
         }
         if (chunk.phase !== phase) {
@@ -80,10 +98,23 @@ export function LiveSampleView({ source, label }: { source: TokenSource; label: 
             const mark = document.createElement('span');
             mark.className = 'window-cut';
             mark.setAttribute('role', 'note');
-            mark.textContent = '✂ window cut';
+            if (branches) {
+              // A branch of its own: the shared thinking above goes on after it.
+              const name = branches[branch] ?? `branch ${branch + 1}`;
+              branch++;
+              container = document.createElement('div');
+              container.className = 'stream-branch';
+              container.dataset.branch = name;
+              node.append(container);
+              mark.textContent = `✂ ${name}: the window cut here; this branch answers, the thinking goes on below`;
+              block = null;
+            } else mark.textContent = '✂ window cut';
             mark.title = 'The window ended the thinking here; the hint follows.';
             if (!block) newBlock();
             block!.append(mark);
+          } else if (chunk.phase === 'thinking' && container !== node) {
+            container = node;
+            block = null;
           }
           phase = chunk.phase;
           span = null;
@@ -105,7 +136,7 @@ export function LiveSampleView({ source, label }: { source: TokenSource; label: 
       unsubscribe();
       if (frame) cancelAnimationFrame(frame);
     };
-  }, [source]);
+  }, [source, branches]);
 
   return (
     <div className="live-sample" aria-label={label}>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answerMarkdown } from '../../../renderer/src/markdown/mathMode';
+import { branchLabels } from '../../../renderer/src/runs/branchLabels';
 import { runInputsKey } from '../../../renderer/src/notebook/runInputs';
 import type { NotebookCellDraft } from '../../../renderer/src/notebook/notebookDocument';
 import { EtaEstimator } from '../../../renderer/src/runs/etaEstimate';
@@ -66,5 +67,23 @@ describe('answers typeset as math', () => {
     expect(answerMarkdown('x^2')).toBe('$x^2$');
     expect(answerMarkdown('42')).toBe('42');
     expect(answerMarkdown('$\\pi$ radians')).toBe('$\\pi$ radians');
+  });
+});
+
+describe('the branches of a live sweep', () => {
+  it('are named by window, smallest first, as the engine streams them', () => {
+    expect(branchLabels({ strategy: 'shifted-window', window: [64, 16, 32, 16] })).toEqual(['W=16', 'W=32', 'W=64']);
+    expect(branchLabels({ strategy: 'shifted-window', window: 512 })).toEqual(['W=512']);
+  });
+
+  it('have no names where the order is not the windows’ (mixed strategies) or nothing branches', () => {
+    expect(
+      branchLabels([
+        { strategy: 'shifted-window', window: [8, 16] },
+        { strategy: 'budget-forcing', maxThinkingTokens: 8 },
+      ]),
+    ).toEqual([]);
+    expect(branchLabels({ strategy: 'hard-cut', window: [8, 16] })).toEqual([]);
+    expect(branchLabels({ strategy: 'shifted-window', window: 'many' })).toEqual([]);
   });
 });
