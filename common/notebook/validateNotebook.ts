@@ -241,11 +241,3 @@ export function validateNotebookText(text: string): NotebookValidation {
     }),
   };
 }
-
-/**
- * The text a notebook is saved as: 2-space JSON with a final newline, keys in schema order, so
- * that saving an unchanged notebook changes nothing and diffs stay small.
- */
-export function formatNotebook(notebook: Notebook): string {
-  return JSON.stringify(notebook, null, 2) + '\n';
-}

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatJsonLike } from '../../../common/notebook/jsonLayout';
-import { formatNotebookText as formatNotebook } from '../../../common/notebook/notebookText';
+import { formatNotebookText } from '../../../common/notebook/notebookText';
 import { openNotebookFile, saveNotebookFile } from '../../../main/notebook/notebookFiles';
 import { changedLines } from '../../helpers/lineDiff';
 
@@ -38,13 +38,13 @@ function parsed(): { cells: Cells } & Record<string, unknown> {
 
 describe('saving a notebook as the user wrote it', () => {
   it('writes an unchanged notebook back byte for byte', () => {
-    expect(formatNotebook(parsed(), WRITTEN)).toBe(WRITTEN);
+    expect(formatNotebookText(parsed(), WRITTEN)).toBe(WRITTEN);
   });
 
   it('adds a window to a list as a one-line diff', () => {
     const value = parsed();
     (value.cells[4]!.window as { window: number[] }).window.push(64);
-    expect(changedLines(WRITTEN, formatNotebook(value, WRITTEN))).toEqual({
+    expect(changedLines(WRITTEN, formatNotebookText(value, WRITTEN))).toEqual({
       removed: [
         '    { "type": "window", "id": "w", "window": { "strategy": "shifted-window", "window": [8, 16, 32] } },',
       ],
@@ -57,7 +57,7 @@ describe('saving a notebook as the user wrote it', () => {
   it('keeps key order, blank lines and multi-line objects; a changed member changes its own line only', () => {
     const value = parsed();
     (value.cells[2]!.grader as { grader: string }).grader = 'exact';
-    expect(changedLines(WRITTEN, formatNotebook(value, WRITTEN))).toEqual({
+    expect(changedLines(WRITTEN, formatNotebookText(value, WRITTEN))).toEqual({
       removed: ['      "grader": { "grader": "math" }'],
       added: ['      "grader": { "grader": "exact" }'],
     });
@@ -67,7 +67,7 @@ describe('saving a notebook as the user wrote it', () => {
     const value = parsed();
     const [prompt] = value.cells.splice(3, 1);
     value.cells.splice(4, 0, prompt!);
-    const text = formatNotebook(value, WRITTEN);
+    const text = formatNotebookText(value, WRITTEN);
     expect(changedLines(WRITTEN, text)).toEqual({
       removed: [
         '    { "type": "prompt", "id": "p", "prompt": { "template": "{{problem}}" } },',
@@ -88,7 +88,7 @@ describe('saving a notebook as the user wrote it', () => {
       id: 'long',
       source: ['A line that is long enough to push the cell past the width of one line', 'and a second line'],
     });
-    const { removed, added } = changedLines(WRITTEN, formatNotebook(value, WRITTEN));
+    const { removed, added } = changedLines(WRITTEN, formatNotebookText(value, WRITTEN));
     expect(removed).toEqual([
       '    { "type": "plot", "id": "curve", "plot": { "kind": "accuracy-vs-window", "runs": ["sweep"] } }',
     ]);
@@ -107,7 +107,7 @@ describe('saving a notebook as the user wrote it', () => {
     const value = parsed();
     delete (value.cells[1]!.model as Record<string, unknown>).threads;
     (value.cells[5] as Record<string, unknown>).title = undefined;
-    expect(changedLines(WRITTEN, formatNotebook(value, WRITTEN))).toEqual({
+    expect(changedLines(WRITTEN, formatNotebookText(value, WRITTEN))).toEqual({
       removed: ['    { "type": "model", "id": "oracle", "model": { "source": "fixture:oracle", "threads": 1 } },'],
       added: ['    { "type": "model", "id": "oracle", "model": { "source": "fixture:oracle" } },'],
     });
