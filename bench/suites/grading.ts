@@ -42,7 +42,7 @@ function mathItems(count: number) {
 }
 
 async function measureMath(count: number): Promise<Record<string, unknown>> {
-  const settings = graderSettings.parse({ grader: 'math' }) as Exclude<GraderSettings, { grader: 'code' }>;
+  const settings = graderSettings.parse({ grader: 'math' }) as Extract<GraderSettings, { grader: 'math' }>;
   const items = mathItems(count);
 
   // One thread, no worker: the cost of the comparison itself.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { judgeSettings } from './judgeSettings';
 
 /**
  * Where an answer is looked for when the response has no \boxed{}, no "final answer is" and no
@@ -165,6 +166,33 @@ export const codeGraderSettings = z
   })
   .strict();
 
+/** The graders that decide from the response's text alone (the rules a judge can back up). */
+export const answerGraderSettings = z.discriminatedUnion('grader', [
+  mathGraderSettings,
+  mcqGraderSettings,
+  exactGraderSettings,
+  regexGraderSettings,
+  numericGraderSettings,
+]);
+
+export const judgeGraderSettings = judgeSettings
+  .extend({
+    grader: z
+      .literal('judge')
+      .describe('An LLM judge (as the Z1 and LIMO evaluations use for complex answers): a model is asked whether the answer matches the gold one.'),
+  })
+  .strict();
+
+export const cascadeGraderSettings = z
+  .object({
+    grader: z
+      .literal('rules-then-judge')
+      .describe('The rule grader first; the judge only where it says wrong or unparsed. Each grade records which of them decided.'),
+    rules: answerGraderSettings.describe('The rule grader, e.g. {"grader": "math"}.'),
+    judge: judgeSettings.describe('The judge consulted where the rules do not say correct.'),
+  })
+  .strict();
+
 /** A grader and its settings, as a notebook or a run stores it. */
 export const graderSettings = z.discriminatedUnion('grader', [
   mathGraderSettings,
@@ -173,6 +201,8 @@ export const graderSettings = z.discriminatedUnion('grader', [
   regexGraderSettings,
   numericGraderSettings,
   codeGraderSettings,
+  judgeGraderSettings,
+  cascadeGraderSettings,
 ]);
 export type GraderSettings = z.infer<typeof graderSettings>;
 export type GraderSettingsInput = z.input<typeof graderSettings>;
@@ -183,5 +213,9 @@ export type ExactGraderSettings = z.infer<typeof exactGraderSettings>;
 export type RegexGraderSettings = z.infer<typeof regexGraderSettings>;
 export type NumericGraderSettings = z.infer<typeof numericGraderSettings>;
 export type CodeGraderSettings = z.infer<typeof codeGraderSettings>;
+export type AnswerGraderSettings = z.infer<typeof answerGraderSettings>;
+export type JudgeGraderSettings = z.infer<typeof judgeGraderSettings>;
+export type CascadeGraderSettings = z.infer<typeof cascadeGraderSettings>;
 
+/** The graders that run without a model (the judge and the cascade need one: a notebook or `runs regrade`). */
 export const graderNames = ['math', 'mcq', 'exact', 'regex', 'numeric', 'code'] as const satisfies readonly GraderName[];

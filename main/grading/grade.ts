@@ -1,6 +1,7 @@
 import { graderSettings, type GraderSettingsInput } from '../../common/grading/graderSettings';
 import { gradeCode } from './code/gradeCode';
 import { gradeItem, type GradeItemInput } from './gradeItem';
+import { gradeWithJudge, type JudgeFunction } from './judge/gradeWithJudge';
 import { errorResult, type GradeResult } from './gradeResult';
 import { sharedGradingPool, type GradingPool } from './worker/gradingPool';
 
@@ -9,6 +10,8 @@ export interface GradeOptions {
   pool?: GradingPool;
   /** Cancels code tests in flight. */
   signal?: AbortSignal;
+  /** Asks the judge model of a `judge` or `rules-then-judge` grader (the runner supplies it). */
+  judge?: JudgeFunction;
 }
 
 function issues(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
@@ -20,7 +23,11 @@ function issues(error: { issues: Array<{ path: PropertyKey[]; message: string }>
  * here; whatever goes wrong, the promise resolves with a result (an `error` outcome), it never
  * rejects. Answer graders run in worker threads with a time limit, code in the sandbox.
  */
-export async function grade(settings: GraderSettingsInput, item: GradeItemInput, options: GradeOptions = {}): Promise<GradeResult> {
+export async function grade(
+  settings: GraderSettingsInput,
+  item: GradeItemInput,
+  options: GradeOptions = {},
+): Promise<GradeResult> {
   const parsedSettings = graderSettings.safeParse(settings);
   if (!parsedSettings.success) return errorResult(`invalid grader settings: ${issues(parsedSettings.error)}`);
   const parsedItem = gradeItem.safeParse(item);
@@ -28,7 +35,14 @@ export async function grade(settings: GraderSettingsInput, item: GradeItemInput,
   const s = parsedSettings.data;
   try {
     if (s.grader === 'code') return await gradeCode(s, parsedItem.data, options.signal);
-    return await (options.pool ?? sharedGradingPool()).run(s, parsedItem.data, s.timeLimitMs);
+    const pool = options.pool ?? sharedGradingPool();
+    if (s.grader === 'judge' || s.grader === 'rules-then-judge') {
+      return await gradeWithJudge(s, parsedItem.data, {
+        judge: options.judge,
+        rules: (rules) => pool.run(rules, parsedItem.data, rules.timeLimitMs),
+      });
+    }
+    return await pool.run(s, parsedItem.data, s.timeLimitMs);
   } catch (error) {
     return errorResult(`grader failed: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -17,6 +17,8 @@ export {
 } from './gradeResult';
 export { judgeAnswer, type AnswerGraderSettings } from './judgeAnswer';
 export { GRADING_RULES_VERSION } from './rulesVersion';
+export { gradeWithJudge, judgeMessage, judgePrompt, type JudgeFunction, type JudgeRequest } from './judge/gradeWithJudge';
+export { readVerdict } from './judge/judgeVerdict';
 export { GradingPool, closeSharedGradingPool, sharedGradingPool, type GradingPoolOptions } from './worker/gradingPool';
 
 export { extractAnswer, lastBoxed, lastPhraseAnswer, type ExtractedAnswer } from './extraction/extractAnswer';

@@ -1,4 +1,4 @@
-import type { GraderSettings } from '../../common/grading/graderSettings';
+import type { AnswerGraderSettings } from '../../common/grading/graderSettings';
 import { gradeChoice } from './choice/gradeChoice';
 import type { GradeItem } from './gradeItem';
 import { errorResult, type GradeResult } from './gradeResult';
@@ -7,7 +7,7 @@ import { gradeExact } from './text/gradeExact';
 import { gradeNumeric } from './text/gradeNumeric';
 import { gradeRegex } from './text/gradeRegex';
 
-export type AnswerGraderSettings = Exclude<GraderSettings, { grader: 'code' }>;
+export type { AnswerGraderSettings };
 
 /**
  * Grades one response with a non-code grader, synchronously and without a time limit: what the

@@ -5,10 +5,18 @@ import type { Provenance, RunRecord, SampleDiff } from '../../common/api/contrac
 import { ApiError, type EventMessage } from '../../common/api/messages';
 import type { Notebook } from '../../common/notebook/notebookSchema';
 import { validateNotebook } from '../../common/notebook/validateNotebook';
-import { grade as gradeResponse, GRADING_RULES_VERSION, graderSettings, type GradeResult } from '../grading';
+import {
+  grade as gradeResponse,
+  GRADING_RULES_VERSION,
+  graderSettings,
+  type GradeResult,
+  type JudgeFunction,
+} from '../grading';
 import type { GraderSettings } from '../../common/grading/graderSettings';
 import { readValidNotebook } from '../notebook/notebookFiles';
-import { canonicalJson } from '../store/cacheKey';
+import { canonicalJson, hashOf } from '../store/cacheKey';
+import { JudgeCache } from '../store/judgeCache';
+import { judgeModelIdentity } from './judgeModelIdentity';
 import type { RunFiles, SampleWithTrajectory } from '../store/RunFiles';
 import type { RunStore } from '../store/RunStore';
 import { summarizeRun } from '../store/runSummary';
@@ -130,12 +138,16 @@ export class Runner {
   private readonly busyRuns = new Set<string>();
   private loaded: { key: string; modelId: string } | null = null;
   private backfill: Promise<void> | null = null;
+  private readonly judgeCache: JudgeCache;
+  /** Judge replies this runner needed: asked of a model, or found in the judge cache. */
+  readonly judgeReplies = { asked: 0, cached: 0 };
   private readonly grade: GradeFunction;
   private readonly limitGrading: ReturnType<typeof limiter>;
   private readonly unsubscribeEngine: () => void;
 
   constructor(private readonly options: RunnerOptions) {
-    this.grade = options.grade ?? ((settings, item) => gradeResponse(settings, item));
+    this.grade = options.grade ?? ((settings, item) => gradeResponse(settings, item, { judge: this.judge }));
+    this.judgeCache = new JudgeCache(options.storeDir);
     this.limitGrading = limiter(options.gradeConcurrency ?? 4);
     // A restarted engine has no models: forget the one we loaded.
     this.unsubscribeEngine = options.engine.onEvent((message) => {
@@ -451,6 +463,52 @@ export class Runner {
     job.outcome.catch(() => undefined);
     return job;
   }
+
+  /**
+   * Asks an LLM judge: its model is loaded beside the generating one (the engine keeps both),
+   * the reply generated greedily with seed 0, and kept in the store's judge cache by the model's
+   * identity (judgeModelIdentity), the prompt, the message and the token limit, so asking again
+   * costs nothing: not even a model load.
+   */
+  private readonly judge: JudgeFunction = async (request) => {
+    const key = hashOf({
+      key: 'judge/1',
+      model: await judgeModelIdentity(request.model, this.options.storeDir),
+      prompt: request.prompt,
+      message: request.message,
+      maxTokens: request.maxTokens,
+    });
+    const cached = await this.judgeCache.get(key);
+    if (cached !== undefined) {
+      this.judgeReplies.cached++;
+      return cached;
+    }
+    this.judgeReplies.asked++;
+    const engine = this.options.engine;
+    const loaded = await engine.call('engine.loadModel', { model: request.model });
+    const batchId = `judge-${randomBytes(5).toString('hex')}`;
+    let reply: string | null = null;
+    const unsubscribe = engine.onEvent((message) => {
+      const data = message.data as EventData<'engine.sample'>;
+      if (message.event === 'engine.sample' && data.batchId === batchId) reply = data.results[0]?.text ?? null;
+    });
+    try {
+      await engine.call('engine.generate', {
+        batchId,
+        modelId: loaded.modelId,
+        prompt: request.prompt,
+        strategies: [{ strategy: 'unbounded', maxTokens: request.maxTokens }],
+        sampling: { temperature: 0, seed: 0 },
+        items: [{ key: 'judge', problemId: 'judge', sampleIndex: 0, message: request.message }],
+        streamTokens: false,
+      });
+    } finally {
+      unsubscribe();
+    }
+    if (reply === null) throw new Error('the judge model gave no reply (its request was cancelled)');
+    await this.judgeCache.set(key, reply);
+    return reply;
+  };
 
   /** The stored run with the most samples of these trajectories, to grade from instead of generating. */
   private generationSource(generationKey: string): RunRecord | null {

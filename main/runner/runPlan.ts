@@ -16,6 +16,7 @@ import { loadDataset, type LoadContext, type ResolvedDataset } from '../datasets
 import { hashOf } from '../store/cacheKey';
 import type { EnginePort } from './EnginePort';
 import { isDownloadSource, resolveModelSource } from './modelSource';
+import { parseModelSource } from '../../common/settings/modelSource';
 import { fillTemplate, templateVariables } from '../../common/notebook/promptTemplate';
 import { isOpenAiSource, type RemoteServerInfo } from '../../common/settings/remoteModel';
 
@@ -36,17 +37,53 @@ export interface RunSpec {
 
 export function specFromNotebook(notebook: Notebook, notebookPath: string, cellId: string): RunSpec {
   const { run, inputs } = resolveRunInputs(notebook, cellId);
+  const baseDir = path.dirname(path.resolve(notebookPath));
+  const grader = inputs.dataset.grader
+    ? resolveJudgeCells(inputs.dataset.grader, notebook, baseDir, inputs.dataset.id)
+    : null;
   return {
     notebook: { path: path.resolve(notebookPath), cellId, title: run.title ?? null },
-    baseDir: path.dirname(path.resolve(notebookPath)),
+    baseDir,
     model: inputs.model.model,
     prompt: inputs.prompt.prompt,
     sampling: run.sampling,
     samples: run.samples,
     dataset: inputs.dataset.dataset,
-    grader: inputs.dataset.grader ?? null,
+    grader,
     strategies: expandWindowCell(inputs.window.window),
   };
+}
+
+/**
+ * A judge's model and prompt written out in the grader settings: cell ids replaced by the cells'
+ * settings, a local model path made absolute. So a run's stored settings say exactly who judged,
+ * and a stored run can be regraded without its notebook.
+ */
+export function resolveJudgeCells(
+  grader: GraderSettings,
+  notebook: Pick<Notebook, 'cells'>,
+  baseDir: string,
+  datasetCellId: string,
+): GraderSettings {
+  if (grader.grader !== 'judge' && grader.grader !== 'rules-then-judge') return grader;
+  const judge = grader.grader === 'judge' ? grader : grader.judge;
+  const where = `dataset cell "${datasetCellId}": grader${grader.grader === 'judge' ? '' : '.judge'}`;
+  let model = judge.model;
+  if (typeof model === 'string') {
+    const cell = notebook.cells.find((c) => c.id === model);
+    if (!cell || cell.type !== 'model') throw new Error(`${where}.model: no model cell with id "${model}"`);
+    model = cell.model;
+  }
+  if (parseModelSource(model.source).kind === 'local')
+    model = { ...model, source: path.resolve(baseDir, model.source) };
+  let prompt = judge.prompt;
+  if (typeof prompt === 'string') {
+    const cell = notebook.cells.find((c) => c.id === prompt);
+    if (!cell || cell.type !== 'prompt') throw new Error(`${where}.prompt: no prompt cell with id "${prompt}"`);
+    prompt = cell.prompt;
+  }
+  const resolved = { ...judge, model, prompt };
+  return grader.grader === 'judge' ? { ...resolved, grader: 'judge' } : { ...grader, judge: resolved };
 }
 
 /** A stored run's own settings: resuming or re-running it never depends on the notebook's current state. */

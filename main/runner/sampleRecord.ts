@@ -8,6 +8,7 @@ import type { PlannedItem } from './runPlan';
 export function gradeInputOf(item: PlannedItem, response: string): GradeItemInput {
   return {
     id: item.problemId,
+    problem: item.row.problem,
     gold: item.row.answer ?? '',
     response,
     ...(item.row.choices && item.row.choices.length >= 2 ? { choices: item.row.choices } : {}),

@@ -1,19 +1,55 @@
 import path from 'node:path';
 import type { EventData } from '../../../common/api/contract';
-import { ApiError } from '../../../common/api/messages';
+import type { EventMessage } from '../../../common/api/messages';
+import type { EventHub } from '../../api/EventHub';
+import { Workbench } from '../../api/Workbench';
+import { spawnNodeEngine } from '../../engine-host/nodeEngineChild';
+import { STORE_ENV } from '../../store/storeDir';
 import { graderSettings } from '../../../common/grading/graderSettings';
 import { parseOrThrow } from '../../../common/api/validate';
-import type { EnginePort } from '../../runner/EnginePort';
+import { engineOfHost, type EnginePort } from '../../runner/EnginePort';
 import { Runner } from '../../runner/Runner';
 import type { RunStore } from '../../store/RunStore';
 import { EXIT, UsageError, type CliIo } from '../cliIo';
 import { progressPrinter, runSummaryJson } from './run';
 
-/** Regrading reads stored trajectories only: an engine call would mean a sample is generated. */
-const noEngine: EnginePort = {
-  call: (method) => Promise.reject(new ApiError('unavailable', `regrading runs no model (it asked for ${method})`)),
-  onEvent: () => () => undefined,
-};
+/**
+ * Regrading reads stored trajectories: it starts the engine process only when an LLM judge has
+ * to be asked (a rule grader never calls it, and a judge whose replies are cached neither).
+ */
+function engineOnDemand(storeDir: string): EnginePort & { close(): Promise<void> } {
+  let workbench: Workbench | null = null;
+  const listeners = new Set<(message: EventMessage) => void>();
+  const started = () =>
+    (workbench ??= new Workbench({
+      host: 'cli',
+      storeDir,
+      spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }),
+    }));
+  const port = engineOfHost({
+    get engine() {
+      return started().engine;
+    },
+    events: {
+      subscribe: (listener) => {
+        listeners.add(listener);
+        const off = workbench?.events.subscribe(listener);
+        return () => (listeners.delete(listener), off?.());
+      },
+    } as EventHub,
+  });
+  return {
+    call: (method, params) => {
+      if (!workbench) {
+        const fresh = started();
+        for (const listener of listeners) fresh.events.subscribe(listener);
+      }
+      return port.call(method, params);
+    },
+    onEvent: port.onEvent,
+    close: () => workbench?.close() ?? Promise.resolve(),
+  };
+}
 
 /**
  * `z1wb runs regrade RUN… [--settings JSON]`: grades stored runs again without generating,
@@ -42,9 +78,10 @@ export async function regradeCommand(
     }
   }
   const printProgress = progressPrinter(io);
+  const engine = engineOnDemand(path.resolve(options.storeDir));
   const runner = new Runner({
     store,
-    engine: noEngine,
+    engine,
     storeDir: path.resolve(options.storeDir),
     emit: (event, data) => {
       if (event === 'run.progress') printProgress(data as EventData<'run.progress'>, 'regrade');
@@ -61,13 +98,13 @@ export async function regradeCommand(
       regradeOf: run.regradeOf ?? null,
       grader: run.settings.grader,
     }));
-    io.stdout.write(
-      JSON.stringify({ state: outcome.state, error: outcome.error, runs }, null, options.json ? 0 : 2) + '\n',
-    );
+    const summary = { state: outcome.state, error: outcome.error, judgeReplies: runner.judgeReplies, runs };
+    io.stdout.write(JSON.stringify(summary, null, options.json ? 0 : 2) + '\n');
     return outcome.state === 'complete' ? EXIT.ok : EXIT.failed;
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
     await runner.close();
+    await engine.close();
   }
 }

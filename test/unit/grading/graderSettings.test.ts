@@ -33,7 +33,7 @@ describe('grader settings', () => {
   it('documents every field for the editor\'s hover', () => {
     const schema = z.toJSONSchema(graderSettings, { io: 'input' }) as { oneOf?: unknown[]; anyOf?: unknown[] };
     const branches = (schema.oneOf ?? schema.anyOf) as Array<{ properties: Record<string, { description?: string }> }>;
-    expect(branches).toHaveLength(6);
+    expect(branches).toHaveLength(8);
     for (const branch of branches) {
       for (const [name, property] of Object.entries(branch.properties)) {
         expect(property.description, name).toMatch(/\S/);
