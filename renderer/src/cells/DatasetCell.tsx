@@ -1,10 +1,11 @@
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import { datasetSource } from '../../../common/notebook/datasetSettings';
 import { errorMessage, useClient } from '../api/ClientContext';
 import { useSession } from '../notebook/NotebookSession';
 import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
 import { MathModeToggle, MathText } from '../markdown/MathText';
 import type { CellProps } from './cellProps';
+import { useReportedValidity } from './useReportedValidity';
 
 function checkDataset(value: unknown): SettingsCheck {
   const parsed = datasetSource.safeParse(value);
@@ -28,14 +29,7 @@ export function DatasetCell({ cell, onChange, runRef, onValidity }: CellProps<'d
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // Invalid text never reaches the notebook, so a preview now would show the last valid settings.
-  const [editorValid, setEditorValid] = useState(true);
-  const validity = useCallback(
-    (valid: boolean) => {
-      setEditorValid(valid);
-      onValidity(valid);
-    },
-    [onValidity],
-  );
+  const [editorValid, validity] = useReportedValidity(onValidity);
 
   async function preview() {
     if (!editorValid) return;

@@ -13,6 +13,7 @@ import { RunSummary } from '../runs/RunSummary';
 import type { TokenSource } from '../runs/tokenStream';
 import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
 import type { CellProps } from './cellProps';
+import { useReportedValidity } from './useReportedValidity';
 
 const INPUTS = ['model', 'dataset', 'prompt', 'window'] as const;
 
@@ -55,14 +56,7 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
   const [showDetails, setShowDetails] = useState(false);
   const livePanel = useRef<HTMLDetailsElement>(null);
   // Invalid sampling text never reaches the notebook: starting now would use the last valid one.
-  const [samplingValid, setSamplingValid] = useState(true);
-  const validity = useCallback(
-    (valid: boolean) => {
-      setSamplingValid(valid);
-      onValidity(valid);
-    },
-    [onValidity],
-  );
+  const [samplingValid, validity] = useReportedValidity(onValidity);
   const eta = useRef<{ jobId: string; estimator: EtaEstimator } | null>(null);
   // Run all waits for a job's end: the waiter by job id, or the end when it came first.
   const waiters = useRef(new Map<string, (end: JobEnd) => void>());
