@@ -73,6 +73,7 @@ export function PlotCell({ cell, cells, onChange, runRef }: CellProps<'plot'>) {
   const buildAccuracy = useCallback((dark: boolean) => accuracyByRun(samples ?? [], { dark }), [samples]);
   const set = (patch: Partial<typeof plot>) => onChange({ ...cell, plot: { ...plot, ...patch } });
   const runCells = cells.filter((c) => c.type === 'run');
+  const otherPlots = cells.filter((c) => c.type === 'plot' && c.id !== cell.id);
   const title = plot.title;
   // Files are named after the title, or the cell's id: two plot cells never share a file name.
   const fileName = fileStem(title ?? `${cell.id}-${plot.kind}`);
@@ -124,6 +125,28 @@ export function PlotCell({ cell, cells, onChange, runRef }: CellProps<'plot'>) {
           title
           <input value={title ?? ''} onChange={(e) => set({ title: e.target.value || undefined })} size={20} />
         </label>
+        {otherPlots.length > 0 && (
+          <fieldset className="field-row" style={{ border: 0, padding: 0, margin: 0 }}>
+            <legend className="muted" style={{ float: 'left', marginRight: 4 }}>
+              panels beside it
+            </legend>
+            {otherPlots.map((c) => (
+              <label key={c.id}>
+                <input
+                  type="checkbox"
+                  checked={plot.panels?.includes(c.id) ?? false}
+                  onChange={(e) => {
+                    const next = e.target.checked
+                      ? [...(plot.panels ?? []), c.id]
+                      : (plot.panels ?? []).filter((p) => p !== c.id);
+                    set({ panels: next.length > 0 ? next : undefined });
+                  }}
+                />
+                {c.id}
+              </label>
+            ))}
+          </fieldset>
+        )}
       </div>
       {error && <div className="status-line error">{error}</div>}
       {!error && samples && samples.length === 0 && (
