@@ -109,6 +109,19 @@ describe.skipIf(!chromiumPath)('figure geometry at every paper preset, in Chromi
     expect(steps.texts.filter((x) => x.role === 'annotation').map((x) => x.text)).toEqual(
       SWEEP_WINDOWS.map((w) => `W=${w}`),
     );
+    // By strategy, on a log x axis: one W label per window above the panels, panels labelled.
+    const byStrategy = await measureSvg(await exportFigure('thinking-histogram-by-strategy', 'single-column'));
+    expect(byStrategy.plots.length).toBe(4);
+    expect(byStrategy.texts.filter((x) => x.role === 'annotation').map((x) => x.text)).toEqual([
+      'shifted-window',
+      'budget-forcing',
+      'hard-cut',
+      'unbounded',
+      ...SWEEP_WINDOWS.map((w) => `W=${w}`),
+    ]);
+    const top = Math.min(...byStrategy.plots.map((p) => p.y0));
+    for (const label of byStrategy.texts.filter((x) => x.text.startsWith('W=')))
+      expect(label.box.y1).toBeLessThanOrEqual(top);
   });
 
   it('puts the scaling curve on a log2 window axis with a tick at each window and no other label', async () => {

@@ -16,6 +16,7 @@ export const FIGURE_KINDS = [
   'thinking-histogram',
   'thinking-histogram-steps',
   'thinking-histogram-cdf',
+  'thinking-histogram-by-strategy',
   'accuracy-vs-window',
   'accuracy-vs-mean-thinking',
   'per-problem-scatter',
@@ -40,6 +41,15 @@ export function buildFigure(
       return histogram('steps', 'share');
     case 'thinking-histogram-cdf':
       return histogram('steps', 'cdf');
+    case 'thinking-histogram-by-strategy':
+      // Panels that each hold several windows: every W line in every panel, labels above.
+      return thinkingHistogram(samples, {
+        groupBy: 'strategy',
+        mode: 'facets',
+        logX: true,
+        windows: options.windows,
+        countLabel,
+      });
     case 'accuracy-vs-window':
       return scalingCurve(samples, { seriesBy: 'strategy' });
     case 'accuracy-vs-mean-thinking':

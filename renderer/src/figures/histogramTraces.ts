@@ -11,13 +11,29 @@ export interface BinnedGroup {
   counts: number[];
 }
 
-/** Filled bars for one small-multiple panel (one group per panel, so nothing hides behind them). */
+/**
+ * Filled bars for one small-multiple panel (one group per panel, so nothing hides behind them).
+ * On a log x axis the bars are drawn as a filled outline instead: Plotly sizes bars in linear
+ * data units, which leaves gaps between log-spaced bins.
+ */
 export function barTrace(
   group: BinnedGroup,
   edges: readonly number[],
-  options: { style: SeriesStyle; scale: 'count' | 'share'; axis: string },
+  options: { style: SeriesStyle; scale: 'count' | 'share'; axis: string; log: boolean },
 ): PlotlyTrace {
   const n = group.values.length || 1;
+  if (options.log) {
+    const outline = stepTrace(group, edges, options) as Record<string, unknown>;
+    return {
+      ...outline,
+      xaxis: `x${options.axis}`,
+      yaxis: `y${options.axis}`,
+      showlegend: false,
+      fill: 'tozeroy',
+      fillcolor: options.style.colour,
+      line: { color: options.style.colour, width: 0.5, simplify: false },
+    } as PlotlyTrace;
+  }
   const y = options.scale === 'share' ? group.counts.map((c) => c / n) : group.counts;
   return {
     type: 'bar',
@@ -98,7 +114,8 @@ function groupLine(
     y,
     xaxis: 'x',
     yaxis: 'y',
-    line: { color: options.style.colour, dash: options.style.dash, width: 1.5, shape: options.shape },
+    // Plotly's simplification merges the short vertical steps of narrow bins into slopes.
+    line: { color: options.style.colour, dash: options.style.dash, width: 1.5, shape: options.shape, simplify: false },
     hovertemplate: options.hover,
   } as PlotlyTrace;
 }

@@ -75,7 +75,8 @@ export function thinkingHistogram(samples: readonly FigureSample[], options: His
   const data: PlotlyTrace[] = binned.map((group, i) => {
     const style = seriesStyle(i, options.dark);
     if (scale === 'cdf') return cdfTrace(group, { style });
-    if (facets || binned.length === 1) return barTrace(group, edges, { style, scale, axis: axes[i] ?? '' });
+    if (facets || binned.length === 1)
+      return barTrace(group, edges, { style, scale, axis: axes[i] ?? '', log: options.logX });
     return stepTrace(group, edges, { style, scale });
   });
 
