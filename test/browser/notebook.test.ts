@@ -300,12 +300,30 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
     expect(cell).toBeTruthy();
   });
 
-  it('opens a stored run, replays a sample, and compares two runs', async (ctx) => {
+  it('lists stored runs by notebook and cell (a sweep is one row), filters them, opens one, replays a sample, and compares two', async (ctx) => {
     if (!generation) ctx.skip();
     await page.getByTestId('show-runs').click();
     const stored = page.getByTestId('stored-runs');
     await stored.waitFor();
-    const row = (label: string) => stored.locator('tbody tr', { hasText: label });
+    const sweep = stored.getByTestId('run-group-z1-sweep');
+    expect(await sweep.locator('td').allTextContents()).toEqual([
+      '',
+      'shifted-window W=8, 16, 32, 64, 128▸ 5 runs',
+      'Z1 shifted window',
+      'math',
+      'complete',
+      '60/60',
+      WINDOWS.map((w) => `${((LENGTHS.filter((l) => l <= w).length / 12) * 100).toFixed(1)}%`).join(' · '),
+      expect.any(String),
+    ]);
+    expect(await stored.locator('tr.run-group').count()).toBe(2);
+    await page.getByTestId('runs-filter').fill('baseline');
+    expect(await stored.locator('tr.run-group').count()).toBe(1);
+    await page.getByTestId('runs-filter').fill('');
+    await sweep.getByRole('button', { name: '▸ 5 runs' }).click();
+    const row = (label: string) =>
+      stored.locator('tr.run-variant').filter({ has: page.locator('td', { hasText: new RegExp(`^${label}$`) }) });
+    expect(await stored.locator('tr.run-variant').count()).toBe(5);
     await row('shifted-window W=8').getByRole('checkbox').check();
     await page.getByTestId('open-runs').click();
     const results = page.getByTestId('runs-browser').getByTestId('run-results');

@@ -1,13 +1,17 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import type { Params } from '../../../common/api/contract';
 import type { RunComparison, RunRecord } from '../../../common/api/contract/runs';
 import { errorMessage, useClient } from '../api/ClientContext';
 import { RunResults } from './RunResults';
+import { filterGroups, groupRuns, groupStatus, type RunGroup } from './runGroups';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const accuracy = (run: RunRecord) => (run.summary ? pct(run.summary.accuracy.value) : '—');
+const sum = (runs: readonly RunRecord[], field: 'done' | 'planned') => runs.reduce((n, r) => n + r[field], 0);
 
 /**
- * Every stored run: open one or several (their figures, their samples' trajectories and replay),
+ * Every stored run, grouped by notebook and run cell (a sweep is one row with its windows, which
+ * unfold into a row each), with a text filter and a notebook filter: open one or several (their figures, their samples' trajectories and replay),
  * compare two (paired difference with its bootstrap interval, McNemar, disagreements), or
  * regrade runs with other grader settings (a new run beside each, nothing generated) and compare
  * a regrading with the run it was graded from.
@@ -50,6 +54,22 @@ export function RunsBrowser({
     });
     return () => (offProgress(), offState());
   }, [client, jobId]);
+
+  const [filter, setFilter] = useState('');
+  const [notebook, setNotebook] = useState<string | null>(null);
+  const [expanded, setExpanded] = useState<string[]>([]);
+  const groups = useMemo(() => groupRuns(runs ?? []), [runs]);
+  const notebooks = useMemo(
+    () => [...new Set(groups.flatMap((g) => (g.notebookPath ? [g.notebookPath] : [])))],
+    [groups],
+  );
+  const shown = filterGroups(groups, filter, notebook);
+  const toggleGroup = (g: RunGroup) => {
+    const ids = g.runs.map((r) => r.id);
+    setSelected((s) =>
+      ids.every((id) => s.includes(id)) ? s.filter((x) => !ids.includes(x)) : [...new Set([...s, ...ids])],
+    );
+  };
 
   const toggle = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
   const chosen = (runs ?? []).filter((r) => selected.includes(r.id));
@@ -150,52 +170,120 @@ export function RunsBrowser({
       {!runs && !error && <div className="muted">loading…</div>}
       {runs && runs.length === 0 && <div className="muted">No runs stored yet.</div>}
       {runs && runs.length > 0 && (
-        <div className="table-scroll">
-          <table className="data-table" data-testid="stored-runs">
-            <thead>
-              <tr>
-                <th scope="col">select</th>
-                <th scope="col">run</th>
-                <th scope="col">cell</th>
-                <th scope="col">grader</th>
-                <th scope="col">status</th>
-                <th scope="col" className="num">
-                  done
-                </th>
-                <th scope="col" className="num">
-                  accuracy
-                </th>
-                <th scope="col">created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <input
-                      type="checkbox"
-                      checked={selected.includes(r.id)}
-                      onChange={() => toggle(r.id)}
-                      aria-label={`select ${r.label}`}
-                    />
-                  </td>
-                  <td>{r.label}</td>
-                  <td>{r.notebook.title ?? r.notebook.cellId}</td>
-                  <td title={JSON.stringify(r.settings.grader)}>
-                    {r.settings.grader.grader}
-                    {r.regradeOf ? ` (regraded from ${r.regradeOf})` : ''}
-                  </td>
-                  <td>{r.status}</td>
-                  <td className="num">
-                    {r.done}/{r.planned}
-                  </td>
-                  <td className="num">{r.summary ? pct(r.summary.accuracy.value) : '—'}</td>
-                  <td>{new Date(r.createdAt).toLocaleString()}</td>
+        <>
+          <div className="field-row">
+            <label>
+              filter
+              <input
+                type="search"
+                value={filter}
+                onChange={(e) => setFilter(e.target.value)}
+                placeholder="notebook, cell, run"
+                data-testid="runs-filter"
+              />
+            </label>
+            <label>
+              notebook
+              <select value={notebook ?? ''} onChange={(e) => setNotebook(e.target.value || null)}>
+                <option value="">all</option>
+                {notebooks.map((path) => (
+                  <option key={path} value={path}>
+                    {path}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <span className="muted">
+              {shown.length} of {groups.length} groups
+            </span>
+          </div>
+          <div className="table-scroll">
+            <table className="data-table" data-testid="stored-runs">
+              <thead>
+                <tr>
+                  <th scope="col">select</th>
+                  <th scope="col">run</th>
+                  <th scope="col">cell</th>
+                  <th scope="col">grader</th>
+                  <th scope="col">status</th>
+                  <th scope="col" className="num">
+                    done
+                  </th>
+                  <th scope="col" className="num">
+                    accuracy
+                  </th>
+                  <th scope="col">created</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {shown.map((g) => {
+                  const open = expanded.includes(g.key);
+                  const first = g.runs[0]!;
+                  return (
+                    <Fragment key={g.key}>
+                      <tr className="run-group" data-testid={`run-group-${g.cellId}`}>
+                        <td>
+                          <input
+                            type="checkbox"
+                            checked={g.runs.every((r) => selected.includes(r.id))}
+                            onChange={() => toggleGroup(g)}
+                            aria-label={`select ${g.label}`}
+                          />
+                        </td>
+                        <td>
+                          {g.label}
+                          {g.runs.length > 1 && (
+                            <button
+                              type="button"
+                              className="run-group-toggle"
+                              aria-expanded={open}
+                              onClick={() => setExpanded((e) => (open ? e.filter((k) => k !== g.key) : [...e, g.key]))}
+                            >
+                              {open ? '▾' : '▸'} {g.runs.length} runs
+                            </button>
+                          )}
+                        </td>
+                        <td title={g.notebookPath ?? undefined}>{g.cellName}</td>
+                        <td title={JSON.stringify(first.settings.grader)}>
+                          {first.settings.grader.grader}
+                          {first.regradeOf ? ` (regraded from ${first.regradeOf})` : ''}
+                        </td>
+                        <td>{groupStatus(g)}</td>
+                        <td className="num">
+                          {sum(g.runs, 'done')}/{sum(g.runs, 'planned')}
+                        </td>
+                        <td className="num">{g.runs.map(accuracy).join(' · ')}</td>
+                        <td>{new Date(first.createdAt).toLocaleString()}</td>
+                      </tr>
+                      {open &&
+                        g.runs.map((r) => (
+                          <tr key={r.id} className="run-variant">
+                            <td>
+                              <input
+                                type="checkbox"
+                                checked={selected.includes(r.id)}
+                                onChange={() => toggle(r.id)}
+                                aria-label={`select ${r.label}`}
+                              />
+                            </td>
+                            <td>{r.label}</td>
+                            <td />
+                            <td />
+                            <td>{r.status}</td>
+                            <td className="num">
+                              {r.done}/{r.planned}
+                            </td>
+                            <td className="num">{accuracy(r)}</td>
+                            <td>{new Date(r.createdAt).toLocaleString()}</td>
+                          </tr>
+                        ))}
+                    </Fragment>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
       {comparison && <ComparisonView comparison={comparison} onOpenSample={onOpenSample} />}
       {opened.length > 0 && <RunResults runs={opened} onOpenSample={onOpenSample} />}
