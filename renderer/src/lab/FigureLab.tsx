@@ -68,7 +68,7 @@ export function FigureLab() {
         return n;
       },
       drawTimes: [],
-      exportFigure: async ({ kind, preset, format, title }) => {
+      exportFigure: async ({ kind, preset, format, title, font }) => {
         const { samples: now, windows: nowWindows } = current.current;
         const figure = buildFigure(kind, now, { windows: nowWindows });
         const settings = {
@@ -76,6 +76,7 @@ export function FigureLab() {
           preset: preset as PaperPresetId,
           fontSize: presetById(preset).fontSize,
           includeTitle: title !== undefined,
+          font: font ?? DEFAULT_EXPORT_SETTINGS.font,
         };
         const file = await renderFigureFile(figure, format, settings, title ?? kind);
         if (format === 'svg') return file.blob.text();

@@ -14,7 +14,13 @@ export interface LabHandle {
    * Exports a figure kind of the current samples as a paper file would be made: SVG text, or a
    * PDF as base64. With a title, the title is drawn into the file.
    */
-  exportFigure(request: { kind: FigureKind; preset: string; format: 'svg' | 'pdf'; title?: string }): Promise<string>;
+  exportFigure(request: {
+    kind: FigureKind;
+    preset: string;
+    format: 'svg' | 'pdf';
+    title?: string;
+    font?: 'sans' | 'serif';
+  }): Promise<string>;
   openedSample: { runId: string; sampleKey: string } | null;
 }
 
