@@ -11,7 +11,7 @@ export default defineConfig({
       lib: {
         entry: {
           index: resolve(__dirname, 'main/electron/index.ts'),
-          engine: resolve(__dirname, 'main/engine-host/engineMain.ts'),
+          engine: resolve(__dirname, 'main/engine-process/engineMain.ts'),
           // Answer graders run in worker threads with a time limit; the pool looks for this file
           // beside the bundle.
           gradingWorker: resolve(__dirname, 'main/grading/worker/gradingWorker.ts'),

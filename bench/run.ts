@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { engineProcessEnv } from '../main/engine/hardware/engineProcessEnv';
+import { engineProcessEnv } from '../main/engine-supervisor/engineProcessEnv';
 import { runEngineBench } from './suites/engine';
 import { runGradingBench } from './suites/grading';
 import { runHostBench } from './suites/host';
@@ -23,7 +23,7 @@ const SUITES: Record<string, Suite> = {
   grading: runGradingBench,
 };
 
-const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
 
 function flatten(value: unknown, prefix = ''): Array<[string, string]> {
   if (value && typeof value === 'object' && !Array.isArray(value)) {

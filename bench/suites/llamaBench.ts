@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Llama, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { getWorkbenchLlama, type BuildChoice } from '../../main/engine/hardware/workbenchLlama';
-import { engineProcessEnv } from '../../main/engine/hardware/engineProcessEnv';
+import { engineProcessEnv } from '../../main/engine-supervisor/engineProcessEnv';
 import { LocalBackend } from '../../main/engine/local/LocalBackend';
-import { ensureLlamaCppTools } from '../../main/engine/tools/llamaCppTools';
+import { ensureLlamaCppTools } from '../../main/llama-builds/llamaCppTools';
 
 const execFileAsync = promisify(execFile);
 

@@ -100,7 +100,7 @@ export async function measureRegrade(count: number): Promise<Record<string, unkn
     await Promise.all(responses.map((item) => grade(math, item, { pool })));
     const bareSeconds = (performance.now() - started) / 1000;
 
-    const runner = new Runner({ store, engine: noEngine, storeDir: dir, emit: () => undefined });
+    const runner = new Runner({ store, appVersion: 'bench', engine: noEngine, storeDir: dir, emit: () => undefined });
     started = performance.now();
     const job = await runner.regrade([source.id], math);
     const outcome = await runner.wait(job.jobId);

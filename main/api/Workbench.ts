@@ -1,9 +1,9 @@
 import type { EventMessage, ResponseMessage } from '../../common/api/messages';
 import type { AppInfo } from '../../common/api/contract/app';
-import { Dispatcher, type Handlers } from './Dispatcher';
-import { EventHub } from './EventHub';
-import { EngineSupervisor } from '../engine-host/EngineSupervisor';
-import type { SpawnEngine } from '../engine-host/EngineChild';
+import { Dispatcher, type Handlers } from '../messaging/Dispatcher';
+import { EventHub } from '../messaging/EventHub';
+import { EngineSupervisor } from '../engine-supervisor/EngineSupervisor';
+import type { SpawnEngine } from '../messaging/EngineChild';
 import { createAppHandlers } from './handlers/appHandlers';
 import { createNotebookHandlers } from './handlers/notebookHandlers';
 import { createRunHandlers } from './handlers/runHandlers';
@@ -58,6 +58,11 @@ export class Workbench {
       engine: this.engine,
       events: this.events,
     };
-    return { ...createAppHandlers(ctx), ...createNotebookHandlers(ctx), ...createRunHandlers(ctx), ...createDatasetHandlers(ctx) };
+    return {
+      ...createAppHandlers(ctx),
+      ...createNotebookHandlers(ctx),
+      ...createRunHandlers(ctx),
+      ...createDatasetHandlers(ctx),
+    };
   }
 }

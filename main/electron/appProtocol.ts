@@ -1,5 +1,5 @@
-import { RENDERER_CSP } from '../host/contentSecurityPolicy';
-import { readStaticFile } from '../host/staticFiles';
+import { RENDERER_CSP } from '../headless/contentSecurityPolicy';
+import { readStaticFile } from '../headless/staticFiles';
 import { APP_ORIGIN } from './windowOptions';
 
 const SECURITY_HEADERS = {

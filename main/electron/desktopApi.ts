@@ -1,6 +1,6 @@
 import type { ResponseMessage } from '../../common/api/messages';
 import { shellMethods } from '../../common/api/contract/shell';
-import { Dispatcher, type Handlers } from '../api/Dispatcher';
+import { Dispatcher, type Handlers } from '../messaging/Dispatcher';
 import { FORBIDDEN_SENDER_RESPONSE, isTrustedSender, type SenderFrame } from './ipcGuard';
 
 /** Anything that answers raw API messages: the Workbench, or the desktop API below. */

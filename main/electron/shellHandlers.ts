@@ -1,6 +1,6 @@
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { FileFilter } from '../../common/api/contract/shell';
-import type { Handlers } from '../api/Dispatcher';
+import type { Handlers } from '../messaging/Dispatcher';
 import type { RecentFiles } from './recentFiles';
 
 /** Electron's dialog functions, bound to the main window by the glue (a fake in tests). */

@@ -1,6 +1,6 @@
+import { engineProcessEnv } from '../engine-supervisor/engineProcessEnv';
 import { utilityProcess } from 'electron';
-import type { EngineChild, SpawnEngine } from '../engine-host/EngineChild';
-import { engineProcessEnv } from '../engine/hardware/engineProcessEnv';
+import type { EngineChild, SpawnEngine } from '../messaging/EngineChild';
 
 const STDERR_TAIL = 2000;
 

@@ -10,7 +10,7 @@ import type { Notebook } from '../../common/notebook/notebookSchema';
 import { writeFileAtomic } from '../store/atomicWrite';
 
 /** The example notebooks shipped with the app (experiments/ of the checkout or the app folder). */
-export const EXAMPLES_DIR = fileURLToPath(new URL('../../experiments/', import.meta.url));
+export const EXAMPLES_DIR = fileURLToPath(new URL('../../experiments', import.meta.url));
 
 export const NOTEBOOK_SUFFIX = '.z1.json';
 

@@ -45,6 +45,8 @@ export type GradeFunction = (
 
 export interface RunnerOptions {
   store: RunStore;
+  /** The workbench's version, recorded in every run's provenance (the host passes its own). */
+  appVersion: string;
   engine: EnginePort;
   storeDir: string;
   emit: <E extends EventName>(event: E, data: EventData<E>) => void;
@@ -308,7 +310,7 @@ export class Runner {
     }
     const store = this.options.store;
     const hardware = await this.options.engine.call('engine.hardware', {});
-    const provenance = provenanceOf(plan, hardware);
+    const provenance = provenanceOf(plan, hardware, this.options.appVersion);
     const jobRuns: JobRun[] = [];
     const records: RunRecord[] = [];
     const units: WorkUnit[] = [];

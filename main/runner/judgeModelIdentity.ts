@@ -1,8 +1,8 @@
+import { FileFingerprints } from '../fingerprints/fileFingerprint';
 import path from 'node:path';
 import { parseModelSource } from '../../common/settings/modelSource';
 import type { ModelSettings } from '../../common/settings/model';
-import { ensureFixtureFile } from '../engine/fixture/fixtureFiles';
-import { FileFingerprints } from '../engine/models/fileFingerprint';
+import { ensureFixtureFile } from '../fixtures/fixtureFiles';
 
 const fingerprints = new FileFingerprints();
 

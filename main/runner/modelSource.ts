@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseModelSource } from '../../common/settings/modelSource';
-import { ensureFixtureFile } from '../engine/fixture/fixtureFiles';
+import { ensureFixtureFile } from '../fixtures/fixtureFiles';
 
 /**
  * The source the engine loads: a fixture materialised in the store's `models/fixtures/` (the

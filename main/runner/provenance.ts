@@ -1,11 +1,10 @@
 import os from 'node:os';
 import type { HardwareInfo } from './engineTypes';
 import type { Provenance } from '../../common/api/contract/runs';
-import { appVersion } from '../api/appVersion';
 import type { Plan } from './runPlan';
 
 /** Where a run's numbers came from: enough to tell two runs' conditions apart months later. */
-export function provenanceOf(plan: Plan, hardware: HardwareInfo): Provenance {
+export function provenanceOf(plan: Plan, hardware: HardwareInfo, appVersion: string): Provenance {
   const cpus = os.cpus();
   return {
     model: {

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Workbench } from '../../main/api/Workbench';
-import { spawnNodeEngine } from '../../main/engine-host/nodeEngineChild';
-import { startHeadlessHost, type RunningHost } from '../../main/host/HeadlessHost';
+import { spawnNodeEngine } from '../../main/engine-supervisor/nodeEngineChild';
+import { startHeadlessHost, type RunningHost } from '../../main/headless/HeadlessHost';
 import { STORE_ENV } from '../../main/store/storeDir';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const RENDERER_DIR = path.join(REPO_ROOT, 'out', 'renderer');
 
 export interface TestHost {

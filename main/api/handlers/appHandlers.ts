@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Handlers } from '../Dispatcher';
+import type { Handlers } from '../../messaging/Dispatcher';
 import type { HostContext } from '../HostContext';
 import { appVersion } from '../appVersion';
 

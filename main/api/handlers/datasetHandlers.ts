@@ -5,7 +5,7 @@ import { downloadSplit, huggingFaceToken } from '../../datasets/huggingFaceDownl
 import { loadDataset } from '../../datasets/loadDataset';
 import { mapRecords } from '../../datasets/mapRows';
 import { readDatasetFile } from '../../datasets/readDatasetFile';
-import type { Handlers } from '../Dispatcher';
+import type { Handlers } from '../../messaging/Dispatcher';
 import type { HostContext } from '../HostContext';
 
 /** datasets.*: import files with a field mapping, preview dataset cells, presets, Hugging Face downloads. */

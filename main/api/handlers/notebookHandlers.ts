@@ -3,8 +3,8 @@ import { cellTypes } from '../../../common/notebook/notebookSchema';
 import { cellJsonSchema, notebookJsonSchema, windowCellJsonSchema } from '../../../common/notebook/notebookJsonSchema';
 import { validateNotebookText } from '../../../common/notebook/validateNotebook';
 import { exampleNotebooks, openNotebookFile, saveNotebookFile } from '../../notebook/notebookFiles';
-import { experimentsOf } from '../../runner/hostExperiments';
-import type { Handlers } from '../Dispatcher';
+import { experimentsOf } from '../experiments';
+import type { Handlers } from '../../messaging/Dispatcher';
 import type { HostContext } from '../HostContext';
 
 /** notebooks.*: open, validate and save `*.z1.json` files; the examples and recent notebooks. */

@@ -1,6 +1,6 @@
-import { experimentsOf } from '../../runner/hostExperiments';
+import { experimentsOf } from '../experiments';
 import { compareStoredRuns, exportRuns, samplePage, trajectoryOf } from '../../runner/runQueries';
-import type { Handlers } from '../Dispatcher';
+import type { Handlers } from '../../messaging/Dispatcher';
 import type { HostContext } from '../HostContext';
 
 /** runs.*: start, resume and cancel run cells; list, open, compare and export stored runs. */

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describeFixture, FIXTURE_KINDS, writeFixture, type FixtureKind } from '../../engine/fixture/fixtureFiles';
-import { oracleDatasetJsonl } from '../../engine/fixture/oracleSpec';
+import { describeFixture, FIXTURE_KINDS, writeFixture, type FixtureKind } from '../../fixtures/fixtureFiles';
+import { oracleDatasetJsonl } from '../../fixtures/oracleSpec';
 import { EXIT, UsageError, flagInteger, flagString, parseArgs } from '../cliIo';
 
 export const fixtureUsage = `z1wb fixture --kind oracle|stochastic|bench [--out FILE] [--dataset FILE] [--seed N]

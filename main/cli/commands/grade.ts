@@ -1,12 +1,16 @@
 import os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import { graderNames, graderSettings, type GraderSettings } from '../../../common/grading/graderSettings';
-import { accuracy } from '../../grading/aggregate/accuracy';
-import { setSandboxConcurrency } from '../../grading/code/gradeCode';
-import { grade } from '../../grading/grade';
-import { gradeItem, type GradeItem } from '../../grading/gradeItem';
-import type { GradeOutcome, GradeResult } from '../../grading/gradeResult';
-import { GradingPool } from '../../grading/worker/gradingPool';
+import {
+  accuracy,
+  grade,
+  gradeItem,
+  GradingPool,
+  setSandboxConcurrency,
+  type GradeItem,
+  type GradeOutcome,
+  type GradeResult,
+} from '../../grading';
 import { EXIT, UsageError, flagInteger, flagString, parseArgs, type CliIo } from '../cliIo';
 
 export const gradeUsage = `z1wb grade --grader math|mcq|exact|regex|numeric|code [options] < items.jsonl > grades.jsonl

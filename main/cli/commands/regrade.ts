@@ -1,17 +1,19 @@
 import path from 'node:path';
 import type { EventData } from '../../../common/api/contract';
 import type { EventMessage } from '../../../common/api/messages';
-import type { EventHub } from '../../api/EventHub';
+import type { EventHub } from '../../messaging/EventHub';
 import { Workbench } from '../../api/Workbench';
-import { spawnNodeEngine } from '../../engine-host/nodeEngineChild';
+import { spawnNodeEngine } from '../../engine-supervisor/nodeEngineChild';
 import { STORE_ENV } from '../../store/storeDir';
 import { graderSettings } from '../../../common/grading/graderSettings';
 import { parseOrThrow } from '../../../common/api/validate';
-import { engineOfHost, type EnginePort } from '../../runner/EnginePort';
+import { engineOfHost } from '../../api/enginePort';
+import type { EnginePort } from '../../runner/EnginePort';
 import { Runner } from '../../runner/Runner';
 import type { RunStore } from '../../store/RunStore';
 import { EXIT, UsageError, type CliIo } from '../cliIo';
 import { progressPrinter, runSummaryJson } from './run';
+import { appVersion } from '../../api/appVersion';
 
 /**
  * Regrading reads stored trajectories: it starts the engine process only when an LLM judge has
@@ -81,6 +83,7 @@ export async function regradeCommand(
   const engine = engineOnDemand(path.resolve(options.storeDir));
   const runner = new Runner({
     store,
+    appVersion,
     engine,
     storeDir: path.resolve(options.storeDir),
     emit: (event, data) => {

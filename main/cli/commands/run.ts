@@ -2,12 +2,12 @@ import path from 'node:path';
 import type { EventData } from '../../../common/api/contract';
 import type { RunRecord } from '../../../common/api/contract/runs';
 import { Workbench } from '../../api/Workbench';
-import { spawnNodeEngine } from '../../engine-host/nodeEngineChild';
+import { spawnNodeEngine } from '../../engine-supervisor/nodeEngineChild';
 import type { SkippedRow } from '../../../common/notebook/datasetSettings';
 import type { Notebook } from '../../../common/notebook/notebookSchema';
 import { loadDataset } from '../../datasets/loadDataset';
 import { readValidNotebook } from '../../notebook/notebookFiles';
-import { engineOfHost } from '../../runner/EnginePort';
+import { engineOfHost } from '../../api/enginePort';
 import { Runner, type JobOutcome } from '../../runner/Runner';
 import { specFromNotebook } from '../../runner/runPlan';
 import { strategyWindow } from '../../store/exportRuns';
@@ -15,6 +15,7 @@ import { RunStore } from '../../store/RunStore';
 import { defaultStoreDir, STORE_ENV } from '../../store/storeDir';
 import { EXIT, UsageError, flagString, parseArgs, type CliIo } from '../cliIo';
 import { Interrupted, watchStopSignals } from '../stopSignals';
+import { appVersion } from '../../api/appVersion';
 
 export const runUsage = `z1wb run NOTEBOOK [--store DIR] [--cell ID] [--json] [--allow-skipped]
   Runs every run cell of a notebook (or only --cell ID) headlessly, in order. Runs already in
@@ -153,6 +154,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     let currentCell = '';
     runner = new Runner({
       store,
+      appVersion,
       engine: engineOfHost(workbench),
       storeDir,
       emit: (event, data) => {

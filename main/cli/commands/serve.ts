@@ -2,9 +2,9 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Workbench } from '../../api/Workbench';
-import { spawnNodeEngine } from '../../engine-host/nodeEngineChild';
-import { startHeadlessHost } from '../../host/HeadlessHost';
-import { TOKEN_RULES, newToken, tokenProblem } from '../../host/tokenAuth';
+import { spawnNodeEngine } from '../../engine-supervisor/nodeEngineChild';
+import { startHeadlessHost } from '../../headless/HeadlessHost';
+import { TOKEN_RULES, newToken, tokenProblem } from '../../headless/tokenAuth';
 import { STORE_ENV, defaultStoreDir } from '../../store/storeDir';
 import { EXIT, UsageError, flagInteger, flagString, parseArgs, type CliIo } from '../cliIo';
 
@@ -16,7 +16,7 @@ export const serveUsage = `z1wb serve [--port 7860] [--host 127.0.0.1] [--token 
   (others get 421). --allow-host adds names, e.g. a LAN name or a tunnel's other local port
   (gpu-box, localhost:8888).`;
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /**

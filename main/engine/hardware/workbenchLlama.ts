@@ -1,7 +1,7 @@
 import { getLlama, LlamaLogLevel, type Llama, type LlamaOptions } from 'node-llama-cpp';
 import type { ModelSettings } from '../../../common/settings/model';
 import { modelError } from '../models/modelErrors';
-import { NATIVE_ADDON_CMAKE_OPTIONS, nativeAddonStatus } from '../tools/nativeAddonBuild';
+import { NATIVE_ADDON_CMAKE_OPTIONS, nativeAddonStatus } from '../../llama-builds/nativeAddonBuild';
 import { defaultThreadCount } from './physicalCores';
 
 /**

@@ -10,7 +10,7 @@ import { isOpenAiSource } from '../../../common/settings/remoteModel';
 import { describeHardware, type HardwareInfo } from '../hardware/hardwareInfo';
 import { resolveThreads } from '../hardware/physicalCores';
 import { backendOf, getWorkbenchLlama, type BuildChoice } from '../hardware/workbenchLlama';
-import { FileFingerprints } from './fileFingerprint';
+import { FileFingerprints } from '../../fingerprints/fileFingerprint';
 import { inspectGguf } from './ggufInspection';
 import { downloadModel, type DownloadProgress } from './huggingFaceDownload';
 import type { LoadedLocalModel, LoadedModels } from './LoadedLocalModel';
@@ -19,7 +19,7 @@ import { modelError } from './modelErrors';
 import type { RemoteBackend } from '../remote/RemoteBackend';
 import { RemoteModels } from '../remote/RemoteModels';
 import { remoteError } from '../remote/remoteErrors';
-import { ensureFixtureFile } from '../fixture/fixtureFiles';
+import { ensureFixtureFile } from '../../fixtures/fixtureFiles';
 
 export interface ModelRegistryOptions {
   /** Where `hf:` models are downloaded and relative local paths are also looked up. */

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SampleResult } from '../../../common/api/contract/generation';
-import { oracleProblems, type OracleMode } from '../../../main/engine/fixture/oracleSpec';
+import { oracleProblems, type OracleMode } from '../../../main/fixtures/oracleSpec';
 import { comparable, generationRequest, loadLocalEngine, runBatch, type LocalEngine } from './localEngine';
 
 let oracle: LocalEngine;

@@ -1,10 +1,10 @@
 /** engine.renderPrompt / engine.generate / engine.cancel through the API dispatcher, on real llama.cpp. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventMessage } from '../../../common/api/messages';
-import { Dispatcher } from '../../../main/api/Dispatcher';
-import { EventHub } from '../../../main/api/EventHub';
-import { createGenerationHandlers } from '../../../main/engine-host/generationHandlers';
-import { expectOutcome, oracleProblems, oraclePrompt } from '../../../main/engine/fixture/oracleSpec';
+import { Dispatcher } from '../../../main/messaging/Dispatcher';
+import { EventHub } from '../../../main/messaging/EventHub';
+import { createGenerationHandlers } from '../../../main/engine-process/generationHandlers';
+import { expectOutcome, oracleProblems, oraclePrompt } from '../../../main/fixtures/oracleSpec';
 import type { LoadedLocalModel, LoadedModels } from '../../../main/engine/models/LoadedLocalModel';
 import { loadLocalEngine, type LocalEngine } from './localEngine';
 

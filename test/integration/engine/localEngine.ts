@@ -5,7 +5,7 @@
 import { getLlama, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
 import { apiMethods, type EventData } from '../../../common/api/contract';
 import type { SampleResult } from '../../../common/api/contract/generation';
-import { ensureFixtureFile, type FixtureKind } from '../../../main/engine/fixture/fixtureFiles';
+import { ensureFixtureFile, type FixtureKind } from '../../../main/fixtures/fixtureFiles';
 import { GenerationBatch, type GenerationRequest } from '../../../main/engine/generation/GenerationBatch';
 import { LocalBackend } from '../../../main/engine/local/LocalBackend';
 

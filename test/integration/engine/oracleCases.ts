@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import type { SampleResult } from '../../../common/api/contract/generation';
-import { oracleProblems, type OracleMode, type OracleOutcome } from '../../../main/engine/fixture/oracleSpec';
+import { oracleProblems, type OracleMode, type OracleOutcome } from '../../../main/fixtures/oracleSpec';
 
 export const MODES: readonly OracleMode[] = ['plain', 'think'];
 /** Windows below, at and above the oracle's thinking lengths (q05 = 32, q08 = 64, q11 = 127/128). */

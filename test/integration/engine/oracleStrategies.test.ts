@@ -1,6 +1,6 @@
 /**
  * The window strategies on real llama.cpp with the oracle model, whose every result is known
- * (main/engine/fixture/oracleSpec.ts): exact accuracy and thinking-token histograms per window.
+ * (main/fixtures/oracleSpec.ts): exact accuracy and thinking-token histograms per window.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,7 @@ import {
   oraclePrompt,
   Z1_BOXED_HINT,
   Z1_HINT,
-} from '../../../main/engine/fixture/oracleSpec';
+} from '../../../main/fixtures/oracleSpec';
 import { generationRequest, loadLocalEngine, runBatch, type LocalEngine } from './localEngine';
 import { expectMatches, histogram, items, MODES, promptFor, WINDOWS } from './oracleCases';
 

@@ -3,7 +3,7 @@ import type { LlamaContext } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventData } from '../../../common/api/contract';
 import type { SampleResult } from '../../../common/api/contract/generation';
-import { expectShiftedWindow, oracleProblems } from '../../../main/engine/fixture/oracleSpec';
+import { expectShiftedWindow, oracleProblems } from '../../../main/fixtures/oracleSpec';
 import { GenerationBatch } from '../../../main/engine/generation/GenerationBatch';
 import { comparable, generationRequest, loadLocalEngine, runBatch, type LocalEngine } from './localEngine';
 

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { allowedHosts, hostAllowed } from '../../../main/host/allowedHosts';
+import { allowedHosts, hostAllowed } from '../../../main/headless/allowedHosts';
 
 describe('the Host header values the headless host answers to', () => {
   it('bound to loopback: the loopback names with the port, and nothing else', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { ApiClient, type Transport } from '../../../common/api/ApiClient';
 import type { EngineStatus } from '../../../common/api/contract/engine';
-import { startHeadlessHost } from '../../../main/host/HeadlessHost';
+import { startHeadlessHost } from '../../../main/headless/HeadlessHost';
 import { RENDERER_DIR, startTestHost, waitFor, type TestHost } from '../../helpers/headlessHost';
 import { frame, rawUpgrade } from './rawWebSocket';
 

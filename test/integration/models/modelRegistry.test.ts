@@ -4,10 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../common/api/messages';
 import { modelSettings, type ModelSettings } from '../../../common/settings/model';
-import { Dispatcher } from '../../../main/api/Dispatcher';
-import { createModelHandlers } from '../../../main/engine-host/modelHandlers';
+import { Dispatcher } from '../../../main/messaging/Dispatcher';
+import { createModelHandlers } from '../../../main/engine-process/modelHandlers';
 import { disposeWorkbenchLlama } from '../../../main/engine/hardware/workbenchLlama';
-import { FileFingerprints } from '../../../main/engine/models/fileFingerprint';
+import { FileFingerprints } from '../../../main/fingerprints/fileFingerprint';
 import { ModelRegistry } from '../../../main/engine/models/ModelRegistry';
 import { tinyLlama, writeGguf } from '../../unit/models/ggufTestFiles';
 

@@ -2,15 +2,15 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { disposeWorkbenchLlama, getWorkbenchLlama } from '../../../main/engine/hardware/workbenchLlama';
-import { ensureLlamaCppTools, findLlamaCppTools } from '../../../main/engine/tools/llamaCppTools';
-import { nativeAddonStatus } from '../../../main/engine/tools/nativeAddonBuild';
+import { ensureLlamaCppTools, findLlamaCppTools } from '../../../main/llama-builds/llamaCppTools';
+import { nativeAddonStatus } from '../../../main/llama-builds/nativeAddonBuild';
 
 const execFileAsync = promisify(execFile);
 
 /**
  * The optional native builds take ~5 minutes of both cores each, so this file never builds: it
  * checks what a cached build gives (made by `bench/suites/llamaBench.ts` or
- * `node --import tsx main/engine/tools/buildNative.ts llama-tools|addon`) and skips otherwise.
+ * `node --import tsx main/llama-builds/buildNative.ts llama-tools|addon`) and skips otherwise.
  */
 const tools = await findLlamaCppTools();
 const addon = await nativeAddonStatus();

@@ -1,6 +1,6 @@
 /**
  * A real llama-server for the remote backend's tests and benchmark: built from the llama.cpp
- * source node-llama-cpp ships (main/engine/tools/llamaCppTools.ts, cached outside the repo),
+ * source node-llama-cpp ships (main/llama-builds/llamaCppTools.ts, cached outside the repo),
  * started on 127.0.0.1 on a free port with a fixture model, always killed afterwards.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,7 +10,7 @@ import {
   findLlamaCppTools,
   llamaCppToolsRoot,
   type LlamaCppTools,
-} from '../../../main/engine/tools/llamaCppTools';
+} from '../../../main/llama-builds/llamaCppTools';
 
 export interface LlamaServerOptions {
   modelPath: string;

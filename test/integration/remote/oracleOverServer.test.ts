@@ -1,12 +1,12 @@
 /**
  * The remote backend against a real llama-server (built from the llama.cpp source node-llama-cpp
  * ships, 4 slots) running the oracle model: every strategy gives the exact results of
- * main/engine/fixture/oracleSpec.ts, token for token the local backend's, and a sweep reads each
+ * main/fixtures/oracleSpec.ts, token for token the local backend's, and a sweep reads each
  * sample's phase 1 in one request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromptSettings } from '../../../common/settings/prompt';
-import { ensureFixtureFile } from '../../../main/engine/fixture/fixtureFiles';
+import { ensureFixtureFile } from '../../../main/fixtures/fixtureFiles';
 import {
   expectAccuracy,
   expectOutcome,
@@ -15,8 +15,8 @@ import {
   oracleProblems,
   oraclePrompt,
   type OracleStrategy,
-} from '../../../main/engine/fixture/oracleSpec';
-import { ensureLlamaCppTools } from '../../../main/engine/tools/llamaCppTools';
+} from '../../../main/fixtures/oracleSpec';
+import { ensureLlamaCppTools } from '../../../main/llama-builds/llamaCppTools';
 import { comparable, generationRequest, loadLocalEngine, runBatch, type LocalEngine } from '../engine/localEngine';
 import { startLlamaServer, type LlamaServer } from './llamaServer';
 import { connectRemoteEngine, runRemoteBatch, type RemoteEngine } from './remoteEngine';

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Workbench } from '../../../main/api/Workbench';
-import { spawnNodeEngine } from '../../../main/engine-host/nodeEngineChild';
-import { engineOfHost } from '../../../main/runner/EnginePort';
+import { spawnNodeEngine } from '../../../main/engine-supervisor/nodeEngineChild';
+import { engineOfHost } from '../../../main/api/enginePort';
 import { Runner } from '../../../main/runner/Runner';
 import { RunStore } from '../../../main/store/RunStore';
 import { STORE_ENV } from '../../../main/store/storeDir';
@@ -116,6 +116,7 @@ describe('the engine process crashing during a run', () => {
     let samples = 0;
     const runner = new Runner({
       store,
+      appVersion: 'test',
       engine: engineOfHost(workbench),
       storeDir,
       emit: (event) => void (event === 'run.sample' && samples++),

@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectOutcomes, type OracleStrategy } from '../../../main/engine/fixture/oracleSpec';
+import { expectOutcomes, type OracleStrategy } from '../../../main/fixtures/oracleSpec';
 import { histogram, mean, median, wilsonInterval } from '../../../main/store/statistics';
 import { runCli as cli } from '../../helpers/runCli';
 

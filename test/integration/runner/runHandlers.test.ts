@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, Params, Result } from '../../../common/api/contract';
 import { ApiError, type AnyMessage, type EventMessage } from '../../../common/api/messages';
 import { Workbench } from '../../../main/api/Workbench';
-import { ENGINE_READY_EVENT, type EngineChild } from '../../../main/engine-host/EngineChild';
+import { ENGINE_READY_EVENT, type EngineChild } from '../../../main/messaging/EngineChild';
 import { FakeOracleEngine } from '../../unit/runner/fakeOracleEngine';
 
 /** An engine "process" that answers from the oracle spec, speaking the real envelope. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher } from '../../../main/api/Dispatcher';
+import { Dispatcher } from '../../../main/messaging/Dispatcher';
 
 const info = {
   name: 'Z1 Workbench',

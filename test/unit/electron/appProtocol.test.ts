@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RENDERER_CSP } from '../../../main/host/contentSecurityPolicy';
+import { RENDERER_CSP } from '../../../main/headless/contentSecurityPolicy';
 import { createAppProtocolHandler } from '../../../main/electron/appProtocol';
 
 let handler: (request: Request) => Promise<Response>;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ResponseMessage } from '../../../common/api/messages';
-import { Dispatcher } from '../../../main/api/Dispatcher';
+import { Dispatcher } from '../../../main/messaging/Dispatcher';
 import { answerIpcRequest, createDesktopApi } from '../../../main/electron/desktopApi';
 import { isAppUrl, isExternalLinkAllowed, isTrustedSender } from '../../../main/electron/ipcGuard';
 

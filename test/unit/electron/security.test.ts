@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RENDERER_CSP } from '../../../main/host/contentSecurityPolicy';
+import { RENDERER_CSP } from '../../../main/headless/contentSecurityPolicy';
 import { mainWindowOptions, secureWebPreferences } from '../../../main/electron/windowOptions';
 import { REPO_ROOT } from '../../helpers/headlessHost';
 

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { Dispatcher } from '../../../main/api/Dispatcher';
+import { Dispatcher } from '../../../main/messaging/Dispatcher';
 import { Workbench } from '../../../main/api/Workbench';
-import type { EngineChild } from '../../../main/engine-host/EngineChild';
+import type { EngineChild } from '../../../main/messaging/EngineChild';
 import { RecentFiles } from '../../../main/electron/recentFiles';
 import {
   createShellHandlers,

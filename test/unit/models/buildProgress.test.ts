@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cmakePercent } from '../../../main/engine/tools/llamaCppSource';
+import { cmakePercent } from '../../../main/llama-builds/llamaCppSource';
 
 describe('progress of the llama.cpp builds', () => {
   it('reads the percentage from Makefile and Ninja lines, and nothing from other lines', () => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileFingerprints } from '../../../main/engine/models/fileFingerprint';
+import { FileFingerprints } from '../../../main/fingerprints/fileFingerprint';
 
 let dir: string;
 

@@ -34,7 +34,7 @@ describe('choosing threads from the machine', () => {
 
 describe('the engine process environment', () => {
   it('asks for one libuv pool thread (one OpenMP team for every decode) unless the parent says otherwise', async () => {
-    const { engineProcessEnv } = await import('../../../main/engine/hardware/engineProcessEnv');
+    const { engineProcessEnv } = await import('../../../main/engine-supervisor/engineProcessEnv');
     expect(engineProcessEnv({})).toEqual({ UV_THREADPOOL_SIZE: '1' });
     expect(engineProcessEnv({ UV_THREADPOOL_SIZE: '8' })).toEqual({ UV_THREADPOOL_SIZE: '8' });
   });

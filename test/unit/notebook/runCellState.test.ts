@@ -4,6 +4,7 @@ import { branchLabels } from '../../../renderer/src/runs/branchLabels';
 import { runInputsKey } from '../../../renderer/src/notebook/runInputs';
 import type { NotebookCellDraft } from '../../../renderer/src/notebook/notebookDocument';
 import { EtaEstimator } from '../../../renderer/src/runs/etaEstimate';
+import { JobEnds } from '../../../renderer/src/runs/jobEnds';
 
 describe('the ETA of a run', () => {
   it('does not over-estimate at the start: the clock starts at the first stored sample, after loading', () => {
@@ -85,5 +86,27 @@ describe('the branches of a live sweep', () => {
     ).toEqual([]);
     expect(branchLabels({ strategy: 'hard-cut', window: [8, 16] })).toEqual([]);
     expect(branchLabels({ strategy: 'shifted-window', window: 'many' })).toEqual([]);
+  });
+});
+
+describe('waiting for a run cell’s job (Run all)', () => {
+  it('resolves when the job completes, also when it ended before anyone waited', async () => {
+    const ends = new JobEnds();
+    ends.settle('cached', { state: 'complete', error: null });
+    expect(ends.has('cached')).toBe(true);
+    await expect(ends.wait('cached')).resolves.toBeUndefined();
+    expect(ends.has('cached')).toBe(false);
+    const later = ends.wait('job');
+    ends.settle('job', { state: 'complete', error: null });
+    await expect(later).resolves.toBeUndefined();
+  });
+
+  it('rejects with the error when the job fails, and with "stopped" when it is stopped', async () => {
+    const ends = new JobEnds();
+    const failed = ends.wait('a');
+    ends.settle('a', { state: 'failed', error: 'dataset file not found: x.jsonl' });
+    await expect(failed).rejects.toThrow('run failed: dataset file not found: x.jsonl');
+    ends.settle('b', { state: 'stopped', error: 'cancelled' });
+    await expect(ends.wait('b')).rejects.toThrow(/^stopped$/);
   });
 });

@@ -3,7 +3,7 @@ import type { MethodName, Params, Result } from '../../../common/api/contract';
 import type { SampleResult } from '../../../common/api/contract/generation';
 import { ApiError, type EventMessage } from '../../../common/api/messages';
 import type { StrategySettings } from '../../../common/settings/strategy';
-import { expectOutcome, oracleProblems, type OracleStrategy } from '../../../main/engine/fixture/oracleSpec';
+import { expectOutcome, oracleProblems, type OracleStrategy } from '../../../main/fixtures/oracleSpec';
 import { planSweeps } from '../../../main/engine/sweep/planSweeps';
 import type { EnginePort } from '../../../main/runner/EnginePort';
 

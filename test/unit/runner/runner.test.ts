@@ -10,7 +10,7 @@ import {
   lastBoxed,
   oracleProblems,
   type OracleStrategy,
-} from '../../../main/engine/fixture/oracleSpec';
+} from '../../../main/fixtures/oracleSpec';
 import type { GradeResult } from '../../../main/grading';
 import { GRADING_RULES_VERSION } from '../../../main/grading';
 import { Runner, type GradeFunction } from '../../../main/runner/Runner';
@@ -68,6 +68,7 @@ async function setup(dir?: string): Promise<Setup> {
   const events: Setup['events'] = [];
   const runner = new Runner({
     store,
+    appVersion: 'test',
     engine,
     storeDir: path.join(dir, 'store'),
     emit: (event, data) => events.push({ event, data }),
@@ -267,6 +268,7 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
     await s.store.updateRun(legacy.id, { generationKey: undefined, regradeOf: undefined, cacheKey: 'samples/1 key' });
     const runner = new Runner({
       store: s.store,
+      appVersion: 'test',
       engine: s.engine,
       storeDir: path.join(s.dir, 'store'),
       emit: () => undefined,

@@ -1,7 +1,8 @@
-import type { HostContext } from '../api/HostContext';
+import type { HostContext } from './HostContext';
 import { RunStore } from '../store/RunStore';
-import { engineOfHost } from './EnginePort';
-import { Runner } from './Runner';
+import { engineOfHost } from './enginePort';
+import { Runner } from '../runner/Runner';
+import { appVersion } from './appVersion';
 
 export interface Experiments {
   store: RunStore;
@@ -22,6 +23,7 @@ export function experimentsOf(ctx: HostContext): Promise<Experiments> {
       store,
       runner: new Runner({
         store,
+        appVersion,
         engine: engineOfHost(ctx),
         storeDir: ctx.storeDir,
         emit: (event, data) => ctx.events.emit(event, data),

@@ -1,5 +1,5 @@
-import type { Handlers } from '../api/Dispatcher';
-import type { EventHub } from '../api/EventHub';
+import type { Handlers } from '../messaging/Dispatcher';
+import type { EventHub } from '../messaging/EventHub';
 import { createGenerationHandlers } from './generationHandlers';
 import { createModelHandlers, engineModelRegistry } from './modelHandlers';
 

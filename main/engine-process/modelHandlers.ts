@@ -1,14 +1,10 @@
+import { disposeWorkbenchLlama, downloadModel, ModelRegistry, SUGGESTED_MODELS, API_KEYS_FILE_NAME } from '../engine';
 import path from 'node:path';
-import type { Handlers } from '../api/Dispatcher';
-import type { EventHub } from '../api/EventHub';
+import type { Handlers } from '../messaging/Dispatcher';
+import type { EventHub } from '../messaging/EventHub';
 import { ApiError } from '../../common/api/messages';
-import { disposeWorkbenchLlama } from '../engine/hardware/workbenchLlama';
-import { downloadModel } from '../engine/models/huggingFaceDownload';
-import { ModelRegistry } from '../engine/models/ModelRegistry';
-import { SUGGESTED_MODELS } from '../engine/models/suggestedModels';
-import { API_KEYS_FILE_NAME } from '../engine/remote/apiKey';
-import { ensureLlamaCppTools } from '../engine/tools/llamaCppTools';
-import { buildNativeAddon } from '../engine/tools/nativeAddonBuild';
+import { ensureLlamaCppTools } from '../llama-builds/llamaCppTools';
+import { buildNativeAddon } from '../llama-builds/nativeAddonBuild';
 import { defaultStoreDir } from '../store/storeDir';
 
 /** Moves the models folder (default: `<store>/models`, the store being Z1WB_STORE or the OS default). */
@@ -49,7 +45,8 @@ export function createModelHandlers(registry: ModelRegistry, events?: EventHub):
     'engine.suggestedModels': () => [...SUGGESTED_MODELS],
 
     'engine.downloadModel': async ({ source, downloadId }) => {
-      if (downloads.has(downloadId)) throw new ApiError('download-in-progress', `a download with id "${downloadId}" is running`);
+      if (downloads.has(downloadId))
+        throw new ApiError('download-in-progress', `a download with id "${downloadId}" is running`);
       const controller = new AbortController();
       downloads.set(downloadId, controller);
       try {
@@ -72,8 +69,11 @@ export function createModelHandlers(registry: ModelRegistry, events?: EventHub):
     'engine.buildNative': async ({ target }) => {
       if (builds.has(target)) throw new ApiError('build-in-progress', `a ${target} build is already running`);
       const started = performance.now();
-      const onProgress = (p: { stage: 'clone' | 'configure' | 'build' | 'done'; percent: number | null; line: string }) =>
-        events?.emit('engine.buildProgress', { target, ...p });
+      const onProgress = (p: {
+        stage: 'clone' | 'configure' | 'build' | 'done';
+        percent: number | null;
+        line: string;
+      }) => events?.emit('engine.buildProgress', { target, ...p });
       const work = (async (): Promise<{ target: typeof target; active: boolean; paths: Record<string, string> }> => {
         if (target === 'llama-tools') {
           const tools = await ensureLlamaCppTools({ onProgress });

@@ -1,9 +1,9 @@
+import { engineProcessEnv } from './engineProcessEnv';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { EngineChild, SpawnEngine } from './EngineChild';
-import { engineProcessEnv } from '../engine/hardware/engineProcessEnv';
+import type { EngineChild, SpawnEngine } from '../messaging/EngineChild';
 
-const ENGINE_ENTRY = fileURLToPath(new URL('./engineMain.ts', import.meta.url));
+const ENGINE_ENTRY = fileURLToPath(new URL('../engine-process/engineMain.ts', import.meta.url));
 const STDERR_TAIL = 2000;
 
 /**

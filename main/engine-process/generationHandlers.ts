@@ -1,9 +1,7 @@
+import { GenerationBatch, localBackendFor, type LoadedModels } from '../engine';
 import { ApiError } from '../../common/api/messages';
-import type { Handlers } from '../api/Dispatcher';
-import type { EventHub } from '../api/EventHub';
-import { GenerationBatch } from '../engine/generation/GenerationBatch';
-import { localBackendFor } from '../engine/local/LocalBackend';
-import type { LoadedModels } from '../engine/models/LoadedLocalModel';
+import type { Handlers } from '../messaging/Dispatcher';
+import type { EventHub } from '../messaging/EventHub';
 
 /**
  * engine.generate / engine.cancel / engine.renderPrompt, answered in the engine process over the
@@ -28,7 +26,8 @@ export function createGenerationHandlers(models: LoadedModels, events: EventHub)
         );
       }
       // A model on an OpenAI-compatible server gets a view that reads a sweep's phase 1 in one request.
-      const backend = models.remoteBackend?.(modelId)?.forBatch(request.strategies) ?? localBackendFor(models.get(modelId));
+      const backend =
+        models.remoteBackend?.(modelId)?.forBatch(request.strategies) ?? localBackendFor(models.get(modelId));
       const batch = new GenerationBatch(backend, request, {
         sample: (data) => events.emit('engine.sample', data),
         token: (data) => events.emit('engine.token', data),

@@ -6,7 +6,7 @@ import {
   type ResponseMessage,
 } from '../../common/api/messages';
 import type { EngineStatus } from '../../common/api/contract/engine';
-import { ENGINE_READY_EVENT, type EngineChild, type SpawnEngine } from './EngineChild';
+import { ENGINE_READY_EVENT, type EngineChild, type SpawnEngine } from '../messaging/EngineChild';
 
 export interface EngineSupervisorOptions {
   spawn: SpawnEngine;

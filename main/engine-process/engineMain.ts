@@ -1,7 +1,7 @@
-import { Dispatcher } from '../api/Dispatcher';
-import { EventHub } from '../api/EventHub';
+import { Dispatcher } from '../messaging/Dispatcher';
+import { EventHub } from '../messaging/EventHub';
 import type { AnyMessage } from '../../common/api/messages';
-import { ENGINE_READY_EVENT } from './EngineChild';
+import { ENGINE_READY_EVENT } from '../messaging/EngineChild';
 import { createEngineHandlers } from './engineHandlers';
 
 /**

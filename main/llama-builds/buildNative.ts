@@ -6,9 +6,9 @@ import { buildNativeAddon, nativeAddonStatus } from './nativeAddonBuild';
 /**
  * The optional builds, usable from a command line (and from the CLI's own commands):
  *
- *   node --import tsx main/engine/tools/buildNative.ts status
- *   node --import tsx main/engine/tools/buildNative.ts llama-tools   # llama-bench + llama-server
- *   node --import tsx main/engine/tools/buildNative.ts addon         # node-llama-cpp for this CPU
+ *   node --import tsx main/llama-builds/buildNative.ts status
+ *   node --import tsx main/llama-builds/buildNative.ts llama-tools   # llama-bench + llama-server
+ *   node --import tsx main/llama-builds/buildNative.ts addon         # node-llama-cpp for this CPU
  *
  * Both compile the llama.cpp source node-llama-cpp ships (no network), ~5 minutes each on 2
  * cores; run them one after the other, not at once.

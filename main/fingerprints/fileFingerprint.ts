@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { workbenchCacheDir } from '../tools/llamaCppSource';
+import { workbenchCacheDir } from '../llama-builds/llamaCppSource';
 
 /**
  * sha256 of a model file, computed once and remembered by (absolute path, size, mtime): a run
