@@ -15,7 +15,10 @@ function defineStrategies<T extends z.ZodType>(count: (base: z.ZodNumber) => T) 
   const tokensOr = (fallback: number, doc: string) =>
     (tokens(doc) as unknown as { default(value: number): z.ZodDefault<T> }).default(fallback);
 
-  const overallBudget = tokensOr(16384, 'Overall budget of generated tokens for the sample: thinking, inserted text and answer together.');
+  const overallBudget = tokensOr(
+    16384,
+    'Overall budget of generated tokens for the sample: thinking, inserted text and answer together.',
+  );
 
   const shiftedWindowSettings = z
     .object({
@@ -40,10 +43,22 @@ function defineStrategies<T extends z.ZodType>(count: (base: z.ZodNumber) => T) 
       maxThinkingTokens: tokens(
         'On reaching this many thinking tokens, the end-of-thinking delimiter and the answer cue are forced.',
       ),
-      minThinkingTokens: tokensOr(0, 'When the model tries to end its thinking before this many tokens, the delimiter is suppressed and "Wait" appended (at most maxWaits times).'),
-      maxWaits: z.number().int().min(0).max(64).default(1).describe('How many times "Wait" may be appended to extend thinking.'),
+      minThinkingTokens: tokensOr(
+        0,
+        'When the model tries to end its thinking before this many tokens, the delimiter is suppressed and "Wait" appended (at most maxWaits times).',
+      ),
+      maxWaits: z
+        .number()
+        .int()
+        .min(0)
+        .max(64)
+        .default(1)
+        .describe('How many times "Wait" may be appended to extend thinking.'),
       waitText: z.string().default('Wait').describe('The text that extends thinking (s1 uses "Wait").'),
-      endOfThinking: z.string().default('</think>').describe('The delimiter that ends thinking, as the model writes it.'),
+      endOfThinking: z
+        .string()
+        .default('</think>')
+        .describe('The delimiter that ends thinking, as the model writes it.'),
       answerCue: z
         .string()
         .default('\n\nFinal Answer:')
@@ -55,7 +70,9 @@ function defineStrategies<T extends z.ZodType>(count: (base: z.ZodNumber) => T) 
 
   const hardCutSettings = z
     .object({
-      strategy: z.literal('hard-cut').describe('Stop at W tokens with no hint: the control that shows what the hint buys.'),
+      strategy: z
+        .literal('hard-cut')
+        .describe('Stop at W tokens with no hint: the control that shows what the hint buys.'),
       window: tokens('W: generation stops after this many tokens, whatever the model was doing.'),
       maxTokens: overallBudget,
     })
@@ -85,3 +102,36 @@ const sweepable = (n: z.ZodNumber) =>
 const swept = defineStrategies(sweepable);
 export const sweepableStrategySettings = z.discriminatedUnion('strategy', [...swept]);
 export type SweepableStrategySettings = z.infer<typeof sweepableStrategySettings>;
+
+/**
+ * How a strategy is named in tables, legends and stored runs ("shifted-window W=512",
+ * "budget-forcing max=512 min=128", "unbounded (16384 tokens)"): the one definition that the
+ * runner, the exports and the renderer share.
+ */
+export function strategyLabel(strategy: StrategySettings): string {
+  switch (strategy.strategy) {
+    case 'shifted-window':
+    case 'hard-cut':
+      return `${strategy.strategy} W=${strategy.window}`;
+    case 'budget-forcing':
+      return `budget-forcing max=${strategy.maxThinkingTokens}${strategy.minThinkingTokens > 0 ? ` min=${strategy.minThinkingTokens}` : ''}`;
+    case 'unbounded':
+      return `unbounded (${strategy.maxTokens} tokens)`;
+  }
+}
+
+/**
+ * The W a strategy stands at on a window axis: its window, or the budget maximum of budget
+ * forcing; null for unbounded (no window).
+ */
+export function strategyWindow(strategy: StrategySettings): number | null {
+  switch (strategy.strategy) {
+    case 'shifted-window':
+    case 'hard-cut':
+      return strategy.window;
+    case 'budget-forcing':
+      return strategy.maxThinkingTokens;
+    case 'unbounded':
+      return null;
+  }
+}

@@ -8,7 +8,7 @@ import { resolveRunInputs } from '../../common/notebook/validateNotebook';
 import type { ModelSettings } from '../../common/settings/model';
 import type { PromptSettings } from '../../common/settings/prompt';
 import type { SamplingSettings } from '../../common/settings/sampling';
-import type { StrategySettings } from '../../common/settings/strategy';
+import { strategyLabel, type StrategySettings } from '../../common/settings/strategy';
 import { expandWindowCell } from '../../common/settings/windowCell';
 import { GRADING_RULES_VERSION, presentChoices, problemSeed } from '../grading';
 import { DATASET_PRESETS } from '../datasets/datasetPresets';
@@ -100,19 +100,6 @@ export function specFromRun(record: RunRecord): RunSpec {
     grader: s.grader,
     strategies: [s.strategy],
   };
-}
-
-export function strategyLabel(strategy: StrategySettings): string {
-  switch (strategy.strategy) {
-    case 'shifted-window':
-      return `shifted-window W=${strategy.window}`;
-    case 'hard-cut':
-      return `hard-cut W=${strategy.window}`;
-    case 'budget-forcing':
-      return `budget-forcing max=${strategy.maxThinkingTokens}${strategy.minThinkingTokens > 0 ? ` min=${strategy.minThinkingTokens}` : ''}`;
-    case 'unbounded':
-      return `unbounded (${strategy.maxTokens} tokens)`;
-  }
 }
 
 export interface PlannedItem {

@@ -1,4 +1,5 @@
 import type { RunRecord, SampleRecord } from '../../common/api/contract/runs';
+import { strategyWindow } from '../../common/settings/strategy';
 
 /**
  * Exports for papers and spreadsheets. Samples carry grades and token counts, never the problem
@@ -65,14 +66,6 @@ interface SummaryRow {
   cutRate: string;
 }
 
-/** The window-like number of a strategy (W, or the budget maximum), for tables. */
-export function strategyWindow(run: RunRecord): number | null {
-  const s = run.settings.strategy;
-  if (s.strategy === 'shifted-window' || s.strategy === 'hard-cut') return s.window;
-  if (s.strategy === 'budget-forcing') return s.maxThinkingTokens;
-  return null;
-}
-
 function summaryRows(runs: readonly RunRecord[]): SummaryRow[] {
   return runs.map((run) => {
     const s = run.summary;
@@ -81,7 +74,7 @@ function summaryRows(runs: readonly RunRecord[]): SummaryRow[] {
       run: run.id,
       label: run.label,
       strategy: run.settings.strategy.strategy,
-      window: String(strategyWindow(run) ?? ''),
+      window: String(strategyWindow(run.settings.strategy) ?? ''),
       samples: String(s?.samples ?? 0),
       accuracy: pct(s?.accuracy.value),
       ciLow: pct(s?.accuracy.low),

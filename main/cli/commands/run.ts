@@ -10,7 +10,7 @@ import { readValidNotebook } from '../../notebook/notebookFiles';
 import { engineOfHost } from '../../api/enginePort';
 import { Runner, type JobOutcome } from '../../runner/Runner';
 import { specFromNotebook } from '../../runner/runPlan';
-import { strategyWindow } from '../../store/exportRuns';
+import { strategyWindow } from '../../../common/settings/strategy';
 import { RunStore } from '../../store/RunStore';
 import { defaultStoreDir, STORE_ENV } from '../../store/storeDir';
 import { EXIT, UsageError, flagString, parseArgs, type CliIo } from '../cliIo';
@@ -47,7 +47,7 @@ export function runSummaryJson(run: RunRecord, cellId: string, origin: string | 
     cell: cellId,
     label: run.label,
     strategy: run.settings.strategy.strategy,
-    window: strategyWindow(run),
+    window: strategyWindow(run.settings.strategy),
     status: run.status,
     origin,
     error: run.error,

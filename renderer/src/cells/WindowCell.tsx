@@ -1,20 +1,7 @@
 import { expandWindowCell, parseWindowCell } from '../../../common/settings/windowCell';
-import type { StrategySettings } from '../../../common/settings/strategy';
+import { strategyLabel } from '../../../common/settings/strategy';
 import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
 import type { CellProps } from './cellProps';
-
-/** The runs a strategy stands for, said the way tables and legends say it. */
-export function strategyLabel(s: StrategySettings): string {
-  switch (s.strategy) {
-    case 'shifted-window':
-    case 'hard-cut':
-      return `${s.strategy} W=${s.window}`;
-    case 'budget-forcing':
-      return `budget-forcing max=${s.maxThinkingTokens}`;
-    case 'unbounded':
-      return `unbounded (max ${s.maxTokens})`;
-  }
-}
 
 /** Checks a window cell with the engine's own zod schema and says what it expands to. */
 export function checkWindow(value: unknown): SettingsCheck {

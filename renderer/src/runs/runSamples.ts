@@ -1,6 +1,7 @@
 import type { ApiClient } from '../../../common/api/ApiClient';
 import type { RunRecord, SampleRecord } from '../../../common/api/contract/runs';
 import type { FigureSample } from '../figures/figureData';
+import { strategyWindow } from '../../../common/settings/strategy';
 
 /** Which thinking count a figure shows (both are stored; a figure says which one it plots: docs/engine.md). */
 export type ThinkingCount = 'phase1' | 'delimited';
@@ -10,14 +11,9 @@ export const COUNT_LABEL: Record<ThinkingCount, string> = {
   delimited: 'before </think>',
 };
 
-/** The W of a run: its window, or the budget maximum of budget forcing; null when unbounded. */
+/** The W of a run on a window axis (null when unbounded). */
 export function runWindow(run: RunRecord): number | null {
-  const s = run.settings.strategy;
-  return s.strategy === 'shifted-window' || s.strategy === 'hard-cut'
-    ? s.window
-    : s.strategy === 'budget-forcing'
-      ? s.maxThinkingTokens
-      : null;
+  return strategyWindow(run.settings.strategy);
 }
 
 function modelName(run: RunRecord): string {
