@@ -8,9 +8,11 @@ import { LiveSampleView } from '../runs/LiveSampleView';
 import { RunProgress, type ProgressState } from '../runs/RunProgress';
 import { branchLabels } from '../runs/branchLabels';
 import { EtaEstimator } from '../runs/etaEstimate';
+import { JobEnds } from '../runs/jobEnds';
 import { RunResults } from '../runs/RunResults';
 import { RunSummary } from '../runs/RunSummary';
-import type { TokenSource } from '../runs/tokenStream';
+import { RunTable } from '../runs/RunTable';
+import { useJobTokens } from '../runs/useJobTokens';
 import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
 import type { CellProps } from './cellProps';
 import { useReportedValidity } from './useReportedValidity';
@@ -30,8 +32,6 @@ function checkSampling(value: unknown): SettingsCheck {
   const issue = parsed.error.issues[0]!;
   return { ok: false, message: `${issue.path.join('.') || 'sampling'}: ${issue.message}` };
 }
-
-type JobEnd = { state: 'complete' | 'stopped' | 'failed'; error: string | null };
 
 /**
  * Runs every strategy of its window cell over the dataset: start, cancel, resume; progress with
@@ -58,9 +58,8 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
   // Invalid sampling text never reaches the notebook: starting now would use the last valid one.
   const [samplingValid, validity] = useReportedValidity(onValidity);
   const eta = useRef<{ jobId: string; estimator: EtaEstimator } | null>(null);
-  // Run all waits for a job's end: the waiter by job id, or the end when it came first.
-  const waiters = useRef(new Map<string, (end: JobEnd) => void>());
-  const ends = useRef(new Map<string, JobEnd>());
+  // Run all waits for a job's end.
+  const ends = useRef(new JobEnds());
 
   const lookup = useCallback(async () => {
     const { path, notebook } = session.current();
@@ -102,10 +101,7 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
         return setJobId(event.jobId);
       }
       setJobId(null);
-      const end: JobEnd = { state: event.state, error: event.error };
-      const waiter = waiters.current.get(event.jobId);
-      if (waiter) waiter(end);
-      else ends.current.set(event.jobId, end);
+      ends.current.settle(event.jobId, { state: event.state, error: event.error });
       if (event.state === 'failed') {
         // The results shown stay those from before, marked as from other settings when they are.
         return setError(`run failed: ${event.error ?? 'unknown error'}`);
@@ -119,50 +115,7 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
     };
   }, [client, cell.id, lookup]);
 
-  // The engine names a job's batches "<jobId>-<n>": only this job's tokens reach the live view.
-  // Parallel sequences interleave their tokens, so the view follows one sample at a time, from its
-  // first token: the first one seen, until it is done, then the next one that starts (a sample
-  // already streaming is not picked up mid-way, which would cut its beginning and misname a
-  // sweep's branches).
-  const tokens = useCallback<TokenSource>(
-    (push) => {
-      if (!streamJob) return () => undefined;
-      let following: string | null = null;
-      const started = new Set<string>();
-      const offToken = client.on('engine.token', (event) => {
-        if (!event.batchId.startsWith(`${streamJob}-`)) return;
-        const first = !started.has(event.key);
-        started.add(event.key);
-        if (following === null) {
-          if (!first) return;
-          following = event.key;
-          push({ phase: event.phase, text: event.text, sample: event.key });
-        } else if (event.key === following) push(event);
-      });
-      const offSample = client.on('engine.sample', (event) => {
-        if (event.key === following && event.batchId.startsWith(`${streamJob}-`)) following = null;
-      });
-      return () => {
-        offToken();
-        offSample();
-      };
-    },
-    [client, streamJob],
-  );
-
-  function jobEnd(id: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const settle = (end: JobEnd) => {
-        waiters.current.delete(id);
-        ends.current.delete(id);
-        if (end.state === 'complete') resolve();
-        else reject(new Error(end.state === 'failed' ? `run failed: ${end.error ?? 'unknown error'}` : 'stopped'));
-      };
-      const ended = ends.current.get(id);
-      if (ended) settle(ended);
-      else waiters.current.set(id, settle);
-    });
-  }
+  const tokens = useJobTokens(client, streamJob);
 
   /** Starts the cell's runs; settles when the job ends (rejects when it fails or stops). */
   async function start(): Promise<void> {
@@ -190,7 +143,7 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
     setStreamJob(started.jobId);
     const cached = started.runs.filter((r) => r.origin === 'cached').length;
     if (cached) setMessage(`${cached} of ${started.runs.length} runs reused from the store`);
-    await jobEnd(started.jobId);
+    await ends.current.wait(started.jobId);
   }
   runRef.current = start;
   const startNow = () => void start().catch(() => undefined);
@@ -337,36 +290,7 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
       {runs.length > 0 && <RunSummary cellId={cell.id} runs={runs} stale={stale} plots={plots} />}
       {showDetails && runs.length > 0 && (
         <div className="run-details">
-          <table className="data-table" data-testid={`runs-${cell.id}`}>
-            <thead>
-              <tr>
-                <th scope="col">run</th>
-                <th scope="col">status</th>
-                <th scope="col" className="num">
-                  done
-                </th>
-                <th scope="col" className="num">
-                  accuracy
-                </th>
-                <th scope="col" className="num">
-                  mean thinking
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.label}</td>
-                  <td>{r.status}</td>
-                  <td className="num">
-                    {r.done}/{r.planned}
-                  </td>
-                  <td className="num">{r.summary ? `${(r.summary.accuracy.value * 100).toFixed(1)}%` : '—'}</td>
-                  <td className="num">{r.summary ? r.summary.thinking.phase1.mean.toFixed(1) : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RunTable cellId={cell.id} runs={runs} />
           <RunResults runs={runs} onOpenSample={session.openSample} />
         </div>
       )}
