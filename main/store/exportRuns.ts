@@ -1,4 +1,4 @@
-import type { RunRecord, SampleRecord } from '../../common/api/contract/runs';
+import { sampleRecord, type RunRecord, type SampleRecord } from '../../common/api/contract/runs';
 import { strategyWindow } from '../../common/settings/strategy';
 
 /**
@@ -7,27 +7,8 @@ import { strategyWindow } from '../../common/settings/strategy';
  * tables a paper shows: one row per run.
  */
 
-const SAMPLE_COLUMNS = [
-  'index',
-  'key',
-  'problemId',
-  'sampleIndex',
-  'seed',
-  'phase1Tokens',
-  'delimitedThinkingTokens',
-  'answerTokens',
-  'totalTokens',
-  'cut',
-  'cutAt',
-  'stopReason',
-  'extensions',
-  'outcome',
-  'correct',
-  'extracted',
-  'gold',
-  'generateMs',
-  'tokensPerSecond',
-] as const satisfies ReadonlyArray<keyof SampleRecord>;
+/** Every field of a stored sample record, in the record schema's order: an export loses none. */
+export const SAMPLE_EXPORT_COLUMNS = Object.keys(sampleRecord.shape) as ReadonlyArray<keyof SampleRecord>;
 
 /** RFC 4180: quote fields holding a comma, quote or line break; double inner quotes. */
 export function csvField(value: unknown): string {
@@ -37,10 +18,10 @@ export function csvField(value: unknown): string {
 }
 
 export function samplesCsv(runs: Array<{ run: RunRecord; samples: readonly SampleRecord[] }>): string {
-  const lines = [['runId', 'label', ...SAMPLE_COLUMNS].join(',')];
+  const lines = [['runId', 'label', ...SAMPLE_EXPORT_COLUMNS].join(',')];
   for (const { run, samples } of runs) {
     const prefix = `${csvField(run.id)},${csvField(run.label)}`;
-    for (const s of samples) lines.push(`${prefix},${SAMPLE_COLUMNS.map((c) => csvField(s[c])).join(',')}`);
+    for (const s of samples) lines.push(`${prefix},${SAMPLE_EXPORT_COLUMNS.map((c) => csvField(s[c])).join(',')}`);
   }
   return lines.join('\n') + '\n';
 }

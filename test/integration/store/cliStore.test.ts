@@ -81,7 +81,7 @@ describe('z1wb runs', () => {
     expect(show.summary.accuracy).toMatchObject({ value: 0.5, successes: 3, trials: 6 });
     const csv = (await cli(['runs', 'export', ids[0]!, '--store', storeDir])).stdout.trim().split('\n');
     expect(csv[0]).toBe(
-      'runId,label,index,key,problemId,sampleIndex,seed,phase1Tokens,delimitedThinkingTokens,answerTokens,totalTokens,cut,cutAt,stopReason,extensions,outcome,correct,extracted,gold,generateMs,tokensPerSecond',
+      'runId,label,key,index,problemId,sampleIndex,seed,phase1Tokens,delimitedThinkingTokens,answerTokens,totalTokens,cut,cutAt,stopReason,extensions,outcome,correct,extracted,answerKey,gold,generateMs,tokensPerSecond',
     );
     expect(csv).toHaveLength(7);
     const latex = (await cli(['runs', 'export', ...ids, '--what', 'summary', '--format', 'latex', '--store', storeDir]))
