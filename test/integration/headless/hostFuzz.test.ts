@@ -5,7 +5,7 @@ import { fuzzCase, type FuzzCase } from './fuzzTraffic';
 import { closeCodeOf, connectRaw, statusOf } from './rawWebSocket';
 import { appInfo, startServe, type ServeProcess } from './serveProcess';
 
-// Reproduce a failure with the printed seed: Z1WB_FUZZ_SEED=… npx vitest run test/integration/host/hostFuzz.test.ts
+// Reproduce a failure with the printed seed: Z1WB_FUZZ_SEED=… npx vitest run test/integration/headless/hostFuzz.test.ts
 const SEED = Number(process.env.Z1WB_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const SECONDS = Number(process.env.Z1WB_FUZZ_SECONDS ?? 12);
 const CONNECTIONS = 8;

@@ -6,7 +6,7 @@ import { EventHub } from '../../../main/messaging/EventHub';
 import { createGenerationHandlers } from '../../../main/engine-process/generationHandlers';
 import { expectOutcome, oracleProblems, oraclePrompt } from '../../../main/fixtures/oracleSpec';
 import type { LoadedLocalModel, LoadedModels } from '../../../main/engine/models/LoadedLocalModel';
-import { loadLocalEngine, type LocalEngine } from './localEngine';
+import { loadLocalEngine, type LocalEngine } from '../engine/localEngine';
 
 let engine: LocalEngine;
 let dispatcher: Dispatcher;
