@@ -67,8 +67,8 @@ export async function runBatch(
   return samples;
 }
 
-/** What must be identical between two runs of a sample (everything but the timings). */
+/** What must be identical between two runs of a sample (all but the timings and the result's place in its request). */
 export function comparable(result: SampleResult) {
-  const { timings: _timings, ...rest } = result;
+  const { timings: _timings, strategyIndex: _index, ...rest } = result;
   return rest;
 }

@@ -67,8 +67,11 @@ export function runSweep(
   return withRun(backend, options, (run) => runBranchedSweep(settings as WindowSettings[], run));
 }
 
-/** What must be identical between a branched sweep's result and an independent run's. */
-export function comparable(result: StrategyResult) {
-  const { timings: _timings, ...rest } = result;
+/**
+ * What must be identical between a branched sweep's result and an independent run's: all but
+ * the timings and the result's position in its request.
+ */
+export function comparable(result: StrategyResult & { strategyIndex?: number }) {
+  const { timings: _timings, strategyIndex: _index, ...rest } = result;
   return rest;
 }
