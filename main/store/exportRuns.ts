@@ -100,7 +100,22 @@ export function summaryMarkdown(runs: readonly RunRecord[]): string {
         `| ${escape(r.label)} | ${r.strategy} | ${r.window || '–'} | ${r.samples} | ${r.accuracy} | ${r.ciLow}–${r.ciHigh} | ${r.meanThinking} | ${r.medianThinking} |`,
     ),
   ];
+  const note = unsandboxedNote(runs);
+  if (note) lines.push('', `Note: ${note}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * What a table drawn from runs whose code ran without a sandbox (`"sandbox": "none"`) must say
+ * under it; null when every run was sandboxed or ran no code.
+ */
+export function unsandboxedNote(runs: readonly RunRecord[]): string | null {
+  const labels = runs
+    .filter((r) => r.settings.grader.grader === 'code' && r.settings.grader.sandbox === 'none')
+    .map((r) => r.label);
+  return labels.length === 0
+    ? null
+    : `the code tests of ${labels.join(', ')} ran without a sandbox ("sandbox": "none"): their verdicts are not protected from the code under test.`;
 }
 
 /** LaTeX special characters, escaped for text mode. */
@@ -126,6 +141,7 @@ export function summaryLatex(runs: readonly RunRecord[]): string {
       ...rows,
       '\\bottomrule',
       '\\end{tabular}',
+      ...(unsandboxedNote(runs) ? [`% Note: ${unsandboxedNote(runs)}`] : []),
     ].join('\n') + '\n'
   );
 }

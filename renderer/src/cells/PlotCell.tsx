@@ -12,6 +12,7 @@ import { thinkingVsWindow } from '../figures/thinkingVsWindow';
 import { useSession } from '../notebook/NotebookSession';
 import { COUNT_LABEL, loadRunSamples, runWindow, type ThinkingCount } from '../runs/runSamples';
 import type { CellProps } from './cellProps';
+import { SandboxNote } from '../runs/SandboxNote';
 
 /** A figure of the stored runs of one or more run cells, drawn when they exist. */
 export function PlotCell({ cell, cells, onChange, runRef }: CellProps<'plot'>) {
@@ -152,6 +153,7 @@ export function PlotCell({ cell, cells, onChange, runRef }: CellProps<'plot'>) {
       {!error && samples && samples.length === 0 && (
         <div className="muted">No stored runs yet: run {plot.runs.join(', ')} first.</div>
       )}
+      <SandboxNote runs={runs} />
       {samples && samples.length > 0 && (
         <div data-testid={`plot-${cell.id}`}>
           {plot.kind === 'accuracy-vs-window' && (

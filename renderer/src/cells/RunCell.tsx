@@ -11,6 +11,7 @@ import { EtaEstimator } from '../runs/etaEstimate';
 import { JobEnds } from '../runs/jobEnds';
 import { RunResults } from '../runs/RunResults';
 import { RunSummary } from '../runs/RunSummary';
+import { SandboxNote } from '../runs/SandboxNote';
 import { RunTable } from '../runs/RunTable';
 import { useJobTokens } from '../runs/useJobTokens';
 import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
@@ -288,6 +289,7 @@ export function RunCell({ cell, index, cells, onChange, runRef, onValidity }: Ce
         </details>
       )}
       {runs.length > 0 && <RunSummary cellId={cell.id} runs={runs} stale={stale} plots={plots} />}
+      <SandboxNote runs={runs} />
       {showDetails && runs.length > 0 && (
         <div className="run-details">
           <RunTable cellId={cell.id} runs={runs} />

@@ -5,6 +5,7 @@ import type { FigureSample } from '../figures/figureData';
 import { EfficiencyView, PerProblemScatterView, ScalingCurveView, ThinkingHistogramView } from '../figures/FigureViews';
 import { RunComparisonTable } from '../figures/RunComparisonTable';
 import { COUNT_LABEL, loadRunSamples, runWindow, type ThinkingCount } from './runSamples';
+import { SandboxNote } from './SandboxNote';
 
 /**
  * The figures of a set of stored runs: histogram, scaling curve, efficiency, per-problem scatter
@@ -55,6 +56,7 @@ export function RunResults({
         </label>
         <span className="muted">{samples.length} samples</span>
       </div>
+      <SandboxNote runs={runs} />
       <ThinkingHistogramView samples={samples} windows={windows} countLabel={label} />
       <ScalingCurveView samples={samples} countLabel={label} />
       <EfficiencyView samples={samples} countLabel={label} />
