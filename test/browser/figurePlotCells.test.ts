@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, collectErrors, launchChromium } from '../helpers/chromium';
 import { REPO_ROOT, startTestHost, type TestHost } from '../helpers/headlessHost';
 import { geometryProblems, measure } from './figureGeometryChecks';
-import { engineGenerates } from './notebookPage';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-results', 'figures');
 
@@ -20,7 +19,6 @@ describe.skipIf(!chromiumPath)('plot cells: titles and panels, in Chromium on re
   let browser: Browser;
   let page: Page;
   let errors: string[];
-  let generation = false;
 
   async function download(testId: string, scope = page.locator('body')): Promise<{ name: string; bytes: Buffer }> {
     const [file] = await Promise.all([page.waitForEvent('download'), scope.getByTestId(testId).first().click()]);
@@ -32,7 +30,6 @@ describe.skipIf(!chromiumPath)('plot cells: titles and panels, in Chromium on re
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     [t, browser] = await Promise.all([startTestHost(), launchChromium()]);
-    generation = await engineGenerates(t);
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     errors = collectErrors(page);
     await page.goto(t.host.url);
@@ -45,8 +42,7 @@ describe.skipIf(!chromiumPath)('plot cells: titles and panels, in Chromium on re
     await t?.close();
   });
 
-  it('shows each plot cell under its title and names its files after it', async (ctx) => {
-    if (!generation) ctx.skip();
+  it('shows each plot cell under its title and names its files after it', async () => {
     await page.getByTestId('start-run-z1-sweep').click();
     await page.getByTestId('start-run-baseline').click();
     const curve = page.getByTestId('cell-scaling-curve');
@@ -61,8 +57,7 @@ describe.skipIf(!chromiumPath)('plot cells: titles and panels, in Chromium on re
     expect(csv.name).toBe('thinking-tokens-per-sample.csv');
   });
 
-  it('puts another plot cell beside this one as panel (b), shown and exported as one figure', async (ctx) => {
-    if (!generation) ctx.skip();
+  it('puts another plot cell beside this one as panel (b), shown and exported as one figure', async () => {
     const curve = page.getByTestId('cell-scaling-curve');
     await curve.getByRole('group', { name: 'panels beside it' }).getByLabel('thinking-histogram').check();
     const panels = page.getByTestId('panels-scaling-curve');

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, collectErrors, launchChromium } from '../helpers/chromium';
 import { REPO_ROOT, startTestHost, type TestHost } from '../helpers/headlessHost';
-import { engineGenerates, paste } from './notebookPage';
+import { paste } from './notebookPage';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-results');
 const EXAMPLE = path.join(REPO_ROOT, 'experiments', 'oracle-sweep.z1.json');
@@ -45,7 +45,6 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
   let page: Page;
   let errors: string[];
   let workDir: string;
-  let generation = false;
 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
@@ -54,8 +53,6 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
     workDir = await mkdtemp(path.join(os.tmpdir(), 'z1wb-notebook-'));
     await cp(path.join(REPO_ROOT, 'experiments', 'datasets'), path.join(workDir, 'datasets'), { recursive: true });
     [t, browser] = await Promise.all([startTestHost(), launchChromium()]);
-    // Whether the engine process generates yet (the run, replay and comparison steps need it).
-    generation = await engineGenerates(t);
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     errors = collectErrors(page);
     await page.goto(t.host.url);
@@ -182,8 +179,7 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
     expect(await page.getByTestId('dataset-summary-problems').locator('tbody tr').count()).toBe(8);
   });
 
-  it('runs the sweep and draws the histogram and the scaling curve with the exact expected values', async (ctx) => {
-    if (!generation) ctx.skip(); // the engine process does not serve engine.generate yet
+  it('runs the sweep and draws the histogram and the scaling curve with the exact expected values', async () => {
     await page.getByTestId('start-run-z1-sweep').click();
     const runCell = page.getByTestId('cell-z1-sweep');
     await runCell.getByTestId('run-progress').waitFor({ timeout: 30_000 });
@@ -264,8 +260,7 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
     await histogramCell.screenshot({ path: path.join(ARTIFACTS, 'notebook-histogram.png') });
   });
 
-  it('loads a local GGUF: backend, layers, memory, delimiters; the prompt preview renders the first problem', async (ctx) => {
-    if (!generation) ctx.skip();
+  it('loads a local GGUF: backend, layers, memory, delimiters; the prompt preview renders the first problem', async () => {
     // The run wrote the oracle model into the store; load that file by its path, as a user would.
     const dir = path.join(t.storeDir, 'models', 'fixtures');
     const gguf = (await readdir(dir)).find((f) => f.endsWith('.gguf'))!;
@@ -286,8 +281,7 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
     await cell.screenshot({ path: path.join(ARTIFACTS, 'notebook-model.png') });
   });
 
-  it('exports the scaling curve as SVG, PNG and PDF', async (ctx) => {
-    if (!generation) ctx.skip();
+  it('exports the scaling curve as SVG, PNG and PDF', async () => {
     const cell = page.getByTestId('cell-scaling-curve');
     const id = 'accuracy-vs-window';
     const svg = (await download(page, `export-${id}-svg`)).toString('utf8');
@@ -300,8 +294,7 @@ describe.skipIf(!chromiumPath)('the notebook in Chromium against the headless ho
     expect(cell).toBeTruthy();
   });
 
-  it('lists stored runs by notebook and cell (a sweep is one row), filters them, opens one, replays a sample, and compares two', async (ctx) => {
-    if (!generation) ctx.skip();
+  it('lists stored runs by notebook and cell (a sweep is one row), filters them, opens one, replays a sample, and compares two', async () => {
     await page.getByTestId('show-runs').click();
     const stored = page.getByTestId('stored-runs');
     await stored.waitFor();

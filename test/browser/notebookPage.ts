@@ -2,7 +2,6 @@
 // What the notebook's browser tests share (code inside page.evaluate runs in the page).
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { TestHost } from '../helpers/headlessHost';
 
 /** Replaces the focused Monaco editor's text as a paste does (see figureLab.test.ts). */
 export async function paste(page: Page, text: string): Promise<void> {
@@ -30,22 +29,4 @@ export async function pasteInto(page: Page, scope: Locator, text: string): Promi
       return (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
     })
     .toContain(longest);
-}
-
-/** Whether the host's engine process generates (run, replay and comparison steps need it). */
-export async function engineGenerates(t: TestHost): Promise<boolean> {
-  const probe = await t.workbench.handle({
-    type: 'request',
-    id: 1,
-    method: 'engine.generate',
-    params: {
-      batchId: 'probe',
-      modelId: 'none',
-      prompt: { template: 'x' },
-      strategies: [{ strategy: 'unbounded' }],
-      sampling: {},
-      items: [{ key: 'a', problemId: 'a', sampleIndex: 0, message: 'x' }],
-    },
-  });
-  return !('error' in probe && probe.error.code === 'unavailable');
 }

@@ -9,7 +9,7 @@ import { formatJsonLike } from '../../common/notebook/jsonLayout';
 import { chromiumPath, collectErrors, launchChromium } from '../helpers/chromium';
 import { REPO_ROOT, startTestHost, type TestHost } from '../helpers/headlessHost';
 import { changedLines } from '../helpers/lineDiff';
-import { engineGenerates, pasteInto } from './notebookPage';
+import { pasteInto } from './notebookPage';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-results');
 const EXAMPLE = path.join(REPO_ROOT, 'experiments', 'z1-vs-s1.z1.json');
@@ -36,7 +36,6 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
   let errors: string[];
   let file: string;
   let written: string;
-  let generation = false;
   /** Run cells in the order their jobs started (run.state "running"), from the host's events. */
   const started: string[] = [];
 
@@ -57,7 +56,6 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
       const data = message.data as { cellId?: string; state?: string };
       if (message.event === 'run.state' && data.state === 'running' && data.cellId) started.push(data.cellId);
     });
-    generation = await engineGenerates(t);
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     errors = collectErrors(page);
     await page.goto(t.host.url);
@@ -83,8 +81,7 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
     expect(await page.locator('.insert-cell button').count()).toBe(cells + 1);
   });
 
-  it('Stop all (Ctrl+Shift+.) stops Run all and the notebook’s jobs', async (ctx) => {
-    if (!generation) ctx.skip();
+  it('Stop all (Ctrl+Shift+.) stops Run all and the notebook’s jobs', async () => {
     await page.getByTestId('run-all').click();
     await page.locator('[data-cell-type=run].running').first().waitFor({ timeout: 60_000 });
     await page.keyboard.press('Control+Shift+Period');
@@ -99,8 +96,7 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
       .toBe(0);
   });
 
-  it('Run all (Ctrl+Shift+Enter) runs every cell in order, each run after the one above has finished', async (ctx) => {
-    if (!generation) ctx.skip();
+  it('Run all (Ctrl+Shift+Enter) runs every cell in order, each run after the one above has finished', async () => {
     started.length = 0;
     await page.getByTestId('cell-intro').click();
     await page.keyboard.press('Control+Shift+Enter');
@@ -122,8 +118,7 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
     }
   }, 300_000);
 
-  it('Run all below (Ctrl+Alt+Enter) starts at the selected cell', async (ctx) => {
-    if (!generation) ctx.skip();
+  it('Run all below (Ctrl+Alt+Enter) starts at the selected cell', async () => {
     started.length = 0;
     await page.getByTestId('cell-stochastic-head').click();
     await page.keyboard.press('Control+Alt+Enter');
@@ -131,8 +126,7 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
     expect(started).toEqual(RUN_CELLS.slice(3));
   });
 
-  it('shows a run cell as a compact summary: accuracy per run and links to its figures', async (ctx) => {
-    if (!generation) ctx.skip();
+  it('shows a run cell as a compact summary: accuracy per run and links to its figures', async () => {
     const cell = page.getByTestId('cell-oracle-z1');
     expect(await cell.locator('.js-plotly-plot').count()).toBe(0);
     expect(await cell.getByTestId('runs-oracle-z1').count()).toBe(0);
@@ -164,14 +158,12 @@ describe.skipIf(!chromiumPath)('Run all, saving as written, the compact run cell
       removed: [before],
       added: [before.replace('[16, 32, 64, 128]', '[16, 32, 64, 128, 256]')],
     });
-    if (!generation) return;
     await expect.poll(() => page.getByTestId('stale-oracle-z1').textContent()).toBe('from other settings');
     expect(await page.getByTestId('start-run-oracle-z1').textContent()).toBe('Start');
     expect(await page.getByTestId('stale-oracle-s1').count()).toBe(0);
   });
 
-  it('shows a failed run in the error style, with the earlier results still marked', async (ctx) => {
-    if (!generation) ctx.skip();
+  it('shows a failed run in the error style, with the earlier results still marked', async () => {
     const dataset = page.getByTestId('cell-problems');
     await pasteInto(page, dataset, '{\n  "from": "file",\n  "path": "datasets/missing.jsonl"\n}');
     await expect.poll(() => page.getByTestId('stale-oracle-s1').count()).toBe(1);
