@@ -1,27 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type { EventData, EventName } from '../../common/api/contract';
 import { sampleResult, type SampleResult } from '../../common/api/contract/generation';
-import type { Provenance, RunRecord, SampleDiff } from '../../common/api/contract/runs';
+import type { RunRecord, SampleDiff } from '../../common/api/contract/runs';
 import { ApiError, type EventMessage } from '../../common/api/messages';
 import type { Notebook } from '../../common/notebook/notebookSchema';
 import { validateNotebook } from '../../common/notebook/validateNotebook';
-import {
-  grade as gradeResponse,
-  GRADING_RULES_VERSION,
-  graderSettings,
-  type GradeResult,
-  type JudgeFunction,
-} from '../grading';
+import { grade as gradeResponse, graderSettings, type GradeResult } from '../grading';
 import type { GraderSettings } from '../../common/grading/graderSettings';
 import { readValidNotebook } from '../notebook/notebookFiles';
-import { canonicalJson, hashOf } from '../store/cacheKey';
-import { JudgeCache } from '../store/judgeCache';
-import { judgeModelIdentity } from './judgeModelIdentity';
+import { canonicalJson } from '../store/cacheKey';
 import type { RunFiles, SampleWithTrajectory } from '../store/RunFiles';
 import type { RunStore } from '../store/RunStore';
 import { summarizeRun } from '../store/runSummary';
 import type { EnginePort } from './EnginePort';
-import { provenanceOf } from './provenance';
+import { provenanceOf, withGrading } from './provenance';
+import { byStrategyIndex } from './byStrategyIndex';
+import { JudgeClient } from './JudgeClient';
+import { limiter } from './limiter';
 import {
   cacheKeyOf,
   generationKeyOf,
@@ -84,7 +79,11 @@ interface Job {
   done: number;
   total: number;
   doneAtStart: number;
-  startedAt: number;
+  /**
+   * When the job stored its first sample, and the count then: the rate (and the ETA) is measured
+   * from there, so loading the model and reading the dataset never inflate the ETA.
+   */
+  rateFrom: { at: number; done: number } | null;
   tokensPerSecond: number;
   cancelled: boolean;
   batchId: string | null;
@@ -103,30 +102,6 @@ interface WorkUnit {
   items: PlannedItem[];
 }
 
-/** A regrading's provenance: where the trajectories came from and which grading rules judged them. */
-function withGrading(provenance: Provenance, source: RunRecord | null): Provenance {
-  return {
-    ...provenance,
-    grading: { rulesVersion: GRADING_RULES_VERSION, regradeOf: source?.id ?? null, gradedAt: new Date().toISOString() },
-  };
-}
-
-/** Keeps `limit` tasks running at once. */
-function limiter(limit: number) {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= limit) await new Promise<void>((resolve) => queue.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
-}
-
 /**
  * Runs run cells: plans the samples (problems × samples × strategies), reuses stored runs with
  * the same cache key, sends what is missing to the engine, grades each sample as it arrives and
@@ -140,22 +115,25 @@ export class Runner {
   private readonly busyRuns = new Set<string>();
   private loaded: { key: string; modelId: string } | null = null;
   private backfill: Promise<void> | null = null;
-  private readonly judgeCache: JudgeCache;
-  /** Judge replies this runner needed: asked of a model, or found in the judge cache. */
-  readonly judgeReplies = { asked: 0, cached: 0 };
+  private readonly judge: JudgeClient;
   private readonly grade: GradeFunction;
   private readonly limitGrading: ReturnType<typeof limiter>;
   private readonly unsubscribeEngine: () => void;
 
   constructor(private readonly options: RunnerOptions) {
-    this.grade = options.grade ?? ((settings, item) => gradeResponse(settings, item, { judge: this.judge }));
-    this.judgeCache = new JudgeCache(options.storeDir);
+    this.judge = new JudgeClient(options.engine, options.storeDir);
+    this.grade = options.grade ?? ((settings, item) => gradeResponse(settings, item, { judge: this.judge.ask }));
     this.limitGrading = limiter(options.gradeConcurrency ?? 4);
     // A restarted engine has no models: forget the one we loaded.
     this.unsubscribeEngine = options.engine.onEvent((message) => {
       if (message.event === 'engine.state' && (message.data as { state?: string }).state !== 'ready')
         this.loaded = null;
     });
+  }
+
+  /** Judge replies this runner needed: asked of a model, or found in the judge cache. */
+  get judgeReplies(): { asked: number; cached: number } {
+    return this.judge.replies;
   }
 
   /** Starts a run cell; returns once its runs are known (cached, resumed or new). */
@@ -440,7 +418,7 @@ export class Runner {
       done: 0,
       total,
       doneAtStart: 0,
-      startedAt: performance.now(),
+      rateFrom: null,
       tokensPerSecond: 0,
       cancelled: false,
       batchId: null,
@@ -465,52 +443,6 @@ export class Runner {
     job.outcome.catch(() => undefined);
     return job;
   }
-
-  /**
-   * Asks an LLM judge: its model is loaded beside the generating one (the engine keeps both),
-   * the reply generated greedily with seed 0, and kept in the store's judge cache by the model's
-   * identity (judgeModelIdentity), the prompt, the message and the token limit, so asking again
-   * costs nothing: not even a model load.
-   */
-  private readonly judge: JudgeFunction = async (request) => {
-    const key = hashOf({
-      key: 'judge/1',
-      model: await judgeModelIdentity(request.model, this.options.storeDir),
-      prompt: request.prompt,
-      message: request.message,
-      maxTokens: request.maxTokens,
-    });
-    const cached = await this.judgeCache.get(key);
-    if (cached !== undefined) {
-      this.judgeReplies.cached++;
-      return cached;
-    }
-    this.judgeReplies.asked++;
-    const engine = this.options.engine;
-    const loaded = await engine.call('engine.loadModel', { model: request.model });
-    const batchId = `judge-${randomBytes(5).toString('hex')}`;
-    let reply: string | null = null;
-    const unsubscribe = engine.onEvent((message) => {
-      const data = message.data as EventData<'engine.sample'>;
-      if (message.event === 'engine.sample' && data.batchId === batchId) reply = data.results[0]?.text ?? null;
-    });
-    try {
-      await engine.call('engine.generate', {
-        batchId,
-        modelId: loaded.modelId,
-        prompt: request.prompt,
-        strategies: [{ strategy: 'unbounded', maxTokens: request.maxTokens }],
-        sampling: { temperature: 0, seed: 0 },
-        items: [{ key: 'judge', problemId: 'judge', sampleIndex: 0, message: request.message }],
-        streamTokens: false,
-      });
-    } finally {
-      unsubscribe();
-    }
-    if (reply === null) throw new Error('the judge model gave no reply (its request was cancelled)');
-    await this.judgeCache.set(key, reply);
-    return reply;
-  };
 
   /** The stored run with the most samples of these trajectories, to grade from instead of generating. */
   private generationSource(generationKey: string): RunRecord | null {
@@ -785,8 +717,9 @@ export class Runner {
     const now = performance.now();
     if (!force && now - job.lastProgress < (this.options.progressMs ?? 200)) return;
     job.lastProgress = now;
-    const elapsed = (now - job.startedAt) / 1000;
-    const rate = elapsed > 0 ? (job.done - job.doneAtStart) / elapsed : 0;
+    if (!job.rateFrom && job.done > job.doneAtStart) job.rateFrom = { at: now, done: job.done };
+    const seconds = job.rateFrom ? (now - job.rateFrom.at) / 1000 : 0;
+    const rate = seconds > 0 ? (job.done - job.rateFrom!.done) / seconds : 0;
     this.options.emit('run.progress', {
       jobId: job.id,
       cellId: job.cellId,
@@ -801,19 +734,4 @@ export class Runner {
   private emitState(job: Job, state: EventData<'run.state'>['state'], error: string | null): void {
     this.options.emit('run.state', { jobId: job.id, cellId: job.cellId, runIds: job.runIds, state, error });
   }
-}
-
-/**
- * Results placed at their strategy's position in the request; a strategy without a result (cut
- * short by a cancel) leaves a gap, so no result can land under another strategy's run.
- */
-export function byStrategyIndex(results: SampleResult[], strategyCount: number): Array<SampleResult | undefined> {
-  const placed = new Array<SampleResult | undefined>(strategyCount);
-  for (const result of results) {
-    if (result.strategyIndex >= strategyCount || placed[result.strategyIndex]) {
-      throw new Error(`engine.sample for ${result.key}: unexpected strategy index ${result.strategyIndex}`);
-    }
-    placed[result.strategyIndex] = result;
-  }
-  return placed;
 }

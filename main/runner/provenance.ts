@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { HardwareInfo } from './engineTypes';
-import type { Provenance } from '../../common/api/contract/runs';
+import type { Provenance, RunRecord } from '../../common/api/contract/runs';
+import { GRADING_RULES_VERSION } from '../grading';
 import type { Plan } from './runPlan';
 
 /** Where a run's numbers came from: enough to tell two runs' conditions apart months later. */
@@ -38,5 +39,13 @@ export function provenanceOf(plan: Plan, hardware: HardwareInfo, appVersion: str
       gpuNames: hardware.gpuNames,
       nodeVersion: process.versions.node,
     },
+  };
+}
+
+/** A regrading's provenance: where the trajectories came from and which grading rules judged them. */
+export function withGrading(provenance: Provenance, source: RunRecord | null): Provenance {
+  return {
+    ...provenance,
+    grading: { rulesVersion: GRADING_RULES_VERSION, regradeOf: source?.id ?? null, gradedAt: new Date().toISOString() },
   };
 }

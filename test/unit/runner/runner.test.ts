@@ -74,6 +74,8 @@ async function setup(dir?: string): Promise<Setup> {
     emit: (event, data) => events.push({ event, data }),
     grade: boxedGrader,
     itemsPerRequest: 5,
+    // Every progress event, unthrottled: tests read each one.
+    progressMs: 0,
   });
   const s = { dir, notebookPath, store, engine, runner, events };
   open.push(s);
@@ -299,6 +301,20 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
     expect(finished.outcome.runs[0]).toMatchObject({ status: 'complete', done: 12, regradeOf: stopped.id });
     const generatedNow = s.engine.generateCalls.flatMap((c) => c.items.map((i) => i.key)).slice(before);
     expect(generatedNow).toEqual(['q04#0', 'q05#0', 'q06#0', 'q07#0', 'q08#0', 'q09#0', 'q10#0', 'q11#0', 'q12#0']);
+  });
+
+  it('estimates the time left from samples stored, never from the start-up before the first one', async () => {
+    const s = await setup();
+    await runCell(s, 'baseline');
+    const progress = s.events
+      .filter((e) => e.event === 'run.progress')
+      .map((e) => e.data as { done: number; etaSeconds: number | null });
+    // The first stored sample starts the clock: no estimate yet, then one from the measured rate.
+    expect(progress[0]).toMatchObject({ done: 1, etaSeconds: null });
+    expect(
+      progress.filter((p) => p.done > 1 && p.done < 12).every((p) => p.etaSeconds !== null && p.etaSeconds >= 0),
+    ).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ done: 12, etaSeconds: 0 });
   });
 
   it('cancels a job, keeping finished samples, and resumes it', async () => {
