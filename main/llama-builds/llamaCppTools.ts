@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -10,6 +10,7 @@ import {
   type BuildProgress,
 } from './llamaCppSource';
 import { runCommand } from './runCommand';
+import { tryPidLock } from '../locks/pidLock';
 
 /**
  * llama.cpp's own `llama-bench` and `llama-server`, compiled on this machine from the source
@@ -92,7 +93,7 @@ export async function ensureLlamaCppTools(options: LlamaCppToolsOptions = {}): P
   const { root, commit } = await llamaCppToolsRoot(options.cacheDir);
   await mkdir(root, { recursive: true });
   const lockPath = path.join(root, LOCK);
-  while (!(await tryLock(lockPath))) {
+  while (!(await tryPidLock(lockPath))) {
     options.onProgress?.({ stage: 'build', percent: null, line: `waiting for another build of ${root}` });
     await sleep(2000, options.signal);
     const built = await findLlamaCppTools(options);
@@ -140,28 +141,6 @@ async function build(root: string, commit: string, options: LlamaCppToolsOptions
   );
   report('done', `llama.cpp tools built in ${root}`, 100);
   return tools;
-}
-
-async function tryLock(lockPath: string): Promise<boolean> {
-  try {
-    await writeFile(lockPath, String(process.pid), { flag: 'wx' });
-    return true;
-  } catch {
-    // Held: by a live process (wait), or left behind by a dead one (take it over).
-    const holder = Number(await readFile(lockPath, 'utf8').catch(() => ''));
-    if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) return false;
-    await rm(lockPath, { force: true });
-    return tryLock(lockPath);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

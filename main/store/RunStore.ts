@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -10,6 +10,7 @@ import { runRecord, type RunRecord, type RunStatus, type StoreIssue } from '../.
 import { fileTimestamp, writeFileAtomic } from './atomicWrite';
 import { RunFiles } from './RunFiles';
 import { isNotWritable, ReadOnlyJSONFile } from './readOnlyStore';
+import { pidLockHolder, tryPidLock } from '../locks/pidLock';
 
 export const INDEX_FILE = 'index.json';
 export const RUN_FILE = 'run.json';
@@ -393,23 +394,14 @@ export class RunStore {
 
 async function acquireLock(root: string): Promise<void> {
   const file = path.join(root, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new ApiError(
-          'store-busy',
-          `the store ${root} is in use by process ${pid} (another Z1 Workbench or z1wb run)`,
-        );
-      }
-      await rm(file, { force: true }); // left behind by a process that died (kill -9, power loss)
-    }
-  }
-  throw new ApiError('store-busy', `could not lock the store ${root}`);
+  if (await tryPidLock(file)) return;
+  const holder = await pidLockHolder(file);
+  throw new ApiError(
+    'store-busy',
+    holder === null
+      ? `could not lock the store ${root}`
+      : `the store ${root} is in use by process ${holder} (another Z1 Workbench or z1wb run)`,
+  );
 }
 
 /**
@@ -433,13 +425,4 @@ async function lockForWriting(root: string, options: OpenStoreOptions): Promise<
 
 async function releaseLock(root: string): Promise<void> {
   await rm(path.join(root, LOCK_FILE), { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
