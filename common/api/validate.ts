@@ -1,11 +1,24 @@
 import type { z } from 'zod';
 import { ApiError } from './messages';
 
-/** Renders a zod issue path as `root.a[0].b`, the way users see JSON paths. */
+/** Renders a zod issue path as `root.a[0].b`, the way users see JSON paths (`a[0].b` without a root). */
 export function formatPath(root: string, path: ReadonlyArray<PropertyKey>): string {
   let out = root;
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out === '' ? String(key) : `.${String(key)}`;
   return out;
+}
+
+/** One validation issue as every part of the workbench says it: `root.a[0].b: message`. */
+export function formatIssue(root: string, issue: { path: ReadonlyArray<PropertyKey>; message: string }): string {
+  return `${formatPath(root, issue.path) || '(root)'}: ${issue.message}`;
+}
+
+/** Several issues, each as `formatIssue` says it, joined by "; ". */
+export function formatIssues(
+  root: string,
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+): string {
+  return issues.map((issue) => formatIssue(root, issue)).join('; ');
 }
 
 /**

@@ -4,6 +4,7 @@ import { gradeItem, type GradeItemInput } from './gradeItem';
 import { gradeWithJudge, type JudgeFunction } from './judge/gradeWithJudge';
 import { errorResult, type GradeResult } from './gradeResult';
 import { sharedGradingPool, type GradingPool } from './worker/gradingPool';
+import { formatIssues } from '../../common/api/validate';
 
 export interface GradeOptions {
   /** Worker threads for the answer graders (default: the shared pool). */
@@ -12,10 +13,6 @@ export interface GradeOptions {
   signal?: AbortSignal;
   /** Asks the judge model of a `judge` or `rules-then-judge` grader (the runner supplies it). */
   judge?: JudgeFunction;
-}
-
-function issues(error: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
-  return error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`).join('; ');
 }
 
 /**
@@ -29,9 +26,10 @@ export async function grade(
   options: GradeOptions = {},
 ): Promise<GradeResult> {
   const parsedSettings = graderSettings.safeParse(settings);
-  if (!parsedSettings.success) return errorResult(`invalid grader settings: ${issues(parsedSettings.error)}`);
+  if (!parsedSettings.success)
+    return errorResult(`invalid grader settings: ${formatIssues('', parsedSettings.error.issues)}`);
   const parsedItem = gradeItem.safeParse(item);
-  if (!parsedItem.success) return errorResult(`invalid item: ${issues(parsedItem.error)}`);
+  if (!parsedItem.success) return errorResult(`invalid item: ${formatIssues('', parsedItem.error.issues)}`);
   const s = parsedSettings.data;
   try {
     if (s.grader === 'code') return await gradeCode(s, parsedItem.data, options.signal);

@@ -12,6 +12,7 @@ import {
   type GradeResult,
 } from '../../grading';
 import { EXIT, UsageError, flagInteger, flagString, parseArgs, type CliIo } from '../cliIo';
+import { formatIssues } from '../../../common/api/validate';
 
 export const gradeUsage = `z1wb grade --grader math|mcq|exact|regex|numeric|code [options] < items.jsonl > grades.jsonl
   Grades one JSON object per input line: {"id", "gold", "response"}, plus "choices" (mcq; and
@@ -48,7 +49,8 @@ interface OutputLine {
 function buildSettings(parsed: ReturnType<typeof parseArgs>): GraderSettings {
   const grader = flagString(parsed, 'grader');
   if (!grader) throw new UsageError('--grader is required');
-  if (!(graderNames as readonly string[]).includes(grader)) throw new UsageError(`unknown grader "${grader}" (known: ${graderNames.join(', ')})`);
+  if (!(graderNames as readonly string[]).includes(grader))
+    throw new UsageError(`unknown grader "${grader}" (known: ${graderNames.join(', ')})`);
   let base: Record<string, unknown> = {};
   const settingsJson = flagString(parsed, 'settings');
   if (settingsJson !== undefined) {
@@ -57,7 +59,8 @@ function buildSettings(parsed: ReturnType<typeof parseArgs>): GraderSettings {
     } catch (error) {
       throw new UsageError(`--settings is not JSON: ${(error as Error).message}`);
     }
-    if (!base || typeof base !== 'object' || Array.isArray(base)) throw new UsageError('--settings must be a JSON object');
+    if (!base || typeof base !== 'object' || Array.isArray(base))
+      throw new UsageError('--settings must be a JSON object');
   }
   const settings: Record<string, unknown> = { ...base, grader };
   const number = (name: string) => {
@@ -82,14 +85,24 @@ function buildSettings(parsed: ReturnType<typeof parseArgs>): GraderSettings {
   put('memoryMb', flagInteger(parsed, 'memory-mb', { min: 32, max: 65_536 }));
   const result = graderSettings.safeParse(settings);
   if (!result.success) {
-    throw new UsageError(`invalid settings: ${result.error.issues.map((i) => `${i.path.join('.') || grader}: ${i.message}`).join('; ')}`);
+    throw new UsageError(`invalid settings: ${formatIssues('', result.error.issues)}`);
   }
   return result.data;
 }
 
-function parseLine(text: string, lineNumber: number, settings: GraderSettings): { item: GradeItem } | { error: OutputLine } {
+function parseLine(
+  text: string,
+  lineNumber: number,
+  settings: GraderSettings,
+): { item: GradeItem } | { error: OutputLine } {
   const fail = (id: unknown, reason: string) => ({
-    error: { id: typeof id === 'string' || typeof id === 'number' ? id : null, correct: false, extracted: null, outcome: 'error' as const, reason: `line ${lineNumber}: ${reason}` },
+    error: {
+      id: typeof id === 'string' || typeof id === 'number' ? id : null,
+      correct: false,
+      extracted: null,
+      outcome: 'error' as const,
+      reason: `line ${lineNumber}: ${reason}`,
+    },
   });
   let value: unknown;
   try {
@@ -100,10 +113,11 @@ function parseLine(text: string, lineNumber: number, settings: GraderSettings): 
   const id = value && typeof value === 'object' ? (value as Record<string, unknown>)['id'] : undefined;
   const parsed = gradeItem.safeParse(value);
   if (!parsed.success) {
-    return fail(id, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'}: ${issue.message}`).join('; '));
+    return fail(id, formatIssues('', parsed.error.issues));
   }
   if (settings.grader === 'mcq' && !parsed.data.choices) return fail(id, '"choices" is required by the mcq grader');
-  if (settings.grader === 'code' && !parsed.data.tests?.length) return fail(id, '"tests" is required by the code grader');
+  if (settings.grader === 'code' && !parsed.data.tests?.length)
+    return fail(id, '"tests" is required by the code grader');
   return { item: parsed.data };
 }
 
@@ -131,10 +145,23 @@ async function write(stream: NodeJS.WritableStream, text: string): Promise<void>
  */
 export async function gradeCommand(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, {
-    values: ['grader', 'settings', 'concurrency', 'fallback', 'relative-tolerance', 'tolerance', 'seed', 'pattern', 'timeout-ms', 'total-timeout-ms', 'memory-mb'],
+    values: [
+      'grader',
+      'settings',
+      'concurrency',
+      'fallback',
+      'relative-tolerance',
+      'tolerance',
+      'seed',
+      'pattern',
+      'timeout-ms',
+      'total-timeout-ms',
+      'memory-mb',
+    ],
     booleans: ['no-shuffle', 'case-sensitive', 'quiet'],
   });
-  if (parsed.positional.length > 0) throw new UsageError(`unexpected argument "${parsed.positional[0]}" (items are read from standard input)`);
+  if (parsed.positional.length > 0)
+    throw new UsageError(`unexpected argument "${parsed.positional[0]}" (items are read from standard input)`);
   const settings = buildSettings(parsed);
   const concurrency = flagInteger(parsed, 'concurrency', { min: 1, max: 256 }) ?? os.availableParallelism();
   const pool = settings.grader === 'code' ? null : new GradingPool({ size: concurrency });
@@ -169,7 +196,15 @@ export async function gradeCommand(args: string[], io: CliIo): Promise<number> {
     let oversized = false;
     const refuseOversized = (n: number) => {
       malformed++;
-      pending.push(Promise.resolve({ id: null, correct: false, extracted: null, outcome: 'error', reason: `line ${n}: longer than ${MAX_LINE_BYTES} bytes` }));
+      pending.push(
+        Promise.resolve({
+          id: null,
+          correct: false,
+          extracted: null,
+          outcome: 'error',
+          reason: `line ${n}: longer than ${MAX_LINE_BYTES} bytes`,
+        }),
+      );
     };
     // The decoder keeps a UTF-8 character that straddles two chunks whole.
     const decoder = new StringDecoder('utf8');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { remoteError } from './remoteErrors';
+import { formatIssue } from '../../../common/api/validate';
 
 /**
  * The parts of OpenAI-compatible servers' answers the remote backend reads, as zod schemas.
@@ -114,10 +115,8 @@ export function errorMessageOf(body: unknown): string | null {
 export function parseServerJson<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(the answer)';
   throw remoteError(
     'remote-bad-response',
-    `${what} answered something an OpenAI-compatible server would not: ${field}: ${issue.message}`,
+    `${what} answered something an OpenAI-compatible server would not: ${formatIssue('', parsed.error.issues[0]!)}`,
   );
 }

@@ -7,12 +7,12 @@ import { useSession } from '../notebook/NotebookSession';
 import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
 import type { CellProps } from './cellProps';
 import { resolveAgainstNotebook } from './modelPath';
+import { formatIssue } from '../../../common/api/validate';
 
 function checkModel(value: unknown): SettingsCheck {
   const parsed = modelSettings.safeParse(value);
   if (parsed.success) return { ok: true, summary: `source ${parsed.data.source}` };
-  const issue = parsed.error.issues[0]!;
-  return { ok: false, message: `${issue.path.join('.') || 'model'}: ${issue.message}` };
+  return { ok: false, message: formatIssue('model', parsed.error.issues[0]!) };
 }
 
 const GiB = 2 ** 30;

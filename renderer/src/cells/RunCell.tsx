@@ -17,6 +17,7 @@ import { useJobTokens } from '../runs/useJobTokens';
 import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
 import type { CellProps } from './cellProps';
 import { useReportedValidity } from './useReportedValidity';
+import { formatIssue } from '../../../common/api/validate';
 
 const INPUTS = ['model', 'dataset', 'prompt', 'window'] as const;
 
@@ -30,8 +31,7 @@ function checkSampling(value: unknown): SettingsCheck {
           ? 'greedy decoding'
           : `temperature ${parsed.data.temperature}, seed ${parsed.data.seed}`,
     };
-  const issue = parsed.error.issues[0]!;
-  return { ok: false, message: `${issue.path.join('.') || 'sampling'}: ${issue.message}` };
+  return { ok: false, message: formatIssue('sampling', parsed.error.issues[0]!) };
 }
 
 /**

@@ -2,14 +2,13 @@ import { expandWindowCell, parseWindowCell } from '../../../common/settings/wind
 import { strategyLabel } from '../../../common/settings/strategy';
 import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
 import type { CellProps } from './cellProps';
+import { formatIssue } from '../../../common/api/validate';
 
 /** Checks a window cell with the engine's own zod schema and says what it expands to. */
 export function checkWindow(value: unknown): SettingsCheck {
   const parsed = parseWindowCell(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    return { ok: false, message: `window${path}: ${issue.message}` };
+    return { ok: false, message: formatIssue('window', parsed.error.issues[0]!) };
   }
   const runs = expandWindowCell(parsed.data);
   return {
