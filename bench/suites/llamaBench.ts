@@ -6,6 +6,7 @@ import { getWorkbenchLlama, type BuildChoice } from '../../main/engine/hardware/
 import { engineProcessEnv } from '../../main/engine-supervisor/engineProcessEnv';
 import { LocalBackend } from '../../main/engine/local/LocalBackend';
 import { ensureLlamaCppTools } from '../../main/llama-builds/llamaCppTools';
+import { median } from '../../common/math/average';
 
 const execFileAsync = promisify(execFile);
 
@@ -118,12 +119,6 @@ export async function compareWithLlamaBench(opts: LlamaBenchOptions): Promise<Re
     settings,
     byThreads,
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function best(a: Map<number, Speeds>, b: Map<number, Speeds>): Map<number, Speeds> {

@@ -1,4 +1,5 @@
 import type { Histogram, Proportion, TokenStats } from '../../common/api/contract/runs';
+import { mean as averageOf, median as medianOf, medianOfCounts, smallCount } from '../../common/math/average';
 import { seededRandom } from '../../common/math/seededRandom';
 import { Z95, wilsonBounds } from '../../common/math/wilsonInterval';
 
@@ -10,55 +11,9 @@ export function wilsonInterval(successes: number, trials: number, z = Z95): Prop
   return { value: successes / trials, ...wilsonBounds(successes, trials, z), successes, trials };
 }
 
-export function mean(values: ArrayLike<number>): number {
-  if (values.length === 0) return 0;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]!;
-  return sum / values.length;
-}
-
-/** Median of the values (the mean of the two middle ones for an even count); 0 when empty. */
-export function median(values: ArrayLike<number>): number {
-  if (values.length === 0) return 0;
-  const n = values.length;
-  const mid = n >> 1;
-  // Token counts: non-negative integers in a small range, counted instead of sorted (same result).
-  let max = 0;
-  let counts = n >= 64;
-  const limit = 4 * n;
-  for (let i = 0; i < n && counts; i++) {
-    const v = values[i]!;
-    if (!smallCount(v, limit)) counts = false;
-    else if (v > max) max = v;
-  }
-  if (counts) {
-    const perValue = new Uint32Array(max + 1);
-    for (let i = 0; i < n; i++) perValue[values[i]!]!++;
-    return medianOfCounts(perValue, n);
-  }
-  const sorted = Float64Array.from(values).sort();
-  return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** An integer in [0, limit] (not −0): a value that can be counted in an array of limit + 1. */
-function smallCount(v: number, limit: number): boolean {
-  // Operators only (no builtin calls): this runs per value, often before the JIT has warmed up.
-  return v >= 0 && v <= limit && (v | 0) === v && (v !== 0 || 1 / v > 0);
-}
-
-/** The median of n values given as counts per value (`counts[v]` values equal to v). */
-function medianOfCounts(counts: Uint32Array, n: number): number {
-  const mid = n >> 1;
-  // The values at sorted positions mid − 1 and mid.
-  let seen = 0;
-  let below = -1;
-  for (let v = 0; v < counts.length; v++) {
-    seen += counts[v]!;
-    if (below === -1 && seen >= mid) below = v;
-    if (seen > mid) return n % 2 === 1 ? v : ((mid === 0 ? v : below) + v) / 2;
-  }
-  return 0;
-}
+/** Mean and median as the store's summaries keep them: 0 for a run without samples. */
+export const mean = (values: ArrayLike<number>): number => averageOf(values, 0);
+export const median = (values: ArrayLike<number>): number => medianOf(values, 0);
 
 /** The smallest 1-2-5 × 10^k width that covers [0, max] in at most `maxBins` bins. */
 export function histogramBinWidth(max: number, maxBins = 40): number {
@@ -171,7 +126,6 @@ export function mcnemarTest(b: number, c: number): { statistic: number; pValue: 
   }
   return { statistic, pValue: Math.min(1, erfc(Math.sqrt(statistic / 2))), exact: false };
 }
-
 
 /**
  * Paired bootstrap 95% interval of the difference in accuracy, resampling problems (clusters of

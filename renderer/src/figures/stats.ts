@@ -1,18 +1,6 @@
 export { wilsonBounds as wilsonInterval } from '../../../common/math/wilsonInterval';
 
-export function mean(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  let sum = 0;
-  for (const v of values) sum += v;
-  return sum / values.length;
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export { mean, median } from '../../../common/math/average';
 
 /** A step of 1, 2 or 5 × 10^k near `raw`: bin widths people can read off an axis. */
 export function niceStep(raw: number): number {
