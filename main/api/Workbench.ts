@@ -9,6 +9,7 @@ import { createNotebookHandlers } from './handlers/notebookHandlers';
 import { createRunHandlers } from './handlers/runHandlers';
 import { createDatasetHandlers } from './handlers/datasetHandlers';
 import type { HostContext } from './HostContext';
+import { experimentsOf, type Experiments } from './experiments';
 
 export interface WorkbenchOptions {
   host: AppInfo['host'];
@@ -26,6 +27,7 @@ export class Workbench {
   readonly events = new EventHub();
   readonly engine: EngineSupervisor;
   private readonly dispatcher: Dispatcher;
+  private readonly context: HostContext;
 
   constructor(readonly options: WorkbenchOptions) {
     this.engine = new EngineSupervisor({
@@ -33,8 +35,20 @@ export class Workbench {
       onStatus: (status) => this.events.emit('engine.state', status),
       onEvent: (event) => this.events.forward(event),
     });
+    this.context = {
+      host: options.host,
+      storeDir: options.storeDir,
+      startupNotebook: options.startupNotebook ?? null,
+      engine: this.engine,
+      events: this.events,
+    };
     this.dispatcher = new Dispatcher(this.hostHandlers(), (request) => this.engine.relay(request));
     this.engine.start();
+  }
+
+  /** The store and runner behind the API (opened on first use): the CLI's `run` uses the same ones. */
+  experiments(): Promise<Experiments> {
+    return experimentsOf(this.context);
   }
 
   handle(raw: unknown): Promise<ResponseMessage> {
@@ -51,13 +65,7 @@ export class Workbench {
 
   /** Every host-side handler module; each concern adds its own (notebooks, runs, grading …). */
   private hostHandlers(): Handlers {
-    const ctx: HostContext = {
-      host: this.options.host,
-      storeDir: this.options.storeDir,
-      startupNotebook: this.options.startupNotebook ?? null,
-      engine: this.engine,
-      events: this.events,
-    };
+    const ctx = this.context;
     return {
       ...createAppHandlers(ctx),
       ...createNotebookHandlers(ctx),

@@ -1,21 +1,19 @@
 import path from 'node:path';
 import type { EventData } from '../../../common/api/contract';
 import type { RunRecord } from '../../../common/api/contract/runs';
+import type { Experiments } from '../../api/experiments';
 import { Workbench } from '../../api/Workbench';
 import { spawnNodeEngine } from '../../engine-supervisor/nodeEngineChild';
 import type { SkippedRow } from '../../../common/notebook/datasetSettings';
 import type { Notebook } from '../../../common/notebook/notebookSchema';
 import { loadDataset } from '../../datasets/loadDataset';
 import { readValidNotebook } from '../../notebook/notebookFiles';
-import { engineOfHost } from '../../api/enginePort';
 import { Runner, type JobOutcome } from '../../runner/Runner';
 import { specFromNotebook } from '../../runner/runPlan';
 import { strategyWindow } from '../../../common/settings/strategy';
-import { RunStore } from '../../store/RunStore';
 import { defaultStoreDir, STORE_ENV } from '../../store/storeDir';
 import { EXIT, UsageError, flagString, parseArgs, type CliIo } from '../cliIo';
 import { Interrupted, watchStopSignals } from '../stopSignals';
-import { appVersion } from '../../api/appVersion';
 
 export const runUsage = `z1wb run NOTEBOOK [--store DIR] [--cell ID] [--json] [--allow-skipped]
   Runs every run cell of a notebook (or only --cell ID) headlessly, in order. Runs already in
@@ -134,33 +132,30 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const summaries: Array<ReturnType<typeof runSummaryJson>> = [];
   const failures: string[] = [];
   const skipped: SkippedLines[] = [];
-  const opened: { store?: RunStore; workbench?: Workbench } = {};
+  const opened: { experiments?: Promise<Experiments>; workbench?: Workbench } = {};
   try {
     const notebook = await stop.race(readValidNotebook(notebookPath));
     const cells = notebook.cells.filter((c) => c.type === 'run' && (only === undefined || c.id === only));
     if (cells.length === 0)
       throw new UsageError(only ? `no run cell "${only}" in ${notebookPath}` : `${notebookPath} has no run cells`);
 
-    const store = (opened.store = await stop.race(RunStore.open(storeDir)));
-    for (const issue of store.issues)
-      io.stderr.write(`store: ${issue.message}${issue.keptAs ? ` (kept as ${issue.keptAs})` : ''}\n`);
-    // The engine child finds models (and writes downloads) in this store, not the default one.
+    // The same services as the app and the headless host; the engine child finds models (and
+    // writes downloads) in this store, not the default one.
     const workbench = (opened.workbench = new Workbench({
       host: 'cli',
       storeDir,
       spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }),
     }));
+    // Kept even when a signal cuts the wait: a store that finishes opening is still closed (its lock released).
+    const experiments = await stop.race((opened.experiments = workbench.experiments()));
+    const store = experiments.store;
+    runner = experiments.runner;
+    for (const issue of store.issues)
+      io.stderr.write(`store: ${issue.message}${issue.keptAs ? ` (kept as ${issue.keptAs})` : ''}\n`);
     const showProgress = progressPrinter(io);
     let currentCell = '';
-    runner = new Runner({
-      store,
-      appVersion,
-      engine: engineOfHost(workbench),
-      storeDir,
-      emit: (event, data) => {
-        if (event === 'run.progress') showProgress(data as EventData<'run.progress'>, currentCell);
-        workbench.events.emit(event, data);
-      },
+    workbench.onEvent((message) => {
+      if (message.event === 'run.progress') showProgress(message.data as EventData<'run.progress'>, currentCell);
     });
 
     for (const cell of cells) {
@@ -213,8 +208,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     await stop.withinStopTime(
       (async () => {
         await opened.workbench?.close();
-        await runner?.close();
-        await opened.store?.close();
+        const experiments = await opened.experiments?.catch(() => undefined);
+        await experiments?.runner.close();
+        await experiments?.store.close();
       })(),
     );
     stop.dispose();
