@@ -4,7 +4,6 @@ import { sampleResult, type SampleResult } from '../../common/api/contract/gener
 import type { RunRecord, SampleDiff } from '../../common/api/contract/runs';
 import { ApiError, type EventMessage } from '../../common/api/messages';
 import type { Notebook } from '../../common/notebook/notebookSchema';
-import { validateNotebook } from '../../common/notebook/validateNotebook';
 import { grade as gradeResponse, graderSettings, type GradeResult } from '../grading';
 import type { GraderSettings } from '../../common/grading/graderSettings';
 import { readValidNotebook } from '../notebook/notebookFiles';
@@ -60,7 +59,11 @@ export interface RunnerOptions {
 export interface CellRef {
   notebookPath: string;
   cellId: string;
-  notebook?: unknown;
+  /**
+   * The editor's notebook, already parsed where it entered the process (the API's schema);
+   * read from `notebookPath` and validated there when left out. Never validated twice.
+   */
+  notebook?: Notebook;
 }
 
 export type JobRun = { runId: string; label: string; origin: 'cached' | 'resumed' | 'regraded' | 'new' };
@@ -256,13 +259,7 @@ export class Runner {
   }
 
   private async notebookOf(ref: CellRef): Promise<Notebook> {
-    if (ref.notebook === undefined) return readValidNotebook(ref.notebookPath);
-    const result = validateNotebook(ref.notebook);
-    if (!result.notebook) {
-      const first = result.issues[0]!;
-      throw new ApiError('invalid-notebook', first.message, first.path);
-    }
-    return result.notebook;
+    return ref.notebook ?? readValidNotebook(ref.notebookPath);
   }
 
   private plan(spec: RunSpec): Promise<Plan> {

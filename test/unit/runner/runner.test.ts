@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../common/api/contract/runs';
+import { notebookFile, type Notebook } from '../../../common/notebook/notebookSchema';
 import {
   expectAccuracy,
   expectOutcome,
@@ -82,7 +83,7 @@ async function setup(dir?: string): Promise<Setup> {
   return s;
 }
 
-async function runCell(s: Setup, cellId: string, notebook?: unknown) {
+async function runCell(s: Setup, cellId: string, notebook?: Notebook) {
   const started = await s.runner.start({ notebookPath: s.notebookPath, cellId, ...(notebook ? { notebook } : {}) });
   return { started, outcome: await s.runner.wait(started.jobId) };
 }
@@ -91,10 +92,11 @@ async function runCell(s: Setup, cellId: string, notebook?: unknown) {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type EditableNotebook = { cells: Array<Record<string, any>> };
 
-async function editNotebook(s: Setup, edit: (nb: EditableNotebook) => void): Promise<unknown> {
+/** The notebook file edited, then parsed as the API parses an editor's notebook. */
+async function editNotebook(s: Setup, edit: (nb: EditableNotebook) => void): Promise<Notebook> {
   const nb = JSON.parse(await readFile(s.notebookPath, 'utf8'));
   edit(nb);
-  return nb;
+  return notebookFile.parse(nb);
 }
 
 const windowOf = (r: RunRecord) => (r.settings.strategy as { window: number }).window;
