@@ -14,11 +14,11 @@ import { summarizeRun } from '../store/runSummary';
 import type { EnginePort } from './EnginePort';
 import { provenanceOf, withGrading } from './provenance';
 import { byStrategyIndex } from './byStrategyIndex';
+import { backfillGenerationKeys, generationSourceOf } from './generationSources';
 import { JudgeClient } from './JudgeClient';
 import { limiter } from './limiter';
 import {
   cacheKeyOf,
-  generationKeyOf,
   prepareItems,
   preparePlan,
   runSettingsOf,
@@ -441,28 +441,13 @@ export class Runner {
     return job;
   }
 
-  /** The stored run with the most samples of these trajectories, to grade from instead of generating. */
+  /** The stored run with the most samples of these trajectories that no job is writing. */
   private generationSource(generationKey: string): RunRecord | null {
-    let best: RunRecord | null = null;
-    for (const r of this.options.store.list()) {
-      if (r.generationKey === generationKey && r.done > 0 && !this.busyRuns.has(r.id) && (!best || r.done > best.done))
-        best = r;
-    }
-    return best;
+    return generationSourceOf(this.options.store, generationKey, this.busyRuns);
   }
 
-  /**
-   * Runs stored before generation keys existed get theirs from their provenance (the model's
-   * sha256 and the dataset's fingerprint are recorded there), once per runner.
-   */
   private backfillGenerationKeys(): Promise<void> {
-    this.backfill ??= (async () => {
-      for (const r of this.options.store.list()) {
-        if (r.generationKey || !r.provenance) continue;
-        const generationKey = generationKeyOf(r.settings, r.provenance.model.sha256, r.provenance.dataset.fingerprint);
-        await this.options.store.updateRun(r.id, { generationKey, regradeOf: r.regradeOf ?? null });
-      }
-    })();
+    this.backfill ??= backfillGenerationKeys(this.options.store);
     return this.backfill;
   }
 
