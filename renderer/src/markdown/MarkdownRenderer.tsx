@@ -3,7 +3,7 @@ import Markdown, { defaultUrlTransform, type Components } from 'react-markdown';
 import rehypeKatex from 'rehype-katex';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
-import type { MarkdownProps } from './MarkdownView';
+import type { MarkdownProps } from './markdownProps';
 
 const REMARK = [remarkGfm, remarkMath];
 // KaTeX builds its own elements; a formula it cannot parse shows as red source, never throws.

@@ -1,10 +1,7 @@
 import { lazy, Suspense } from 'react';
+import type { MarkdownProps } from './markdownProps';
 
-export interface MarkdownProps {
-  source: string;
-  /** Inside a table cell or a line: no paragraph margins. */
-  inline?: boolean;
-}
+export type { MarkdownProps };
 
 // react-markdown, its remark/rehype plugins and KaTeX are about 400 kB: loaded on first use, so
 // the notebook's first paint does not wait for them.
