@@ -13,6 +13,7 @@ import type { RunStore } from '../store/RunStore';
 import { summarizeRun } from '../store/runSummary';
 import type { EnginePort } from './EnginePort';
 import { provenanceOf, withGrading } from './provenance';
+import { Jobs, type Job, type JobOutcome } from './Jobs';
 import { byStrategyIndex } from './byStrategyIndex';
 import { backfillGenerationKeys, generationSourceOf } from './generationSources';
 import { JudgeClient } from './JudgeClient';
@@ -67,34 +68,6 @@ export interface CellRef {
 }
 
 export type JobRun = { runId: string; label: string; origin: 'cached' | 'resumed' | 'regraded' | 'new' };
-export interface JobOutcome {
-  jobId: string;
-  cellId: string;
-  state: 'complete' | 'stopped' | 'failed';
-  error: string | null;
-  runs: RunRecord[];
-}
-
-interface Job {
-  id: string;
-  cellId: string;
-  runIds: string[];
-  done: number;
-  total: number;
-  doneAtStart: number;
-  /**
-   * When the job stored its first sample, and the count then: the rate (and the ETA) is measured
-   * from there, so loading the model and reading the dataset never inflate the ETA.
-   */
-  rateFrom: { at: number; done: number } | null;
-  tokensPerSecond: number;
-  cancelled: boolean;
-  batchId: string | null;
-  lastProgress: number;
-  lastCheckpoint: number;
-  outcome: Promise<JobOutcome>;
-}
-
 /** One run a job brings to completion: by grading another run's trajectories, by generating, or both. */
 interface WorkUnit {
   record: RunRecord;
@@ -112,10 +85,7 @@ interface WorkUnit {
  * Electron or of front ends (it emits API events).
  */
 export class Runner {
-  private readonly jobs = new Map<string, Job>();
-  /** Outcomes of finished jobs, so that `wait` works after the fact (the newest 100). */
-  private readonly finished = new Map<string, JobOutcome>();
-  private readonly busyRuns = new Set<string>();
+  private readonly jobs: Jobs;
   private loaded: { key: string; modelId: string } | null = null;
   private backfill: Promise<void> | null = null;
   private readonly judge: JudgeClient;
@@ -124,6 +94,11 @@ export class Runner {
   private readonly unsubscribeEngine: () => void;
 
   constructor(private readonly options: RunnerOptions) {
+    this.jobs = new Jobs({
+      emit: options.emit,
+      ...(options.progressMs !== undefined ? { progressMs: options.progressMs } : {}),
+      cancelBatch: (batchId) => void options.engine.call('engine.cancel', { batchId }).catch(() => undefined),
+    });
     this.judge = new JudgeClient(options.engine, options.storeDir);
     this.grade = options.grade ?? ((settings, item) => gradeResponse(settings, item, { judge: this.judge.ask }));
     this.limitGrading = limiter(options.gradeConcurrency ?? 4);
@@ -154,29 +129,15 @@ export class Runner {
   }
 
   cancel(jobId: string): boolean {
-    const job = this.jobs.get(jobId);
-    if (!job) return false;
-    job.cancelled = true;
-    if (job.batchId) void this.options.engine.call('engine.cancel', { batchId: job.batchId }).catch(() => undefined);
-    return true;
+    return this.jobs.cancel(jobId);
   }
 
   wait(jobId: string): Promise<JobOutcome> {
-    const job = this.jobs.get(jobId);
-    if (job) return job.outcome;
-    const outcome = this.finished.get(jobId);
-    if (!outcome) throw new ApiError('unknown-job', `no job "${jobId}"`);
-    return Promise.resolve(outcome);
+    return this.jobs.wait(jobId);
   }
 
-  activeJobs(): Array<{ jobId: string; cellId: string; runIds: string[]; done: number; total: number }> {
-    return [...this.jobs.values()].map((j) => ({
-      jobId: j.id,
-      cellId: j.cellId,
-      runIds: j.runIds,
-      done: j.done,
-      total: j.total,
-    }));
+  activeJobs(): ReturnType<Jobs['active']> {
+    return this.jobs.active();
   }
 
   /** The stored runs matching a cell's current settings, without reading model or dataset files. */
@@ -248,8 +209,7 @@ export class Runner {
   }
 
   async close(): Promise<void> {
-    for (const job of this.jobs.values()) this.cancel(job.id);
-    await Promise.all([...this.jobs.values()].map((j) => j.outcome.catch(() => undefined)));
+    await this.jobs.cancelAll();
     this.unsubscribeEngine();
     if (this.loaded) {
       const { modelId } = this.loaded;
@@ -291,7 +251,7 @@ export class Runner {
     const units: WorkUnit[] = [];
     for (const planned of plan.runs) {
       const existing = resuming ?? store.findReusable(planned.cacheKey);
-      if (existing && this.busyRuns.has(existing.id)) {
+      if (existing && this.jobs.busyRuns.has(existing.id)) {
         throw new ApiError('run-busy', `run ${existing.id} (${existing.label}) is already running`);
       }
       let record: RunRecord;
@@ -325,8 +285,12 @@ export class Runner {
       }
     }
     const runIds = [...new Set(records.map((r) => r.id))];
-    const job = this.startJob(spec.notebook.cellId, runIds, runIds.length * plan.items.length, units, (job) =>
-      this.execute(job, plan, records, units),
+    const job = this.jobs.start(
+      spec.notebook.cellId,
+      runIds,
+      runIds.length * plan.items.length,
+      units.map((u) => u.record.id),
+      (job) => this.execute(job, plan, records, units),
     );
     return { jobId: job.id, runs: jobRuns };
   }
@@ -365,7 +329,7 @@ export class Runner {
       }
       const cacheKey = cacheKeyOf(source.generationKey, settings.grader);
       const existing = store.findReusable(cacheKey);
-      if (existing && this.busyRuns.has(existing.id)) {
+      if (existing && this.jobs.busyRuns.has(existing.id)) {
         throw new ApiError('run-busy', `run ${existing.id} (${existing.label}) is already running`);
       }
       const record =
@@ -390,60 +354,19 @@ export class Runner {
       }
     }
     const total = units.reduce((n, u) => n + u.items.length, 0);
-    const job = this.startJob(
+    const job = this.jobs.start(
       records[0]!.notebook.cellId,
       [...new Set(records.map((r) => r.id))],
       total,
-      units,
+      units.map((u) => u.record.id),
       (job) => this.execute(job, null, records, units),
     );
     return { jobId: job.id, runs: jobRuns };
   }
 
-  /** Registers a job, runs it, and keeps its outcome for `wait`. */
-  private startJob(
-    cellId: string,
-    runIds: string[],
-    total: number,
-    units: WorkUnit[],
-    run: (job: Job) => Promise<JobOutcome>,
-  ): Job {
-    const job: Job = {
-      id: `job-${randomBytes(5).toString('hex')}`,
-      cellId,
-      runIds,
-      done: 0,
-      total,
-      doneAtStart: 0,
-      rateFrom: null,
-      tokensPerSecond: 0,
-      cancelled: false,
-      batchId: null,
-      lastProgress: 0,
-      lastCheckpoint: performance.now(),
-      outcome: Promise.resolve(null as never),
-    };
-    for (const u of units) this.busyRuns.add(u.record.id);
-    this.jobs.set(job.id, job);
-    this.emitState(job, 'running', null);
-    job.outcome = run(job).then((outcome) => {
-      this.finished.set(job.id, outcome);
-      if (this.finished.size > 100) this.finished.delete(this.finished.keys().next().value!);
-      return outcome;
-    });
-    void job.outcome
-      .finally(() => {
-        for (const u of units) this.busyRuns.delete(u.record.id);
-        this.jobs.delete(job.id);
-      })
-      .catch(() => undefined);
-    job.outcome.catch(() => undefined);
-    return job;
-  }
-
   /** The stored run with the most samples of these trajectories that no job is writing. */
   private generationSource(generationKey: string): RunRecord | null {
-    return generationSourceOf(this.options.store, generationKey, this.busyRuns);
+    return generationSourceOf(this.options.store, generationKey, this.jobs.busyRuns);
   }
 
   private backfillGenerationKeys(): Promise<void> {
@@ -510,7 +433,7 @@ export class Runner {
         });
       }),
     );
-    this.emitProgress(job, true);
+    this.jobs.emitProgress(job, true);
     const runs = records.map((r) => finished.find((f) => f.id === r.id) ?? r);
     const state: JobOutcome['state'] = runs.every((r) => r.status === 'complete')
       ? 'complete'
@@ -518,7 +441,7 @@ export class Runner {
         ? 'failed'
         : 'stopped';
     const error = state === 'complete' ? null : (failure ?? (job.cancelled ? 'cancelled' : 'stopped'));
-    this.emitState(job, state, error);
+    this.jobs.emitState(job, state, error);
     return { jobId: job.id, cellId: job.cellId, state, error, runs };
   }
 
@@ -668,7 +591,7 @@ export class Runner {
 
   /** Progress events, and now and then the index brought up to date with what is on disk. */
   private async afterSample(job: Job, units: WorkUnit[], files: RunFiles[]): Promise<void> {
-    this.emitProgress(job, false);
+    this.jobs.emitProgress(job, false);
     if (performance.now() - job.lastCheckpoint <= (this.options.checkpointMs ?? 5000)) return;
     job.lastCheckpoint = performance.now();
     await Promise.all(
@@ -693,27 +616,5 @@ export class Runner {
     const loaded = await this.options.engine.call('engine.loadModel', { model });
     this.loaded = { key, modelId: loaded.modelId };
     return loaded.modelId;
-  }
-
-  private emitProgress(job: Job, force: boolean): void {
-    const now = performance.now();
-    if (!force && now - job.lastProgress < (this.options.progressMs ?? 200)) return;
-    job.lastProgress = now;
-    if (!job.rateFrom && job.done > job.doneAtStart) job.rateFrom = { at: now, done: job.done };
-    const seconds = job.rateFrom ? (now - job.rateFrom.at) / 1000 : 0;
-    const rate = seconds > 0 ? (job.done - job.rateFrom!.done) / seconds : 0;
-    this.options.emit('run.progress', {
-      jobId: job.id,
-      cellId: job.cellId,
-      runIds: job.runIds,
-      done: job.done,
-      total: job.total,
-      tokensPerSecond: job.tokensPerSecond,
-      etaSeconds: rate > 0 ? (job.total - job.done) / rate : null,
-    });
-  }
-
-  private emitState(job: Job, state: EventData<'run.state'>['state'], error: string | null): void {
-    this.options.emit('run.state', { jobId: job.id, cellId: job.cellId, runIds: job.runIds, state, error });
   }
 }
