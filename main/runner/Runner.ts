@@ -4,11 +4,11 @@ import { sampleResult, type SampleResult } from '../../common/api/contract/gener
 import type { RunRecord, SampleDiff } from '../../common/api/contract/runs';
 import { ApiError, type EventMessage } from '../../common/api/messages';
 import type { Notebook } from '../../common/notebook/notebookSchema';
-import { grade as gradeResponse, graderSettings, type GradeResult } from '../grading';
+import { grade as gradeResponse, graderSettings } from '../grading';
 import type { GraderSettings } from '../../common/grading/graderSettings';
 import { readValidNotebook } from '../notebook/notebookFiles';
 import { canonicalJson } from '../store/cacheKey';
-import type { RunFiles, SampleWithTrajectory } from '../store/RunFiles';
+import type { RunFiles } from '../store/RunFiles';
 import type { RunStore } from '../store/RunStore';
 import { summarizeRun } from '../store/runSummary';
 import type { EnginePort } from './EnginePort';
@@ -16,6 +16,7 @@ import { provenanceOf, withGrading } from './provenance';
 import { Jobs, type Job, type JobOutcome } from './Jobs';
 import { byStrategyIndex } from './byStrategyIndex';
 import { backfillGenerationKeys, generationSourceOf } from './generationSources';
+import { GradedSamples, type GradeFunction, type WorkUnit } from './GradedSamples';
 import { JudgeClient } from './JudgeClient';
 import { limiter } from './limiter';
 import {
@@ -31,12 +32,9 @@ import {
   type PlannedRun,
   type RunSpec,
 } from './runPlan';
-import { gradeInputOf, regradedSample, storedSample, trajectoryTokens } from './sampleRecord';
+import { trajectoryTokens } from './sampleRecord';
 
-export type GradeFunction = (
-  settings: GraderSettings,
-  item: Parameters<typeof gradeResponse>[1],
-) => Promise<GradeResult>;
+export type { GradeFunction };
 
 export interface RunnerOptions {
   store: RunStore;
@@ -68,16 +66,6 @@ export interface CellRef {
 }
 
 export type JobRun = { runId: string; label: string; origin: 'cached' | 'resumed' | 'regraded' | 'new' };
-/** One run a job brings to completion: by grading another run's trajectories, by generating, or both. */
-interface WorkUnit {
-  record: RunRecord;
-  /** The run's strategy, when samples missing after grading are generated (null: grading only). */
-  planned: PlannedRun | null;
-  /** A run with the same trajectories whose samples are graded into this one first. */
-  source: RunRecord | null;
-  items: PlannedItem[];
-}
-
 /**
  * Runs run cells: plans the samples (problems × samples × strategies), reuses stored runs with
  * the same cache key, sends what is missing to the engine, grades each sample as it arrives and
@@ -89,8 +77,7 @@ export class Runner {
   private loaded: { key: string; modelId: string } | null = null;
   private backfill: Promise<void> | null = null;
   private readonly judge: JudgeClient;
-  private readonly grade: GradeFunction;
-  private readonly limitGrading: ReturnType<typeof limiter>;
+  private readonly samples: GradedSamples;
   private readonly unsubscribeEngine: () => void;
 
   constructor(private readonly options: RunnerOptions) {
@@ -100,8 +87,14 @@ export class Runner {
       cancelBatch: (batchId) => void options.engine.call('engine.cancel', { batchId }).catch(() => undefined),
     });
     this.judge = new JudgeClient(options.engine, options.storeDir);
-    this.grade = options.grade ?? ((settings, item) => gradeResponse(settings, item, { judge: this.judge.ask }));
-    this.limitGrading = limiter(options.gradeConcurrency ?? 4);
+    this.samples = new GradedSamples({
+      store: options.store,
+      jobs: this.jobs,
+      grade: options.grade ?? ((settings, item) => gradeResponse(settings, item, { judge: this.judge.ask })),
+      limitGrading: limiter(options.gradeConcurrency ?? 4),
+      emit: options.emit,
+      ...(options.checkpointMs !== undefined ? { checkpointMs: options.checkpointMs } : {}),
+    });
     // A restarted engine has no models: forget the one we loaded.
     this.unsubscribeEngine = options.engine.onEvent((message) => {
       if (message.event === 'engine.state' && (message.data as { state?: string }).state !== 'ready')
@@ -387,7 +380,7 @@ export class Runner {
       );
       // What another run already holds is graded from its trajectories; the rest is generated.
       for (const [i, unit] of units.entries()) {
-        if (unit.source && !job.cancelled) await this.regradeInto(job, unit, files[i]!, units, files);
+        if (unit.source && !job.cancelled) await this.samples.regradeInto(job, unit, files[i]!, units, files);
       }
       const generating = units.flatMap((u, i) => (u.planned ? [{ unit: u, files: files[i]! }] : []));
       const missing = plan ? plan.items.filter((item) => generating.some((g) => !g.files.has(item.key))) : [];
@@ -403,7 +396,7 @@ export class Runner {
             modelId,
             missing.slice(start, start + size),
             job,
-            (item, results) => this.storeSample(job, generating, item, results, units, files),
+            (item, results) => this.samples.storeGenerated(job, generating, item, results, units, files),
           );
         }
       }
@@ -449,48 +442,6 @@ export class Runner {
    * Grades the samples a unit's source run holds and the unit lacks, reading the source's
    * trajectories in file order, and stores them in the unit's run a chunk at a time.
    */
-  private async regradeInto(
-    job: Job,
-    unit: WorkUnit,
-    into: RunFiles,
-    units: WorkUnit[],
-    files: RunFiles[],
-  ): Promise<void> {
-    const from = await this.options.store.runFiles(unit.source!.id);
-    const byKey = new Map(unit.items.map((item) => [item.key, item]));
-    const grader = unit.record.settings.grader;
-    // Sandboxed code tests are bounded as during generation; answer graders queue in their worker pool.
-    const code = grader.grader === 'code';
-    const limit = code ? this.limitGrading : <T>(task: () => Promise<T>) => task();
-    const chunkSize = code ? 16 : 512;
-    const keys = from
-      .records()
-      .filter((r) => byKey.has(r.key) && !into.has(r.key))
-      .map((r) => r.key);
-    let chunk: Array<Promise<SampleWithTrajectory>> = [];
-    const storeChunk = async () => {
-      const samples = await Promise.all(chunk);
-      chunk = [];
-      await into.append(samples);
-      job.done += samples.length;
-      for (const sample of samples) {
-        this.options.emit('run.sample', { jobId: job.id, runId: unit.record.id, sample: sample.record });
-      }
-      await this.afterSample(job, units, files);
-    };
-    for await (const stored of from.readTrajectories(keys)) {
-      if (job.cancelled) break;
-      const item = byKey.get(stored.record.key)!;
-      chunk.push(
-        limit(() => this.grade(grader, gradeInputOf(item, stored.trajectory.text))).then((grade) =>
-          regradedSample(item, stored, grade),
-        ),
-      );
-      if (chunk.length >= chunkSize) await storeChunk();
-    }
-    if (chunk.length > 0) await storeChunk();
-  }
-
   /**
    * One engine.generate request. Samples arrive as `engine.sample` events while it runs; the
    * request's answer comes after the last of them. Every handler started is awaited before
@@ -561,47 +512,6 @@ export class Runner {
       throw new Error(`${message}; the samples finished before are stored, resume the run to continue`);
     }
     if (handlerError) throw handlerError;
-  }
-
-  private async storeSample(
-    job: Job,
-    generating: Array<{ unit: WorkUnit; files: RunFiles }>,
-    item: PlannedItem,
-    results: Array<SampleResult | undefined>,
-    units: WorkUnit[],
-    files: RunFiles[],
-  ): Promise<void> {
-    await Promise.all(
-      generating.map(async ({ unit, files: into }, i) => {
-        const result = results[i];
-        // A sample cut short by a cancel is not a sample: it is generated again on resume.
-        if (!result || result.stopReason === 'cancelled' || into.has(item.key)) return;
-        const grade = await this.limitGrading(() =>
-          this.grade(unit.record.settings.grader, gradeInputOf(item, result.text)),
-        );
-        if (into.has(item.key)) return;
-        const stored = storedSample(item, result, grade);
-        await into.append([stored]);
-        job.done++;
-        this.options.emit('run.sample', { jobId: job.id, runId: unit.record.id, sample: stored.record });
-      }),
-    );
-    await this.afterSample(job, units, files);
-  }
-
-  /** Progress events, and now and then the index brought up to date with what is on disk. */
-  private async afterSample(job: Job, units: WorkUnit[], files: RunFiles[]): Promise<void> {
-    this.jobs.emitProgress(job, false);
-    if (performance.now() - job.lastCheckpoint <= (this.options.checkpointMs ?? 5000)) return;
-    job.lastCheckpoint = performance.now();
-    await Promise.all(
-      units.map((u, i) =>
-        this.options.store.updateRun(u.record.id, {
-          done: files[i]!.count,
-          summary: summarizeRun(files[i]!.records(), u.record.settings.samples),
-        }),
-      ),
-    );
   }
 
   private async loadModel(plan: Plan): Promise<string> {
