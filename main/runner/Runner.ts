@@ -32,7 +32,7 @@ import {
   type PlannedRun,
   type RunSpec,
 } from './runPlan';
-import { trajectoryTokens } from './sampleRecord';
+import { firstDifference } from './sampleRecord';
 
 export type { GradeFunction };
 
@@ -150,13 +150,15 @@ export class Runner {
 
   /** Generates a stored run's samples again (nothing stored) and compares them token by token. */
   async rerunDiff(runId: string, limit?: number): Promise<SampleDiff> {
+    await this.backfillGenerationKeys();
     const record = this.options.store.get(runId);
     const plan = await this.plan(specFromRun(record));
     const planned = plan.runs[0]!;
-    if (planned.cacheKey !== record.cacheKey) {
+    // What is compared is generation: a regrading or newer grading rules change nothing here.
+    if (planned.generationKey !== record.generationKey) {
       throw new ApiError(
         'inputs-changed',
-        `run ${runId}: its model or dataset changed since it ran (cache key differs); nothing to compare`,
+        `run ${runId}: its model or dataset changed since it ran (generation key differs); nothing to compare`,
       );
     }
     const files = await this.options.store.runFiles(runId);
@@ -178,20 +180,10 @@ export class Runner {
         if (!result || result.stopReason === 'cancelled') return;
         comparisons.push(
           (async () => {
-            const fresh = trajectoryTokens(result.segments);
-            const old = trajectoryTokens((await files.readTrajectory(item.key)).segments);
+            const difference = firstDifference(result.segments, (await files.readTrajectory(item.key)).segments);
             diff.compared++;
-            let at = 0;
-            while (at < fresh.length && at < old.length && fresh[at]!.token === old[at]!.token) at++;
-            if (at === fresh.length && at === old.length) diff.identical++;
-            else
-              diff.differing.push({
-                key: item.key,
-                firstDifference: at,
-                phase: (old[at] ?? fresh[at])?.phase ?? null,
-                storedTokens: old.length,
-                newTokens: fresh.length,
-              });
+            if (difference === null) diff.identical++;
+            else diff.differing.push({ key: item.key, ...difference });
           })(),
         );
       },

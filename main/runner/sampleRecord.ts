@@ -78,8 +78,29 @@ export function storedSample(item: PlannedItem, result: SampleResult, grade: Gra
 }
 
 /** The generated tokens of a trajectory in order (model and inserted text alike). */
-export function trajectoryTokens(
+function trajectoryTokens(
   segments: Trajectory['segments'],
 ): Array<{ token: number; phase: Trajectory['segments'][number]['phase'] }> {
   return segments.flatMap((s) => s.tokens.map((token) => ({ token, phase: s.phase })));
+}
+
+/**
+ * Where a new generation of a sample first differs from the stored one, token by token (null
+ * when they are identical): the index, the phase there, and both lengths.
+ */
+export function firstDifference(
+  fresh: Trajectory['segments'],
+  stored: Trajectory['segments'],
+): {
+  firstDifference: number;
+  phase: Trajectory['segments'][number]['phase'] | null;
+  storedTokens: number;
+  newTokens: number;
+} | null {
+  const a = trajectoryTokens(fresh);
+  const b = trajectoryTokens(stored);
+  let at = 0;
+  while (at < a.length && at < b.length && a[at]!.token === b[at]!.token) at++;
+  if (at === a.length && at === b.length) return null;
+  return { firstDifference: at, phase: (b[at] ?? a[at])?.phase ?? null, storedTokens: b.length, newTokens: a.length };
 }

@@ -231,6 +231,7 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
     expect(regraded.started.runs.map((r) => r.origin)).toEqual(Array(5).fill('regraded'));
     expect(s.engine.generateCalls).toHaveLength(generated);
     expect(s.engine.loads).toBe(loads);
+    const generatedAfterRegrade = s.engine.generateCalls.length;
 
     for (const [i, run] of regraded.outcome.runs.entries()) {
       const source = first.outcome.runs[i]!;
@@ -247,12 +248,15 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
       expect((await now.readTrajectory('q05#0')).text).toBe((await was.readTrajectory('q05#0')).text);
       expect(s.store.get(source.id).summary).toEqual(source.summary);
     }
+    // A regrading generated nothing, so re-running it compares the same generation.
+    expect(await s.runner.rerunDiff(regraded.outcome.runs[0]!.id)).toMatchObject({ compared: 12, identical: 12 });
     // Each grading is reused from then on, the old one as much as the new one.
     expect((await runCell(s, 'z1-sweep', exact)).started.runs.map((r) => r.origin)).toEqual(Array(5).fill('cached'));
     expect((await runCell(s, 'z1-sweep')).started.runs.map((r) => r.runId)).toEqual(
       first.started.runs.map((r) => r.runId),
     );
 
+    const diffCalls = s.engine.generateCalls.length - generatedAfterRegrade;
     // An explicit regrade (the CLI's and the UI's) makes a third grading, and a second ask reuses it.
     const numeric = { grader: 'numeric' as const, tolerance: 0, relativeTolerance: 0, fallbacks: [], timeLimitMs: 100 };
     const explicit = await s.runner.regrade([first.outcome.runs[0]!.id], numeric);
@@ -262,7 +266,7 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
       origin: 'cached',
       runId: explicit.runs[0]!.runId,
     });
-    expect(s.engine.generateCalls).toHaveLength(generated);
+    expect(s.engine.generateCalls).toHaveLength(generated + diffCalls);
   });
 
   it('runs stored before generation keys existed are regraded too: the key is recovered from their provenance', async () => {
