@@ -1,10 +1,10 @@
-import { closeSync, openSync } from 'node:fs';
 import { copyFile, mkdir, open, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { RunSummary, SampleRecord, StoreIssue, Trajectory } from '../../common/api/contract/runs';
 import { fileTimestamp, writeFileAtomic } from './atomicWrite';
-import { crcOfPrefix, fsyncAsync, keepTail, lastNewline, readRange, sizeOf, writeAll } from './appendOnlyFiles';
+import { crcOfPrefix, keepTail, lastNewline, readRange, sizeOf } from './appendOnlyFiles';
+import { GroupCommit } from './GroupCommit';
 import { decodeLine, decodeTextLine, encodeLine, encodeRowLine } from './checksummedLines';
 import {
   CURRENT_COLUMNS,
@@ -74,14 +74,8 @@ export class RunFiles {
   /** How many bytes of samples.jsonl the cache file on disk covers (−1: none known). */
   private cachedBytes: number;
   private cacheWrite: Promise<void> = Promise.resolve();
-  private samplesFd: number | null = null;
-  private trajectoriesFd: number | null = null;
+  private readonly commit: GroupCommit;
   private trajectoriesSize: number;
-  private written = 0;
-  private synced = 0;
-  private syncing: Promise<void> | null = null;
-  private waiters: Array<{ upTo: number; resolve: () => void; reject: (error: Error) => void }> = [];
-  private failure: Error | null = null;
   private headerWritten: boolean;
 
   private constructor(
@@ -109,6 +103,7 @@ export class RunFiles {
     this.samplesCrc = state.samples.crc;
     this.cachedBytes = state.cachedBytes;
     this.headerWritten = state.columns.length > 0;
+    this.commit = new GroupCommit(path.join(dir, TRAJECTORIES_FILE), path.join(dir, SAMPLES_FILE));
   }
 
   private get byKey(): Map<string, number> {
@@ -347,7 +342,7 @@ export class RunFiles {
    * never holds a duplicate.
    */
   append(entries: SampleWithTrajectory[]): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.commit.failure) return Promise.reject(this.commit.failure);
     const byKey = this.byKey;
     const batch = entries.length > 1 ? new Set<string>() : null;
     const fresh = entries.filter((e) => {
@@ -356,8 +351,7 @@ export class RunFiles {
       batch?.add(key);
       return true;
     });
-    if (fresh.length === 0) return this.whenSynced(this.written);
-    this.openForAppend();
+    if (fresh.length === 0) return this.commit.flush();
     const trajectoryLines = fresh.map((e) => encodeLine(e.trajectory));
     const stored: Array<{ record: SampleRecord; t: [number, number]; line: string }> = [];
     let offset = this.trajectoriesSize;
@@ -369,15 +363,10 @@ export class RunFiles {
     }
     const header = this.columns.length === 0 && !this.headerWritten ? samplesHeader() : '';
     const rows = Buffer.from(header + stored.map((s) => s.line).join(''));
-    try {
-      writeAll(this.trajectoriesFd!, Buffer.concat(trajectoryLines));
-      this.trajectoriesSize = offset;
-      writeAll(this.samplesFd!, rows);
-      this.headerWritten = true;
-    } catch (error) {
-      this.failure = error as Error;
-      return Promise.reject(this.failure);
-    }
+    const durable = this.commit.write(Buffer.concat(trajectoryLines), rows);
+    if (this.commit.failure) return durable;
+    this.trajectoriesSize = offset;
+    this.headerWritten = true;
     this.samplesBytes += rows.length;
     this.samplesLines += stored.length + (header ? 1 : 0);
     this.samplesCrc = crc32(rows, this.samplesCrc);
@@ -396,8 +385,7 @@ export class RunFiles {
     }
     this.sorted = null;
     this.order = null;
-    this.written++;
-    return this.whenSynced(this.written);
+    return durable;
   }
 
   /** Reads one sample's trajectory (checking its checksum). */
@@ -449,7 +437,7 @@ export class RunFiles {
 
   /** Resolves when everything appended so far is durable. */
   flush(): Promise<void> {
-    return this.whenSynced(this.written);
+    return this.commit.flush();
   }
 
   /**
@@ -460,7 +448,7 @@ export class RunFiles {
     if (
       !this.useCache ||
       this.exotic ||
-      this.failure ||
+      this.commit.failure ||
       this.columns.length === 0 ||
       this.samplesBytes === this.cachedBytes
     )
@@ -481,10 +469,7 @@ export class RunFiles {
     await this.flush().catch(() => undefined);
     if (options.saveCache ?? true) await this.saveCache();
     else await this.cacheWrite;
-    if (this.samplesFd !== null) closeSync(this.samplesFd);
-    if (this.trajectoriesFd !== null) closeSync(this.trajectoriesFd);
-    this.samplesFd = null;
-    this.trajectoriesFd = null;
+    this.commit.close();
   }
 
   private recordAt(row: number): SampleRecord {
@@ -494,46 +479,6 @@ export class RunFiles {
   private planOrder(): Uint32Array {
     this.order ??= this.columns.planOrder();
     return this.order;
-  }
-
-  private openForAppend(): void {
-    if (this.samplesFd !== null) return;
-    this.trajectoriesFd = openSync(path.join(this.dir, TRAJECTORIES_FILE), 'a');
-    this.samplesFd = openSync(path.join(this.dir, SAMPLES_FILE), 'a');
-  }
-
-  private whenSynced(upTo: number): Promise<void> {
-    if (this.synced >= upTo) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ upTo, resolve, reject });
-      this.startSync();
-    });
-  }
-
-  /** Group commit: one fsync pair at a time, covering every write made before it began. */
-  private startSync(): void {
-    if (this.syncing || this.samplesFd === null) return;
-    const target = this.written;
-    const trajectoriesFd = this.trajectoriesFd!;
-    const samplesFd = this.samplesFd;
-    this.syncing = (async () => {
-      try {
-        // Both at once: should a crash leave a durable record whose trajectory is not, opening
-        // the run finds the record pointing past the end of the trajectory file and drops it.
-        await Promise.all([fsyncAsync(trajectoriesFd), fsyncAsync(samplesFd)]);
-        this.synced = Math.max(this.synced, target);
-        const ready = this.waiters.filter((w) => w.upTo <= this.synced);
-        this.waiters = this.waiters.filter((w) => w.upTo > this.synced);
-        for (const w of ready) w.resolve();
-      } catch (error) {
-        this.failure = error as Error;
-        for (const w of this.waiters) w.reject(this.failure);
-        this.waiters = [];
-      } finally {
-        this.syncing = null;
-        if (this.waiters.length > 0) this.startSync();
-      }
-    })();
   }
 }
 
