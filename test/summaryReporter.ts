@@ -1,8 +1,8 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
 /**
- * Ends the test output with the one plain line CI reads: `N passed, N failed` (skipped tests are counted on the line before),
- * counting every test that ran (unit, integration, browser). A module that failed to load counts
+ * Ends the test output with the one plain line CI reads: `N passed, N failed` (skipped tests
+ * are counted on the line before), counting every test that ran (unit, integration, browser). A module that failed to load counts
  * as one failure so that a syntax error can never look green.
  */
 export default class SummaryReporter implements Reporter {

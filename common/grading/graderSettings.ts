@@ -219,3 +219,8 @@ export type CascadeGraderSettings = z.infer<typeof cascadeGraderSettings>;
 
 /** The graders that run without a model (the judge and the cascade need one: a notebook or `runs regrade`). */
 export const graderNames = ['math', 'mcq', 'exact', 'regex', 'numeric', 'code'] as const satisfies readonly GraderName[];
+
+/** Whether a grader runs code without any sandbox (`"sandbox": "none"`): every figure and table says so. */
+export function runsCodeUnsandboxed(grader: GraderSettings): boolean {
+  return grader.grader === 'code' && grader.sandbox === 'none';
+}

@@ -1,8 +1,7 @@
 import { FileFingerprints } from '../fingerprints/fileFingerprint';
-import path from 'node:path';
 import { parseModelSource } from '../../common/settings/modelSource';
 import type { ModelSettings } from '../../common/settings/model';
-import { ensureFixtureFile } from '../fixtures/fixtureFiles';
+import { resolveModelSource } from './modelSource';
 
 const fingerprints = new FileFingerprints();
 
@@ -16,11 +15,10 @@ export async function judgeModelIdentity(model: ModelSettings, storeDir: string)
   const source = parseModelSource(model.source);
   switch (source.kind) {
     case 'fixture':
-      return `sha256:${await fingerprints.sha256(
-        await ensureFixtureFile(source.fixture, { directory: path.join(storeDir, 'models', 'fixtures') }),
-      )}`;
     case 'local':
-      return `sha256:${await fingerprints.sha256(source.path)}`;
+      // A notebook's judge path is absolute by now (resolveJudgeCells); one given to `runs regrade`
+      // is relative to where the command runs, as the engine reads it.
+      return `sha256:${await fingerprints.sha256(await resolveModelSource(model.source, { baseDir: process.cwd(), storeDir }))}`;
     case 'download':
       return `download:${source.uri}`;
     case 'openai':

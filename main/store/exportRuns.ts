@@ -1,5 +1,6 @@
 import { sampleRecord, type RunRecord, type SampleRecord } from '../../common/api/contract/runs';
 import { strategyWindow } from '../../common/settings/strategy';
+import { runsCodeUnsandboxed } from '../../common/grading/graderSettings';
 
 /**
  * Exports for papers and spreadsheets. Samples carry grades and token counts, never the problem
@@ -110,9 +111,7 @@ export function summaryMarkdown(runs: readonly RunRecord[]): string {
  * under it; null when every run was sandboxed or ran no code.
  */
 export function unsandboxedNote(runs: readonly RunRecord[]): string | null {
-  const labels = runs
-    .filter((r) => r.settings.grader.grader === 'code' && r.settings.grader.sandbox === 'none')
-    .map((r) => r.label);
+  const labels = runs.filter((r) => runsCodeUnsandboxed(r.settings.grader)).map((r) => r.label);
   return labels.length === 0
     ? null
     : `the code tests of ${labels.join(', ')} ran without a sandbox ("sandbox": "none"): their verdicts are not protected from the code under test.`;
@@ -127,6 +126,7 @@ export function latexEscape(text: string): string {
 
 /** A booktabs table, ready for \input{} in a paper. */
 export function summaryLatex(runs: readonly RunRecord[]): string {
+  const note = unsandboxedNote(runs);
   const rows = summaryRows(runs).map(
     (r) =>
       `${latexEscape(r.label)} & ${latexEscape(r.strategy)} & ${r.window || '--'} & ${r.samples} & ${r.accuracy} & [${r.ciLow}, ${r.ciHigh}] & ${r.meanThinking} & ${r.medianThinking} \\\\`,
@@ -141,7 +141,7 @@ export function summaryLatex(runs: readonly RunRecord[]): string {
       ...rows,
       '\\bottomrule',
       '\\end{tabular}',
-      ...(unsandboxedNote(runs) ? [`% Note: ${unsandboxedNote(runs)}`] : []),
+      ...(note ? [`% Note: ${note}`] : []),
     ].join('\n') + '\n'
   );
 }

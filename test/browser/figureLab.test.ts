@@ -10,6 +10,7 @@ import { REPO_ROOT, type TestHost } from '../helpers/headlessHost';
 import { openFigureLab } from './figureLabPage';
 import type { FigureSample } from '../../renderer/src/figures/figureData';
 import type {} from '../../renderer/src/lab/labHandle';
+import { paste } from './notebookPage';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-results');
 
@@ -67,22 +68,6 @@ async function download(page: Page, testId: string): Promise<{ name: string; byt
   const bytes = await readFile((await file.path())!);
   await writeFile(path.join(ARTIFACTS, file.suggestedFilename()), bytes);
   return { name: file.suggestedFilename(), bytes };
-}
-
-/**
- * Replaces the focused editor's text the way a paste does. Typing through CDP races Monaco's
- * EditContext input on a busy machine (characters get lost), and typed newlines trigger
- * auto-indent and bracket closing; a paste event inserts the text as it is.
- */
-async function paste(page: Page, text: string): Promise<void> {
-  await page.keyboard.press('Control+A');
-  await page.evaluate((value) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', value);
-    document.activeElement!.dispatchEvent(
-      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
-    );
-  }, text);
 }
 
 /** The text of every Flate stream in a PDF, inflated (jsPDF compresses page content). */

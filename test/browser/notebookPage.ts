@@ -3,7 +3,11 @@
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-/** Replaces the focused Monaco editor's text as a paste does (see figureLab.test.ts). */
+/**
+ * Replaces the focused Monaco editor's text the way a paste does. Typing through CDP races
+ * Monaco's EditContext input on a busy machine (characters get lost), and typed newlines trigger
+ * auto-indent and bracket closing; a paste event inserts the text as it is.
+ */
 export async function paste(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Control+A');
   await page.evaluate((value) => {

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { EventData } from '../../../common/api/contract';
 import type { EventMessage } from '../../../common/api/messages';
-import type { EventHub } from '../../messaging/EventHub';
 import { Workbench } from '../../api/Workbench';
 import { spawnNodeEngine } from '../../engine-supervisor/nodeEngineChild';
 import { STORE_ENV } from '../../store/storeDir';
@@ -20,36 +19,24 @@ import { appVersion } from '../../api/appVersion';
  * to be asked (a rule grader never calls it, and a judge whose replies are cached neither).
  */
 function engineOnDemand(storeDir: string): EnginePort & { close(): Promise<void> } {
-  let workbench: Workbench | null = null;
   const listeners = new Set<(message: EventMessage) => void>();
-  const started = () =>
-    (workbench ??= new Workbench({
-      host: 'cli',
-      storeDir,
-      spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }),
-    }));
-  const port = engineOfHost({
-    get engine() {
-      return started().engine;
-    },
-    events: {
-      subscribe: (listener) => {
-        listeners.add(listener);
-        const off = workbench?.events.subscribe(listener);
-        return () => (listeners.delete(listener), off?.());
-      },
-    } as EventHub,
-  });
+  let started: { workbench: Workbench; port: EnginePort } | null = null;
+  const port = (): EnginePort => {
+    if (!started) {
+      const workbench = new Workbench({
+        host: 'cli',
+        storeDir,
+        spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: storeDir } }),
+      });
+      workbench.onEvent((message) => listeners.forEach((listener) => listener(message)));
+      started = { workbench, port: engineOfHost(workbench) };
+    }
+    return started.port;
+  };
   return {
-    call: (method, params) => {
-      if (!workbench) {
-        const fresh = started();
-        for (const listener of listeners) fresh.events.subscribe(listener);
-      }
-      return port.call(method, params);
-    },
-    onEvent: port.onEvent,
-    close: () => workbench?.close() ?? Promise.resolve(),
+    call: (method, params) => port().call(method, params),
+    onEvent: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    close: () => started?.workbench.close() ?? Promise.resolve(),
   };
 }
 

@@ -1,8 +1,9 @@
 import type { RunRecord } from '../../../common/api/contract/runs';
+import { runsCodeUnsandboxed } from '../../../common/grading/graderSettings';
 
 /** Runs whose code tests ran outside any sandbox, because their grader said `"sandbox": "none"`. */
 export function unsandboxedRuns(runs: readonly RunRecord[]): RunRecord[] {
-  return runs.filter((r) => r.settings.grader.grader === 'code' && r.settings.grader.sandbox === 'none');
+  return runs.filter((r) => runsCodeUnsandboxed(r.settings.grader));
 }
 
 /**
