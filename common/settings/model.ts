@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { signalSettings } from './signals';
 import { openAiSourceProblem, remoteModelSettings } from './remoteModel';
 
 export const modelSettings = z
@@ -26,6 +27,9 @@ export const modelSettings = z
       .describe('CPU threads; "auto" uses the physical cores (the library default can be 100x slower on small machines).'),
     parallel: z.number().int().min(1).max(64).default(1).describe('Samples generated at once, as sequences of one context.'),
     remote: remoteModelSettings.optional(),
+    signals: signalSettings
+      .optional()
+      .describe('Per-token signals (log-probability, entropy, DeepConf confidence); absent: summaries only, K = 20.'),
   })
   .strict();
 export type ModelSettings = z.infer<typeof modelSettings>;

@@ -4,6 +4,7 @@ import { modelSettings } from '../../settings/model';
 import { remoteServerInfo } from '../../settings/remoteModel';
 import { promptSettings } from '../../settings/prompt';
 import { samplingSettings } from '../../settings/sampling';
+import { signalSettings } from '../../settings/signals';
 import { strategySettings } from '../../settings/strategy';
 import { modelEvents, modelMethods } from './models';
 
@@ -64,6 +65,56 @@ export const trajectorySegment = z.object({
   tokens: z.array(z.number().int()),
 });
 
+/**
+ * A trajectory's per-token signals (common/settings/signals.ts says what each is), aligned with
+ * its tokens: segments concatenated, one entry per token. Inserted tokens (hint, "Wait", cue)
+ * have none: null.
+ */
+export const tokenSignals = z.object({
+  topK: z.number().int().min(1),
+  logprob: z.array(z.number().nullable()),
+  entropy: z.array(z.number().nullable()),
+  confidence: z.array(z.number().nullable()),
+});
+export type TokenSignals = z.infer<typeof tokenSignals>;
+
+/**
+ * What a sample's signals come to (common/signals/summarizeSignals.ts), over the tokens the model
+ * generated in the kept trajectory (probes and inserted text excluded). Null fields: no token.
+ */
+export const signalSummary = z.object({
+  /** Tokens with signals. */
+  tokens: z.number().int().min(0),
+  topK: z.number().int().min(1),
+  groupSize: z.number().int().min(1),
+  meanLogprob: z.number().nullable(),
+  meanEntropy: z.number().nullable(),
+  meanConfidence: z.number().nullable(),
+  /** DeepConf's lowest group confidence: the minimum over sliding windows of `groupSize` tokens (the whole trace when shorter). */
+  lowestGroupConfidence: z.number().nullable(),
+  /** DeepConf's bottom-10% group confidence: the mean of the lowest 10% of the sliding-window means. */
+  bottomGroupConfidence: z.number().nullable(),
+  /** DeepConf's tail confidence: the mean confidence of the last `groupSize` tokens. */
+  tailConfidence: z.number().nullable(),
+});
+export type SignalSummary = z.infer<typeof signalSummary>;
+
+/** A trial answer an early-exit strategy branched off the thinking, and what it scored. */
+export const exitProbe = z.object({
+  /** Thinking tokens generated when the probe was taken. */
+  atThinkingToken: z.number().int().min(0),
+  /** Tokens the probe cost (inducing text and trial answer); discarded unless it exited. */
+  tokens: z.number().int().min(0),
+  score: z.number(),
+  exited: z.boolean(),
+});
+
+/**
+ * Why a sample ended. 'low-confidence': DeepConf's online filter stopped the trace because its
+ * group confidence fell below the problem's threshold (the trace is kept, and votes with no weight).
+ */
+export const stopReason = z.enum(['end-of-generation', 'stop-string', 'max-tokens', 'cancelled', 'low-confidence']);
+
 /** What one strategy produced for one sample, as the engine's strategies return it. */
 export const strategyResult = z.object({
   /** The caller's key of the sample (e.g. "problemId#sampleIndex"). */
@@ -85,10 +136,21 @@ export const strategyResult = z.object({
   cutAt: z.number().int().nullable(),
   /** Character offset of the inserted hint in `text`, null when none was inserted. */
   hintOffset: z.number().int().nullable(),
-  stopReason: z.enum(['end-of-generation', 'stop-string', 'max-tokens', 'cancelled']),
+  stopReason,
   /** "Wait" extensions inserted by budget forcing. */
   extensions: z.number().int(),
   timings: z.object({ promptMs: z.number(), generateMs: z.number(), tokensPerSecond: z.number() }),
+  /**
+   * Tokens generated and then thrown away (trial answers of probes that did not exit): the cost
+   * of the strategy beyond `totalTokens`. Efficiency figures count both. Absent: 0.
+   */
+  discardedTokens: z.number().int().min(0).optional(),
+  /** Early exit's probes in order (absent for strategies that take none). */
+  probes: z.array(exitProbe).optional(),
+  /** Summary of the per-token signals (absent when signals were off or the backend has none). */
+  signalSummary: signalSummary.optional(),
+  /** Every token's signals, when the request asked to record them. */
+  signals: tokenSignals.optional(),
 });
 export type StrategyResult = z.infer<typeof strategyResult>;
 
@@ -149,6 +211,8 @@ export const generationMethods = {
         strategies: z.array(strategySettings).min(1),
         sampling: samplingSettings,
         items: z.array(generationItem).min(1),
+        /** Per-token signals: absent or mode "off" computes none (common/settings/signals.ts). */
+        signals: signalSettings.optional(),
         /** Stream `engine.token` events (for the live view); off for bulk runs. */
         streamTokens: z.boolean().default(false),
       })

@@ -8,7 +8,7 @@ import { modelSettings } from '../../settings/model';
 import { promptSettings } from '../../settings/prompt';
 import { samplingSettings } from '../../settings/sampling';
 import { strategySettings } from '../../settings/strategy';
-import { generationPhase, trajectorySegment } from './generation';
+import { generationPhase, stopReason, trajectorySegment } from './generation';
 
 /** A proportion with its Wilson score 95% interval. */
 export const proportion = z.object({
@@ -77,7 +77,7 @@ export const sampleRecord = z.object({
   totalTokens: z.number().int(),
   cut: z.boolean(),
   cutAt: z.number().int().nullable(),
-  stopReason: z.enum(['end-of-generation', 'stop-string', 'max-tokens', 'cancelled']),
+  stopReason,
   extensions: z.number().int(),
   outcome: gradeOutcomeName,
   correct: z.boolean(),

@@ -48,8 +48,20 @@ export interface GenerateRequest {
    */
   readonly peekAfterLimit?: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * Compute each generated token's signals over the K most likely candidates
+   * (common/settings/signals.ts); absent: none (the cheaper path).
+   */
+  readonly signals?: { readonly topK: number };
   /** Streams each generated token as it is kept, with its text (best effort for partial UTF-8). */
   readonly onToken?: (token: Token, text: string) => void;
+}
+
+/** One token's signals (common/settings/signals.ts). */
+export interface TokenSignal {
+  readonly logprob: number;
+  readonly entropy: number;
+  readonly confidence: number;
 }
 
 export interface PeekedToken {
@@ -59,6 +71,8 @@ export interface PeekedToken {
   readonly endsGeneration: boolean;
   /** The stop string this token would complete, if any. */
   readonly completesStopString: string | null;
+  /** Its signals, when the request asked for them. */
+  readonly signal?: TokenSignal;
 }
 
 export interface GenerateResult {
@@ -67,6 +81,8 @@ export interface GenerateResult {
   readonly end: GenerationEnd;
   /** With end 'stop-string': which one, and the index in `tokens` of the token where it begins. */
   readonly stop?: { readonly text: string; readonly tokenIndex: number };
+  /** With `request.signals`: one per token of `tokens`, in order. */
+  readonly signals?: readonly TokenSignal[];
   /** With end 'max-tokens' and `peekAfterLimit`: the token the model would generate next. */
   readonly next?: PeekedToken;
   /** Milliseconds spent evaluating pending tokens and generating, and before the first token. */
