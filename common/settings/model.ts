@@ -11,7 +11,9 @@ export const modelSettings = z
         const problem = openAiSourceProblem(source);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       })
-      .describe('A local .gguf path, a Hugging Face URI such as "hf:user/repo:Q4_K_M" (downloaded into the models folder), or an OpenAI-compatible server such as "openai:http://127.0.0.1:8080/v1" (see `remote`).'),
+      .describe(
+        'A local .gguf path, a Hugging Face URI such as "hf:user/repo:Q4_K_M" (downloaded into the models folder), or an OpenAI-compatible server such as "openai:http://127.0.0.1:8080/v1" (see `remote`).',
+      ),
     backend: z
       .enum(['auto', 'cuda', 'metal', 'vulkan', 'cpu'])
       .default('auto')
@@ -24,8 +26,16 @@ export const modelSettings = z
     threads: z
       .union([z.literal('auto'), z.number().int().min(1)])
       .default('auto')
-      .describe('CPU threads; "auto" uses the physical cores (the library default can be 100x slower on small machines).'),
-    parallel: z.number().int().min(1).max(64).default(1).describe('Samples generated at once, as sequences of one context.'),
+      .describe(
+        'CPU threads; "auto" uses the physical cores (the library default can be 100x slower on small machines).',
+      ),
+    parallel: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe('Samples generated at once, as sequences of one context.'),
     remote: remoteModelSettings.optional(),
     signals: signalSettings
       .optional()

@@ -19,10 +19,7 @@ const BOTTOM_SHARE = 0.1;
  * the mean of the lowest 10% of them, and the mean of the last `groupSize` tokens. Tokens without
  * a value (inserted text) are skipped, so windows run over generated tokens only.
  */
-export function summarizeSignals(
-  signals: SignalArrays,
-  options: { topK: number; groupSize?: number },
-): SignalSummary {
+export function summarizeSignals(signals: SignalArrays, options: { topK: number; groupSize?: number }): SignalSummary {
   const groupSize = options.groupSize ?? DEFAULT_GROUP_SIZE;
   const confidence = present(signals.confidence);
   const groups = windowMeans(confidence, groupSize);

@@ -181,7 +181,7 @@ export const generationMethods = {
     params: z.object({ path: z.string().min(1) }).strict(),
     result: modelInfo,
     home: 'engine',
-    doc: 'Reads a GGUF file\'s metadata without loading weights; a clear error for missing, foreign or truncated files.',
+    doc: "Reads a GGUF file's metadata without loading weights; a clear error for missing, foreign or truncated files.",
   }),
   'engine.loadModel': method({
     params: z.object({ model: modelSettings }).strict(),
