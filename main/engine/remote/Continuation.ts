@@ -1,11 +1,12 @@
 import { ApiError } from '../../../common/api/messages';
 import type { SamplingSettings } from '../../../common/settings/sampling';
-import type { Token } from '../backend/GenerationBackend';
+import type { Token, TokenSignal } from '../backend/GenerationBackend';
 import type { SeedStream } from '../sampling/seeds';
 import { remoteError } from './remoteErrors';
 import { backoffDelayMs, firstRetryDelayMs, sleep, type RetryPolicy } from './retryPolicy';
 import { isRetryable, ServerConnectionError, ServerHttpError } from './ServerClient';
 import { completionChunk, parseServerJson, type CompletionChunk, type CompletionUsage } from './serverResponses';
+import { signalOfCandidates, signalOfKeyedCandidates } from './streamedSignals';
 
 /** A token the server generated, with its bytes (its text, which may end inside a UTF-8 character). */
 export interface StreamedToken {
@@ -13,6 +14,8 @@ export interface StreamedToken {
   readonly bytes: Uint8Array;
   /** The bytes are the token's own (not a share of a chunk's text that several tokens wrote). */
   readonly exact: boolean;
+  /** Its signals, when they were asked for (`DrawParameters.signalsTopK`) and the server sent candidates. */
+  readonly signal: TokenSignal | null;
 }
 
 /** What decides the tokens a server draws after a prefix (besides the prefix). */
@@ -20,6 +23,8 @@ export interface DrawParameters {
   readonly sampling: Omit<SamplingSettings, 'seed'>;
   readonly sampleSeed: number;
   readonly stream: SeedStream;
+  /** Ask for the K most likely candidates of every token, for its signals; null: none. */
+  readonly signalsTopK: number | null;
 }
 
 /** Opens streamed completions: the backend's side of a continuation. */
@@ -144,7 +149,7 @@ export class Continuation {
     if (chunk.usage) attempt.usage = chunk.usage;
     const choice = chunk.choices[0];
     if (!choice) return;
-    for (const token of tokensOf(choice, attempt, this.source.completionsUrl)) {
+    for (const token of tokensOf(choice, attempt, this.draw.signalsTopK, this.source.completionsUrl)) {
       // The last token is held until the next one or the finish arrives: at a finish by
       // end-of-generation it may be the end-of-generation token, which is not kept.
       if (attempt.held) this.generated.push(attempt.held);
@@ -232,8 +237,9 @@ type Choice = CompletionChunk['choices'][number];
  * llama-server's `logprobs.content[].id` with `bytes`; vLLM's `token_ids` (`return_token_ids`)
  * or `logprobs.tokens` as "token_id:N" (`return_tokens_as_token_ids`) with `text_offset`.
  * A server that streams text without ids cannot be counted exactly: that is an error.
+ * With `topK`, each token's signals from the candidates streamed with it (streamedSignals.ts).
  */
-function tokensOf(choice: Choice, attempt: Attempt, url: string): StreamedToken[] {
+function tokensOf(choice: Choice, attempt: Attempt, topK: number | null, url: string): StreamedToken[] {
   const text = choice.text ?? '';
   const base = attempt.textLength;
   attempt.textLength += text.length;
@@ -243,6 +249,7 @@ function tokensOf(choice: Choice, attempt: Attempt, url: string): StreamedToken[
       token: entry.id,
       bytes: entry.bytes ? Uint8Array.from(entry.bytes) : encoder.encode(entry.token ?? ''),
       exact: Boolean(entry.bytes),
+      signal: topK === null ? null : signalOfCandidates(entry.id, entry.top_logprobs, topK),
     }));
   }
   if (logprobs?.tokens && logprobs.tokens.every((t) => t.startsWith('token_id:'))) {
@@ -250,12 +257,15 @@ function tokensOf(choice: Choice, attempt: Attempt, url: string): StreamedToken[
     return logprobs.tokens.map((t, i) => {
       const from = offsets[i] !== undefined ? offsets[i]! - base : i === 0 ? 0 : text.length;
       const to = offsets[i + 1] !== undefined ? offsets[i + 1]! - base : text.length;
-      return { token: Number(t.slice('token_id:'.length)), bytes: encoder.encode(text.slice(from, to)), exact: false };
+      const token = Number(t.slice('token_id:'.length));
+      const piece = text.slice(from, to);
+      const signal = topK === null ? null : signalOfKeyedCandidates(token, piece, logprobs.top_logprobs?.[i], topK);
+      return { token, bytes: encoder.encode(piece), exact: false, signal };
     });
   }
   if (choice.token_ids && choice.token_ids.length > 0) {
     const last = choice.token_ids.length - 1;
-    return choice.token_ids.map((token, i) => ({ token, bytes: i === last ? encoder.encode(text) : NO_BYTES, exact: false }));
+    return choice.token_ids.map((token, i) => ({ token, bytes: i === last ? encoder.encode(text) : NO_BYTES, exact: false, signal: null }));
   }
   if (text.length > 0) {
     throw remoteError(

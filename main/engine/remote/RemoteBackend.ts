@@ -54,6 +54,11 @@ export class RemoteBackend implements GenerationBackend {
   private readonly tokenized = new Map<string, Promise<Token[]>>();
   private readonly tokenBytes = new Map<Token, Uint8Array>();
   private readonly host: SequenceHost;
+  /**
+   * Why samples that asked for token signals have none (the server streamed tokens without the
+   * candidates' log-probabilities), once it happened; null otherwise.
+   */
+  signalsMissing: string | null = null;
 
   constructor(private readonly options: RemoteBackendOptions) {
     this.parallelism = options.maxInFlight;
@@ -143,6 +148,13 @@ export class RemoteBackend implements GenerationBackend {
       rememberBytes: (token, bytes) => {
         if (this.tokenBytes.size < MAX_REMEMBERED_TOKENS || this.tokenBytes.has(token)) this.tokenBytes.set(token, bytes);
       },
+      noSignals: (topK) => {
+        if (this.signalsMissing === null) {
+          this.signalsMissing = `${completionsUrl} streamed tokens without the log-probabilities of their ${topK} most likely candidates ("logprobs": ${topK}); their samples have no token signals`;
+          console.warn(`remote backend: ${this.signalsMissing}`);
+        }
+        return null;
+      },
     };
   }
 }
@@ -172,7 +184,8 @@ export function completionBody(
     n: 1,
     stream: true,
     stream_options: { include_usage: true },
-    logprobs: 1,
+    // The drawn token's id comes with its log-probability; signals want the K most likely too.
+    logprobs: draw.signalsTopK ?? 1,
   };
   if (kind !== 'openai-compatible') {
     body.top_k = sampling.topK;

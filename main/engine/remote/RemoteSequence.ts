@@ -6,6 +6,7 @@ import type {
   GenerationEnd,
   PeekedToken,
   Token,
+  TokenSignal,
 } from '../backend/GenerationBackend';
 import { StopStringMatcher } from '../backend/StopStringMatcher';
 import { Continuation, type CompletionSource, type StreamedToken } from './Continuation';
@@ -19,6 +20,11 @@ export interface SequenceHost extends CompletionSource {
   readonly contextSize: number;
   /** Remembers a token's bytes, so detokenizing generated text needs no request. */
   rememberBytes(token: Token, bytes: Uint8Array): void;
+  /**
+   * Signals were asked for and the server streamed a token without candidates: says so (once)
+   * and answers null, so the result carries no signals rather than some.
+   */
+  noSignals(topK: number): null;
 }
 
 type Drawn =
@@ -95,6 +101,8 @@ export class RemoteSequence implements BackendSequence {
     const pieces = new Utf8Pieces();
     const stops = new StopStringMatcher(request.stopStrings, request.precedingText ?? '');
     const kept: Token[] = [];
+    // Signals of the kept tokens while every one has them; null once one has none.
+    let signals: TokenSignal[] | null = request.signals ? [] : null;
     const offsets: number[] = [];
     let textLength = 0;
     const opened: Continuation[] = [];
@@ -103,6 +111,7 @@ export class RemoteSequence implements BackendSequence {
       tokens: kept,
       end,
       elapsedMs: performance.now() - started,
+      ...(signals ? { signals } : {}),
       ...extra,
     });
 
@@ -126,11 +135,13 @@ export class RemoteSequence implements BackendSequence {
         if (atLimit) {
           const endsGeneration = drawn.kind === 'end-of-generation';
           const text = drawn.kind === 'token' ? pieces.peek(drawn.token.bytes) : '';
+          const peeked = drawn.kind === 'token' && request.signals ? drawn.token.signal : null;
           const next: PeekedToken = {
             token: drawn.kind === 'token' ? drawn.token.token : drawn.token,
             text,
             endsGeneration,
             completesStopString: endsGeneration ? null : (stops.find(text)?.text ?? null),
+            ...(peeked ? { signal: peeked } : {}),
           };
           return (result = finish('max-tokens', { next }));
         }
@@ -139,6 +150,10 @@ export class RemoteSequence implements BackendSequence {
         const { token, bytes } = drawn.token;
         this.push(token);
         kept.push(token);
+        if (signals) {
+          if (drawn.token.signal) signals.push(drawn.token.signal);
+          else signals = this.host.noSignals(request.signals!.topK);
+        }
         const piece = pieces.push(bytes);
         offsets.push(textLength);
         textLength += piece.length;
@@ -189,7 +204,12 @@ export class RemoteSequence implements BackendSequence {
         key,
         [...this.sequenceTokens],
         Math.min(room, Math.max(wanted, readAhead)),
-        { sampling: request.sampling, sampleSeed: request.seed.sampleSeed, stream: request.seed.stream },
+        {
+          sampling: request.sampling,
+          sampleSeed: request.seed.sampleSeed,
+          stream: request.seed.stream,
+          signalsTopK: request.signals?.topK ?? null,
+        },
         this.host,
       );
       continuation.lastUsed = ++this.clock;
@@ -240,8 +260,10 @@ export class RemoteSequence implements BackendSequence {
  */
 function samplingKey(request: GenerateRequest): string {
   const { sampling, seed } = request;
-  if (sampling.temperature <= 0) return 'greedy';
-  return JSON.stringify([sampling.temperature, sampling.topK, sampling.topP, sampling.minP, seed.sampleSeed, seed.stream]);
+  // Tokens read without candidates cannot serve a request for signals (nor K candidates one for K + 1).
+  const signals = request.signals ? `:${request.signals.topK}` : '';
+  if (sampling.temperature <= 0) return `greedy${signals}`;
+  return JSON.stringify([sampling.temperature, sampling.topK, sampling.topP, sampling.minP, seed.sampleSeed, seed.stream]) + signals;
 }
 
 /** The index of the token whose text contains character `offset` (0 when it lies before them all). */

@@ -56,21 +56,35 @@ export const detokenizeResult = z.union([
 /** llama-server's POST /apply-template: the chat rendered by the model's template. */
 export const appliedTemplate = z.looseObject({ prompt: z.string() });
 
+/**
+ * One candidate of llama-server's `top_logprobs`: its id and log-probability over the whole
+ * vocabulary, before any sampler (llama-server's default; `post_sampling_probs` is not sent).
+ */
+const candidateLogprob = z.looseObject({
+  id: z.number().int(),
+  logprob: z.number(),
+});
+
 /** One generated token as llama-server reports it in `logprobs.content`. */
 const contentLogprob = z.looseObject({
   id: z.number().int(),
   token: z.string().optional(),
   bytes: z.array(z.number().int().min(0).max(255)).nullish(),
+  /** The `logprobs` (n_probs) most likely candidates, most likely first. */
+  top_logprobs: z.array(candidateLogprob).nullish(),
 });
 
 /**
  * A chunk's `logprobs`: llama-server fills `content` (ids and bytes); the legacy completions
- * format (vLLM) fills `tokens`, which read "token_id:123" with `return_tokens_as_token_ids`.
+ * format (vLLM, SGLang) fills `tokens`, which read "token_id:123" with
+ * `return_tokens_as_token_ids`, and `top_logprobs`: per token, candidate → log-probability,
+ * keyed the same way (vLLM adds the drawn token to the K most likely, so K or K + 1 entries).
  */
 const streamedLogprobs = z.looseObject({
   content: z.array(contentLogprob).nullish(),
   tokens: z.array(z.string()).nullish(),
   text_offset: z.array(z.number().int()).nullish(),
+  top_logprobs: z.array(z.record(z.string(), z.number()).nullable()).nullish(),
 });
 
 export const completionUsage = z.looseObject({

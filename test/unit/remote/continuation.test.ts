@@ -12,7 +12,7 @@ import { ServerConnectionError, ServerHttpError } from '../../../main/engine/rem
 import { tokenSeed } from '../../../main/engine/sampling/seeds';
 import { strategySettings } from '../../../common/settings/strategy';
 
-const draw = { sampling: { temperature: 0, topK: 40, topP: 0.95, minP: 0 }, sampleSeed: 7, stream: 'thinking' as const };
+const draw = { sampling: { temperature: 0, topK: 40, topP: 0.95, minP: 0 }, sampleSeed: 7, stream: 'thinking' as const, signalsTopK: null };
 
 /** Replays one scripted stream per request; an Error in a script is thrown at that point. */
 function replay(scripts: Array<Array<unknown>>): CompletionSource & { opened: Array<{ prompt: number[]; maxTokens: number }> } {
