@@ -9,8 +9,19 @@ interface QueuedEvaluation {
   tokens: readonly Token[];
   /** Draws the token after the last one; null: evaluate only. */
   readonly sampler: NativeSampler | null;
+  readonly probe: LogitProbe | null;
   readonly resolve: (token: Token | null) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/**
+ * A second sampler run on the same logits right after the sequence's own draw, for token
+ * signals: it reads the next-token distribution and leaves the sequence's sampler untouched.
+ */
+export interface LogitProbe {
+  readonly sampler: NativeSampler;
+  /** The candidates the probe's chain left, as llama.cpp gives them: `[id, p, id, p, …]`. */
+  readonly receive: (candidates: readonly number[]) => void;
 }
 
 /**
@@ -53,17 +64,19 @@ export class ContextDecoder {
 
   /**
    * Evaluates `tokens` at positions `position`, `position + 1`, … of the sequence and, with a
-   * sampler, draws the token that follows them (else resolves null).
+   * sampler, draws the token that follows them (else resolves null); a probe then reads the
+   * same logits.
    */
   evaluate(
     sequenceId: number,
     position: number,
     tokens: readonly Token[],
     sampler: NativeSampler | null,
+    probe: LogitProbe | null = null,
   ): Promise<Token | null> {
     if (tokens.length === 0) return Promise.reject(new Error('nothing to evaluate'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ sequenceId, position, tokens, sampler, resolve, reject });
+      this.queue.push({ sequenceId, position, tokens, sampler, probe, resolve, reject });
       this.maybeDecode();
     });
   }
@@ -159,8 +172,15 @@ export class ContextDecoder {
         try {
           const drawn = await context.sampleToken(logitIndex, item.sampler);
           const token = Array.isArray(drawn) ? drawn[0] : drawn;
-          if (token === -1) item.reject(new Error('llama.cpp could not draw a token'));
-          else item.resolve(token);
+          if (token === -1) {
+            item.reject(new Error('llama.cpp could not draw a token'));
+            continue;
+          }
+          if (item.probe) {
+            const probed = await context.sampleToken(logitIndex, item.probe.sampler, true);
+            item.probe.receive(Array.isArray(probed) && Array.isArray(probed[1]) ? (probed[1] as number[]) : []);
+          }
+          item.resolve(token);
         } catch (error) {
           item.reject(error);
         }

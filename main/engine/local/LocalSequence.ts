@@ -6,12 +6,20 @@ import type {
   GenerationEnd,
   PeekedToken,
   Token,
+  TokenSignal,
 } from '../backend/GenerationBackend';
 import { StopStringMatcher } from '../backend/StopStringMatcher';
 import { tokenSeed } from '../sampling/seeds';
-import type { ContextDecoder } from './ContextDecoder';
+import type { ContextDecoder, LogitProbe } from './ContextDecoder';
 import { IncrementalDetokenizer } from './IncrementalDetokenizer';
 import { nativeSequenceOf, type NativeSampler, type NativeSequence } from './nativeContext';
+import { probeSamplerOptions, signalFromProbe } from './signalProbe';
+
+/** A token drawn, with its signals when they were asked for. */
+interface Drawn {
+  readonly token: Token;
+  readonly signal: TokenSignal | undefined;
+}
 
 /**
  * A llama.cpp context sequence as a BackendSequence.
@@ -21,6 +29,11 @@ import { nativeSequenceOf, type NativeSampler, type NativeSequence } from './nat
  * The token drawn after a limit (a window's look-ahead) is remembered, so continuing the
  * thinking after a sweep branch does not evaluate anything twice.
  *
+ * Token signals (docs/engine.md, "Token signals"): with `request.signals`, a probe sampler
+ * (top-K only) reads the logits of every draw right after the sequence's own sampler has drawn
+ * from them; it has its own chain and random state, so the tokens drawn are the same with
+ * signals on or off.
+ *
  * Tokens are evaluated and drawn through the context's ContextDecoder, not node-llama-cpp's
  * `evaluate` (see there why); node-llama-cpp's sequence object only owns the sequence id (the
  * benchmarks' baselines borrow it through `bareSequence()`).
@@ -29,7 +42,7 @@ export class LocalSequence implements BackendSequence {
   private sequenceTokens: Token[] = [];
   /** The tokens in the KV cache, in order from position 0. */
   private cached: Token[] = [];
-  private peeked: { length: number; key: string; token: Token } | null = null;
+  private peeked: { length: number; key: string; drawn: Drawn; signalTopK: number | undefined } | null = null;
   private readonly native: NativeSequence;
 
   constructor(
@@ -109,15 +122,22 @@ export class LocalSequence implements BackendSequence {
         ]);
     const detokenizer = new IncrementalDetokenizer(this.model, this.sequenceTokens.slice(-8));
     const stops = new StopStringMatcher(request.stopStrings, request.precedingText ?? '');
+    const signalTopK = request.signals?.topK;
     const kept: Token[] = [];
+    const keptSignals: TokenSignal[] = [];
     const offsets: number[] = [];
     let textLength = 0;
 
     let pending = this.sequenceTokens.slice(this.cached.length);
-    let ready: Token | null = null;
+    let ready: Drawn | null = null;
     if (pending.length === 0) {
       const peeked = this.peeked;
-      if (peeked && peeked.length === this.sequenceTokens.length && peeked.key === key) ready = peeked.token;
+      const reusable =
+        peeked !== null &&
+        peeked.length === this.sequenceTokens.length &&
+        peeked.key === key &&
+        (signalTopK === undefined || peeked.signalTopK === signalTopK);
+      if (reusable) ready = peeked.drawn;
       else {
         // The last token's logits are gone (a branch was erased after it): evaluate it again.
         await this.eraseFrom(this.sequenceTokens.length - 1);
@@ -129,13 +149,15 @@ export class LocalSequence implements BackendSequence {
       tokens: kept,
       end,
       elapsedMs: performance.now() - started,
+      ...(signalTopK !== undefined ? { signals: keptSignals } : {}),
       ...extra,
     });
 
     // Greedy: one sampler for the call, as node-llama-cpp's `evaluate` keeps one per generator.
     // Seeded: a fresh sampler per token, seeded by the token's position (sampling/seeds.ts).
     const greedySampler = greedy ? this.native.createSampler({ temperature: 0 }) : null;
-    const draw = async (position: number): Promise<Token> => {
+    const probeSampler = signalTopK !== undefined ? this.native.createSampler(probeSamplerOptions(signalTopK)) : null;
+    const draw = async (position: number): Promise<Drawn> => {
       const sampler =
         greedySampler ??
         this.native.createSampler({
@@ -145,10 +167,12 @@ export class LocalSequence implements BackendSequence {
           minP: sampling.minP,
           seed: tokenSeed(seed.sampleSeed, seed.stream, position),
         });
+      let probed: readonly number[] = [];
+      const probe: LogitProbe | null = probeSampler && { sampler: probeSampler, receive: (c) => (probed = c) };
       try {
-        const token = await this.evaluate(pending, sampler);
+        const token = await this.evaluate(pending, sampler, probe);
         if (token === null) throw new Error('llama.cpp returned no token');
-        return token;
+        return { token, signal: probe ? signalFromProbe(token, probed) : undefined };
       } finally {
         if (sampler !== greedySampler) sampler.dispose();
       }
@@ -162,9 +186,10 @@ export class LocalSequence implements BackendSequence {
         if (this.sequenceTokens.length >= this.sequence.contextSize) return finish('context-full');
 
         const position = this.sequenceTokens.length;
-        const token = ready ?? (await draw(position));
+        const drawn = ready ?? (await draw(position));
+        const { token, signal } = drawn;
         ready = null;
-        this.peeked = { length: position, key, token };
+        this.peeked = { length: position, key, drawn, signalTopK };
         const endsGeneration = this.model.isEogToken(token as LlamaToken);
         if (atLimit) {
           const text = endsGeneration ? '' : detokenizer.peek(token);
@@ -173,6 +198,7 @@ export class LocalSequence implements BackendSequence {
             text,
             endsGeneration,
             completesStopString: stops.find(text)?.text ?? null,
+            ...(signal ? { signal } : {}),
           };
           return finish('max-tokens', { next });
         }
@@ -180,6 +206,7 @@ export class LocalSequence implements BackendSequence {
 
         this.sequenceTokens.push(token);
         kept.push(token);
+        if (signal) keptSignals.push(signal);
         const piece = detokenizer.push(token);
         offsets.push(textLength);
         textLength += piece.length;
@@ -191,6 +218,7 @@ export class LocalSequence implements BackendSequence {
       }
     } finally {
       greedySampler?.dispose();
+      probeSampler?.dispose();
     }
   }
 
@@ -200,9 +228,13 @@ export class LocalSequence implements BackendSequence {
   }
 
   /** Evaluates `tokens` after the cached ones and, with a sampler, draws the next token. */
-  private async evaluate(tokens: readonly Token[], sampler: NativeSampler | null): Promise<Token | null> {
+  private async evaluate(
+    tokens: readonly Token[],
+    sampler: NativeSampler | null,
+    probe: LogitProbe | null = null,
+  ): Promise<Token | null> {
     try {
-      const token = await this.decoder.evaluate(this.native.id, this.cached.length, tokens, sampler);
+      const token = await this.decoder.evaluate(this.native.id, this.cached.length, tokens, sampler, probe);
       this.cached.push(...tokens);
       return token;
     } catch (error) {

@@ -14,8 +14,16 @@ export interface NativeContext {
   /** Adds tokens at positions first, first+1, …; returns the batch indexes of the logits asked for. */
   addToBatch(sequenceId: number, firstPosition: number, tokens: Uint32Array, logitIndexes: Uint32Array): Uint32Array;
   decodeBatch(): Promise<void>;
-  /** Draws a token from the logits at a batch index: `-1` when nothing could be drawn. */
-  sampleToken(batchLogitIndex: number, sampler: NativeSampler): Promise<number | [number, ...unknown[]]>;
+  /**
+   * Draws a token from the logits at a batch index: `-1` when nothing could be drawn. With
+   * `probabilities` true it resolves `[token, [id, p, id, p, …]]`: the candidates the sampler
+   * chain left, softmaxed over them (after its temperature) in float32.
+   */
+  sampleToken(
+    batchLogitIndex: number,
+    sampler: NativeSampler,
+    probabilities?: boolean,
+  ): Promise<number | [number, ...unknown[]]>;
   /** `llama_memory_seq_rm(sequence, start, end)`; end -1 means "to the end". False: not removable. */
   removeTokenCellsFromSequence(sequenceId: number, start: number, end: number): boolean;
 }

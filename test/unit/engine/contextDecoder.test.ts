@@ -11,6 +11,7 @@ import type { NativeAccess, NativeContext, NativeSampler } from '../../../main/e
 function scriptedContext() {
   const batches: Array<Array<{ sequenceId: number; first: number; tokens: number[]; logits: number[] }>> = [];
   const events: string[] = [];
+  const samples: Array<{ index: number; sampler: NativeSampler; probabilities: boolean }> = [];
   let current: (typeof batches)[number] = [];
   let finishDecode: (() => void) | null = null;
   let failNext: Error | null = null;
@@ -34,10 +35,14 @@ function scriptedContext() {
       }
       return new Promise<void>((resolve) => (finishDecode = resolve));
     },
-    async sampleToken(index) {
+    async sampleToken(index, sampler, probabilities = false) {
+      samples.push({ index, sampler, probabilities });
       let offset = 0;
       for (const part of batches.at(-1)!) {
-        if (index < offset + part.tokens.length) return part.sequenceId * 100 + part.first + (index - offset) + 1;
+        if (index < offset + part.tokens.length) {
+          const token = part.sequenceId * 100 + part.first + (index - offset) + 1;
+          return probabilities ? [token, [token, 0.75, token + 1, 0.25]] : token;
+        }
         offset += part.tokens.length;
       }
       return -1;
@@ -52,6 +57,7 @@ function scriptedContext() {
     access,
     batches,
     events,
+    samples,
     /** Lets the decode in flight finish. */
     finish: async () => {
       await until(() => finishDecode !== null);
@@ -80,6 +86,22 @@ describe('ContextDecoder (scripted native context: a stand-in for llama.cpp)', (
     await native.finish();
     expect(await drawn).toBe(100 + 7); // position 7 follows positions 5 and 6
     expect(native.batches[0]).toEqual([{ sequenceId: 1, first: 5, tokens: [7, 8], logits: [1] }]);
+  });
+
+  it('runs a probe on the same logits right after the draw, and hands it the candidates (token signals)', async () => {
+    const native = scriptedContext();
+    const decoder = new ContextDecoder(native.access, 8);
+    decoder.activate(1);
+    const probeSampler: NativeSampler = { applyConfig() {}, dispose() {} };
+    const received: Array<readonly number[]> = [];
+    const drawn = decoder.evaluate(1, 5, [7, 8], sampler, { sampler: probeSampler, receive: (c) => received.push(c) });
+    await native.finish();
+    expect(await drawn).toBe(107);
+    expect(native.samples).toEqual([
+      { index: 1, sampler, probabilities: false },
+      { index: 1, sampler: probeSampler, probabilities: true },
+    ]);
+    expect(received).toEqual([[107, 0.75, 108, 0.25]]);
   });
 
   it('waits until every active sequence has queued, then decodes them in one batch', async () => {
