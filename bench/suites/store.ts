@@ -7,7 +7,7 @@ import { crc32 } from 'node:zlib';
 import type { RunSummary, SampleRecord, Trajectory } from '../../common/api/contract/runs';
 import { encodeRowLine } from '../../main/store/checksummedLines';
 import { RunFiles, type SampleWithTrajectory } from '../../main/store/RunFiles';
-import { SAMPLE_COLUMNS } from '../../main/store/sampleRows';
+import { sampleToRow } from '../../main/store/sampleRows';
 import { RunStore } from '../../main/store/RunStore';
 import { summarizeRun } from '../../main/store/runSummary';
 import { SampleColumns } from '../../main/store/sampleColumns';
@@ -46,6 +46,15 @@ export function makeSample(index: number): SampleWithTrajectory {
     gold: '42',
     generateMs: 850.5,
     tokensPerSecond: 155.2,
+    // Signal summaries as the runner stores them (6 decimals): every run has them by default.
+    meanLogprob: -((index * 7919) % 1000003) / 1e6,
+    meanEntropy: ((index * 104729) % 2000003) / 1e6,
+    meanConfidence: 3 + ((index * 1299709) % 9000001) / 1e6,
+    lowestGroupConfidence: 3 + ((index * 15485863) % 5000011) / 1e6,
+    bottomGroupConfidence: 3 + ((index * 32452843) % 6000011) / 1e6,
+    tailConfidence: 3 + ((index * 49979687) % 7000003) / 1e6,
+    discardedTokens: 0,
+    probeCount: 0,
   };
   const tokens = Array.from({ length: thinking }, (_, i) => 1000 + ((i * 31 + index) % 30000));
   const text = Array.from({ length: thinking }, (_, i) => ` w${(i * 13 + index) % 997}`).join('');
@@ -217,14 +226,12 @@ export async function runStoreBench(): Promise<Record<string, unknown>> {
 
     // What the new bookkeeping adds to an append: the columns and the running crc32 of
     // samples.jsonl (the rows are encoded as before, outside the timing).
-    const rowLines = samples.map((s, i) =>
-      Buffer.from(encodeRowLine(SAMPLE_COLUMNS.map((c) => (c === 't' ? [i, 1] : s.record[c])))),
-    );
+    const rowLines = samples.map((s, i) => Buffer.from(encodeRowLine(sampleToRow(s.record, { t: [i, 1], s: null }))));
     const columns = new SampleColumns();
     const bookkeepingStart = performance.now();
     let crc = 0;
     for (let i = 0; i < SAMPLES; i++) {
-      columns.setRecord(i, samples[i]!.record, i, 1);
+      columns.setRecord(i, samples[i]!.record, { t: [i, 1], s: null });
       columns.length++;
       crc = crc32(rowLines[i]!, crc);
     }

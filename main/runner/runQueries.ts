@@ -1,4 +1,4 @@
-import type { RunComparison, RunRecord, SampleRecord } from '../../common/api/contract/runs';
+import type { RunComparison, RunRecord, SampleRecord, SampleSignals, Trajectory } from '../../common/api/contract/runs';
 import { ApiError } from '../../common/api/messages';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { compareRuns } from '../store/compareRuns';
@@ -37,6 +37,55 @@ export async function trajectoryOf(store: RunStore, runId: string, key: string) 
   const files = await store.runFiles(runId);
   if (!files.has(key)) throw new ApiError('unknown-sample', `run ${runId} has no sample "${key}"`);
   return files.readTrajectory(key);
+}
+
+/**
+ * A sample's per-token signals with what a trace view marks on them: its segments as token
+ * ranges, the token index of the window cut and of each probe.
+ */
+export async function signalsOf(store: RunStore, runId: string, key: string): Promise<SampleSignals> {
+  const files = await store.runFiles(runId);
+  if (!files.has(key)) throw new ApiError('unknown-sample', `run ${runId} has no sample "${key}"`);
+  if (!files.hasSignals(key)) {
+    throw new ApiError(
+      'no-signals',
+      `run ${runId}: sample "${key}" has no per-token signals (the run did not record them: set the model or run cell's signals mode to "record" and run it again)`,
+    );
+  }
+  const [signals, trajectory] = await Promise.all([
+    files.readSignals(key).catch((error: Error) => {
+      throw new ApiError('signals-damaged', error.message);
+    }),
+    files.readTrajectory(key),
+  ]);
+  return { key, tokens: signals.logprob.length, ...signals, ...signalMarks(trajectory) };
+}
+
+/** Where a trajectory's phases, window cut and probes lie, in token indices over all its segments. */
+export function signalMarks(trajectory: Trajectory): Pick<SampleSignals, 'spans' | 'cutIndex' | 'probes'> {
+  const spans: SampleSignals['spans'] = [];
+  let at = 0;
+  for (const segment of trajectory.segments) {
+    spans.push({ phase: segment.phase, inserted: segment.inserted, start: at, end: at + segment.tokens.length });
+    at += segment.tokens.length;
+  }
+  // Counts of thinking tokens (the model's own, as cutAt and probes count them) to token indices.
+  const afterThinking = (count: number): number => {
+    let seen = 0;
+    let last = 0;
+    for (const span of spans) {
+      if (span.phase !== 'thinking' || span.inserted) continue;
+      if (count <= seen + span.end - span.start) return span.start + count - seen;
+      seen += span.end - span.start;
+      last = span.end;
+    }
+    return last;
+  };
+  return {
+    spans,
+    cutIndex: trajectory.cutAt === null ? null : afterThinking(trajectory.cutAt),
+    probes: (trajectory.probes ?? []).map((probe) => ({ ...probe, atIndex: afterThinking(probe.atThinkingToken) })),
+  };
 }
 
 export async function compareStoredRuns(

@@ -1,8 +1,10 @@
-import type { SampleResult } from '../../common/api/contract/generation';
-import type { SampleRecord, Trajectory } from '../../common/api/contract/runs';
+import type { SampleResult, SignalSummary } from '../../common/api/contract/generation';
+import type { SampleRecord, SIGNAL_SUMMARY_FIELDS, Trajectory } from '../../common/api/contract/runs';
 import type { GradeItemInput, GradeResult } from '../grading';
 import type { SampleWithTrajectory } from '../store/RunFiles';
 import type { PlannedItem } from './runPlan';
+
+type SignalSummaryField = (typeof SIGNAL_SUMMARY_FIELDS)[number];
 
 /** What a grader is given for one sample's response. */
 export function gradeInputOf(item: PlannedItem, response: string): GradeItemInput {
@@ -64,6 +66,9 @@ export function storedSample(item: PlannedItem, result: SampleResult, grade: Gra
     gold: item.row.answer,
     generateMs: result.timings.generateMs,
     tokensPerSecond: result.timings.tokensPerSecond,
+    ...summaryFields(result.signalSummary),
+    discardedTokens: result.discardedTokens ?? 0,
+    probeCount: result.probes?.length ?? 0,
   };
   const trajectory: Trajectory = {
     key: item.key,
@@ -73,8 +78,26 @@ export function storedSample(item: PlannedItem, result: SampleResult, grade: Gra
     cutAt: result.cutAt,
     hintOffset: result.hintOffset,
     grade: storedGrade(item, grade),
+    ...(result.probes ? { probes: result.probes } : {}),
   };
-  return { record, trajectory };
+  return { record, trajectory, ...(result.signals ? { signals: result.signals } : {}) };
+}
+
+/**
+ * A signal summary as the record stores it: rounded to 6 decimals (a millionth of a nat is far
+ * below any difference a vote or a figure uses, and keeps a row short), null when absent.
+ */
+export function summaryFields(summary: SignalSummary | undefined): Pick<SampleRecord, SignalSummaryField> {
+  const round = (value: number | null | undefined) =>
+    value === null || value === undefined || !Number.isFinite(value) ? null : Math.round(value * 1e6) / 1e6 + 0;
+  return {
+    meanLogprob: round(summary?.meanLogprob),
+    meanEntropy: round(summary?.meanEntropy),
+    meanConfidence: round(summary?.meanConfidence),
+    lowestGroupConfidence: round(summary?.lowestGroupConfidence),
+    bottomGroupConfidence: round(summary?.bottomGroupConfidence),
+    tailConfidence: round(summary?.tailConfidence),
+  };
 }
 
 /** The generated tokens of a trajectory in order (model and inserted text alike). */

@@ -2,24 +2,25 @@ import { closeSync, openSync } from 'node:fs';
 import { fsyncAsync, writeAll } from './appendOnlyFiles';
 
 /**
- * A run's two append-only files (trajectories, then sample rows) written together and made
- * durable by group commit: one fsync pair at a time, covering every write made before it began,
- * so many samples finishing together share one. After a failed write or fsync every later call
- * fails with that error (the files' state on disk is then left to the next open to recover).
+ * A run's append-only files (trajectories, per-token signals, then the sample rows that point
+ * into them) written together and made durable by group commit: one round of fsyncs at a time,
+ * covering every write made before it began, so many samples finishing together share one. A
+ * file is opened (and so created) only when something is first written to it: a run that
+ * records no signals has no signals file. After a failed write or fsync every later call fails
+ * with that error (the files' state on disk is then left to the next open to recover).
  */
 export class GroupCommit {
-  private trajectoriesFd: number | null = null;
-  private samplesFd: number | null = null;
+  private readonly fds: Array<number | null>;
   private written = 0;
   private synced = 0;
   private syncing: Promise<void> | null = null;
   private waiters: Array<{ upTo: number; resolve: () => void; reject: (error: Error) => void }> = [];
   private error: Error | null = null;
 
-  constructor(
-    private readonly trajectoriesPath: string,
-    private readonly samplesPath: string,
-  ) {}
+  /** `paths` in write order: the last is the commit marker (the rows), written after the others. */
+  constructor(private readonly paths: readonly string[]) {
+    this.fds = paths.map(() => null);
+  }
 
   /** The error that stopped the files, if any. */
   get failure(): Error | null {
@@ -27,16 +28,17 @@ export class GroupCommit {
   }
 
   /**
-   * Appends trajectory lines, then the rows that point at them, and resolves once both are
-   * durable. A write that fails sets `failure` and rejects.
+   * Appends one buffer per file, in the files' order (an empty one writes nothing), and resolves
+   * once all are durable. A write that fails sets `failure` and rejects.
    */
-  write(trajectories: Buffer, rows: Buffer): Promise<void> {
+  write(buffers: readonly Buffer[]): Promise<void> {
     if (this.error) return Promise.reject(this.error);
     try {
-      this.trajectoriesFd ??= openSync(this.trajectoriesPath, 'a');
-      this.samplesFd ??= openSync(this.samplesPath, 'a');
-      writeAll(this.trajectoriesFd, trajectories);
-      writeAll(this.samplesFd, rows);
+      buffers.forEach((buffer, i) => {
+        if (buffer.length === 0) return;
+        const fd = (this.fds[i] ??= openSync(this.paths[i]!, 'a'));
+        writeAll(fd, buffer);
+      });
     } catch (error) {
       this.error = error as Error;
       return Promise.reject(this.error);
@@ -52,10 +54,11 @@ export class GroupCommit {
   }
 
   close(): void {
-    if (this.samplesFd !== null) closeSync(this.samplesFd);
-    if (this.trajectoriesFd !== null) closeSync(this.trajectoriesFd);
-    this.samplesFd = null;
-    this.trajectoriesFd = null;
+    for (let i = this.fds.length - 1; i >= 0; i--) {
+      const fd = this.fds[i];
+      if (fd !== null && fd !== undefined) closeSync(fd);
+      this.fds[i] = null;
+    }
   }
 
   private durable(upTo: number): Promise<void> {
@@ -67,15 +70,14 @@ export class GroupCommit {
   }
 
   private startSync(): void {
-    if (this.syncing || this.samplesFd === null || this.trajectoriesFd === null) return;
+    if (this.syncing) return;
     const target = this.written;
-    const trajectoriesFd = this.trajectoriesFd;
-    const samplesFd = this.samplesFd;
+    const fds = this.fds.filter((fd): fd is number => fd !== null);
     this.syncing = (async () => {
       try {
-        // Both at once: should a crash leave a durable record whose trajectory is not, opening
-        // the run finds the record pointing past the end of the trajectory file and drops it.
-        await Promise.all([fsyncAsync(trajectoriesFd), fsyncAsync(samplesFd)]);
+        // All at once: should a crash leave a durable row whose trajectory or signals are not,
+        // opening the run finds the row pointing past the end of that file and drops it.
+        await Promise.all(fds.map(fsyncAsync));
         this.synced = Math.max(this.synced, target);
         const ready = this.waiters.filter((w) => w.upTo <= this.synced);
         this.waiters = this.waiters.filter((w) => w.upTo > this.synced);

@@ -1,20 +1,23 @@
 import { copyFile, mkdir, open, truncate, writeFile } from 'node:fs/promises';
+import type { TokenSignals } from '../../common/api/contract/generation';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { RunSummary, SampleRecord, StoreIssue, Trajectory } from '../../common/api/contract/runs';
 import { fileTimestamp, writeFileAtomic } from './atomicWrite';
-import { crcOfPrefix, keepTail, lastNewline, readRange, sizeOf } from './appendOnlyFiles';
+import { crcOfPrefix, keepTail, lastNewline, readBytes, readRange, sizeOf } from './appendOnlyFiles';
 import { GroupCommit } from './GroupCommit';
 import { decodeLine, decodeTextLine, encodeLine, encodeRowLine } from './checksummedLines';
 import {
-  CURRENT_COLUMNS,
+  columnLayout,
   rowToSample,
+  type SampleLocation,
   SAMPLE_COLUMNS,
   SAMPLES_FORMAT,
   sampleToRow,
   samplesHeader,
-  T_AT,
 } from './sampleRows';
+import { decodeSignalBlock, encodeSignalBlock, SIGNALS_FILE } from './signalBlocks';
+import { isNotWritable } from './readOnlyStore';
 import { summarizeColumns, summarizeRun } from './runSummary';
 import { SampleColumns } from './sampleColumns';
 import {
@@ -32,6 +35,8 @@ export const TRAJECTORIES_FILE = 'trajectories.jsonl';
 export interface SampleWithTrajectory {
   record: SampleRecord;
   trajectory: Trajectory;
+  /** Every token's signals, stored in the run's signals file when present. */
+  signals?: TokenSignals | undefined;
 }
 
 export interface OpenOptions {
@@ -76,6 +81,7 @@ export class RunFiles {
   private cacheWrite: Promise<void> = Promise.resolve();
   private readonly commit: GroupCommit;
   private trajectoriesSize: number;
+  private signalsSize: number;
   private headerWritten: boolean;
 
   private constructor(
@@ -87,6 +93,7 @@ export class RunFiles {
       kept: Array<SampleRecord | undefined>;
       exotic: boolean;
       trajectoriesSize: number;
+      signalsSize: number;
       samples: { bytes: number; lines: number; crc: number };
       cachedBytes: number;
       loaded: { cachedSamples: number; parsedLines: number };
@@ -98,12 +105,17 @@ export class RunFiles {
     this.kept = state.kept;
     this.exotic = state.exotic;
     this.trajectoriesSize = state.trajectoriesSize;
+    this.signalsSize = state.signalsSize;
     this.samplesBytes = state.samples.bytes;
     this.samplesLines = state.samples.lines;
     this.samplesCrc = state.samples.crc;
     this.cachedBytes = state.cachedBytes;
     this.headerWritten = state.columns.length > 0;
-    this.commit = new GroupCommit(path.join(dir, TRAJECTORIES_FILE), path.join(dir, SAMPLES_FILE));
+    this.commit = new GroupCommit([
+      path.join(dir, TRAJECTORIES_FILE),
+      path.join(dir, SIGNALS_FILE),
+      path.join(dir, SAMPLES_FILE),
+    ]);
   }
 
   private get byKey(): Map<string, number> {
@@ -152,17 +164,20 @@ export class RunFiles {
       }
     }
 
+    // The signals file is never read here: its size bounds the blocks rows may point to.
+    const signalsPath = path.join(dir, SIGNALS_FILE);
+    const signalsSize = (await sizeOf(signalsPath)) ?? 0;
+
     // The cache, if it describes the first bytes of samples.jsonl exactly as they are now: then
     // only the lines after those are read and parsed.
     const samplesSize = (await sizeOf(samplesPath)) ?? 0;
     const cache =
       useCache && samplesSize > 0
-        ? await validCache(
-            await readSamplesCache(path.join(dir, SAMPLES_CACHE_FILE)),
-            samplesPath,
-            samplesSize,
-            trajectoriesSize,
-          )
+        ? await validCache(await readSamplesCache(path.join(dir, SAMPLES_CACHE_FILE)), samplesPath, {
+            samples: samplesSize,
+            trajectories: trajectoriesSize,
+            signals: signalsSize,
+          })
         : null;
     const from = cache?.samplesBytes ?? 0;
     const data = await readRange(samplesPath, from, samplesSize);
@@ -179,24 +194,25 @@ export class RunFiles {
     let missing = 0;
     const badLines: Array<{ line: number; error: string }> = [];
     let fileColumns: readonly string[] = SAMPLE_COLUMNS;
-    let tAt = fileColumns.indexOf('t');
+    let knownLayout = true;
     const onValue = (line: number, value: unknown) => {
       if (!Array.isArray(value)) {
         const header = value as { format?: unknown; columns?: unknown };
         if (line === 1 && header.format === SAMPLES_FORMAT && Array.isArray(header.columns)) {
-          fileColumns =
-            (header.columns as string[]).join(',') === CURRENT_COLUMNS ? SAMPLE_COLUMNS : (header.columns as string[]);
-          tAt = fileColumns.indexOf('t');
+          const layout = columnLayout(header.columns as string[]);
+          fileColumns = layout ?? (header.columns as string[]);
+          knownLayout = layout !== null;
         } else badLines.push({ line, error: 'not a sample row' });
         return;
       }
-      const sample = rowToSample(value, fileColumns, tAt);
+      const sample = rowToSample(value, fileColumns);
       if (!sample) return void badLines.push({ line, error: 'not a sample row' });
       if (byKey.has(sample.record.key)) return void duplicates++;
       if (sample.t[0] + sample.t[1] > trajectoriesSize) return void missing++;
+      if (sample.s && sample.s[0] + sample.s[1] > signalsSize) return void missing++;
       const row = columns.length;
-      // Another column layout may carry more fields than the columns: keep those records whole.
-      if (!columns.setRecord(row, sample.record, sample.t[0], sample.t[1]) || fileColumns !== SAMPLE_COLUMNS) {
+      // An unknown column layout may carry more fields than the columns: keep those records whole.
+      if (!columns.setRecord(row, sample.record, sample) || !knownLayout) {
         kept[row] = sample.record;
         exotic = true;
       }
@@ -249,7 +265,7 @@ export class RunFiles {
         report(
           'missing',
           samplesPath,
-          `${missing} sample(s) whose trajectory was never written dropped; they will be generated again on resume`,
+          `${missing} sample(s) whose trajectory or signals were never written dropped; they will be generated again on resume`,
           keptWhole,
         );
     }
@@ -267,6 +283,21 @@ export class RunFiles {
       );
     }
 
+    // Signal blocks after the last one a row points to were written by appends that never
+    // committed (a crash between the writes and the row): kept aside and cut off.
+    const signalsEnd = columns.signalsEnd();
+    if (signalsSize > signalsEnd) {
+      const keptAs = `${signalsPath}.torn-${stamp}`;
+      await keepTail(signalsPath, signalsEnd, signalsSize, keptAs);
+      await truncate(signalsPath, signalsEnd);
+      report(
+        'truncated',
+        signalsPath,
+        `the last ${signalsSize - signalsEnd} bytes hold no stored sample's signals (an append cut off by a crash); kept aside and cut off`,
+        keptAs,
+      );
+    }
+
     const state = {
       // Built on first use when every sample came from the cache.
       byKey: cache && data.length === 0 ? null : byKey,
@@ -274,6 +305,7 @@ export class RunFiles {
       kept,
       exotic,
       trajectoriesSize,
+      signalsSize: Math.min(signalsSize, signalsEnd),
       samples: {
         bytes: from + data.length,
         lines: lineNumber,
@@ -283,20 +315,18 @@ export class RunFiles {
       loaded: { cachedSamples, parsedLines: lineNumber - (cache?.samplesLines ?? 0) },
     };
     const files = new RunFiles(dir, useCache, state);
-    if (issues.some((i) => i.file === samplesPath)) {
-      // Rewritten in the current column order, header first, the samples in the order they were.
-      const rows: string[] = [];
-      for (let row = 0; row < columns.length; row++) {
-        const t: [number, number] = [columns.numbers.tOffset[row]!, columns.numbers.tLength[row]!];
-        rows.push(encodeRowLine(sampleToRow(files.recordAt(row), t)));
+    const repaired = issues.some((i) => i.file === samplesPath);
+    // A file written before columns were added is brought to the current layout once, so that
+    // appends and the cache only ever deal with one layout (its values unchanged).
+    const older = knownLayout && fileColumns !== SAMPLE_COLUMNS && columns.length > 0;
+    if (repaired || older) {
+      try {
+        await files.rewriteSamples();
+      } catch (error) {
+        // A read-only store reads an older layout as it is (in memory), and caches nothing.
+        if (repaired || !isNotWritable(error)) throw error;
+        files.exotic = true;
       }
-      const text = rows.length > 0 ? samplesHeader() + rows.join('') : '';
-      await writeFileAtomic(samplesPath, text);
-      const bytes = Buffer.from(text);
-      files.samplesBytes = bytes.length;
-      files.samplesLines = rows.length > 0 ? rows.length + 1 : 0;
-      files.samplesCrc = crc32(bytes);
-      files.cachedBytes = -1; // whatever the cache on disk covered was rewritten
     }
     // Next time, open from the cache.
     if (files.samplesBytes !== files.cachedBytes) await files.saveCache();
@@ -336,8 +366,23 @@ export class RunFiles {
     return summarizeColumns(this.columns, this.planOrder(), samplesPerProblem);
   }
 
+  /** Rewrites samples.jsonl in the current column order, header first, the samples in the order they were. */
+  private async rewriteSamples(): Promise<void> {
+    const rows: string[] = [];
+    for (let row = 0; row < this.columns.length; row++)
+      rows.push(encodeRowLine(sampleToRow(this.recordAt(row), this.columns.location(row))));
+    const text = rows.length > 0 ? samplesHeader() + rows.join('') : '';
+    await writeFileAtomic(path.join(this.dir, SAMPLES_FILE), text);
+    const bytes = Buffer.from(text);
+    this.samplesBytes = bytes.length;
+    this.samplesLines = rows.length > 0 ? rows.length + 1 : 0;
+    this.samplesCrc = crc32(bytes);
+    this.cachedBytes = -1; // whatever the cache on disk covered was rewritten
+  }
+
   /**
-   * Writes samples (trajectory lines first, then the records) and resolves once they are on disk.
+   * Writes samples (trajectory lines and signal blocks first, then the records) and resolves
+   * once they are on disk.
    * A sample whose key is already stored (or repeated in `entries`) is skipped, so a resumed run
    * never holds a duplicate.
    */
@@ -353,19 +398,25 @@ export class RunFiles {
     });
     if (fresh.length === 0) return this.commit.flush();
     const trajectoryLines = fresh.map((e) => encodeLine(e.trajectory));
-    const stored: Array<{ record: SampleRecord; t: [number, number]; line: string }> = [];
+    const signalBlocks = fresh.map((e) => (e.signals ? encodeSignalBlock(e.record.key, e.signals) : null));
+    const stored: Array<{ record: SampleRecord; at: SampleLocation; line: string }> = [];
     let offset = this.trajectoriesSize;
+    let signalsOffset = this.signalsSize;
     for (let i = 0; i < fresh.length; i++) {
       const length = trajectoryLines[i]!.length;
-      const t: [number, number] = [offset, length];
-      stored.push({ record: fresh[i]!.record, t, line: encodeRowLine(sampleToRow(fresh[i]!.record, t)) });
+      const block = signalBlocks[i];
+      const at: SampleLocation = { t: [offset, length], s: block ? [signalsOffset, block.length] : null };
+      stored.push({ record: fresh[i]!.record, at, line: encodeRowLine(sampleToRow(fresh[i]!.record, at)) });
       offset += length;
+      signalsOffset += block?.length ?? 0;
     }
     const header = this.columns.length === 0 && !this.headerWritten ? samplesHeader() : '';
     const rows = Buffer.from(header + stored.map((s) => s.line).join(''));
-    const durable = this.commit.write(Buffer.concat(trajectoryLines), rows);
+    const blocks = signalBlocks.filter((b): b is Buffer => b !== null);
+    const durable = this.commit.write([Buffer.concat(trajectoryLines), Buffer.concat(blocks), rows]);
     if (this.commit.failure) return durable;
     this.trajectoriesSize = offset;
+    this.signalsSize = signalsOffset;
     this.headerWritten = true;
     this.samplesBytes += rows.length;
     this.samplesLines += stored.length + (header ? 1 : 0);
@@ -373,10 +424,10 @@ export class RunFiles {
     const columns = this.columns;
     for (const s of stored) {
       const row = columns.length;
-      if (!columns.setRecord(row, s.record, s.t[0], s.t[1])) {
+      if (!columns.setRecord(row, s.record, s.at)) {
         // Held as the file will give it back (the JSON round trip of the row).
         const decoded = decodeTextLine(s.line.slice(0, -1));
-        const asRead = 'value' in decoded ? rowToSample(decoded.value as unknown[], SAMPLE_COLUMNS, T_AT) : null;
+        const asRead = 'value' in decoded ? rowToSample(decoded.value as unknown[], SAMPLE_COLUMNS) : null;
         this.kept[row] = asRead?.record ?? s.record;
         this.exotic = true;
       }
@@ -435,6 +486,27 @@ export class RunFiles {
     }
   }
 
+  /** Whether a sample's per-token signals were recorded (false for an unknown key). */
+  hasSignals(key: string): boolean {
+    const row = this.byKey.get(key);
+    return row !== undefined && this.columns.location(row).s !== null;
+  }
+
+  /**
+   * Reads one sample's per-token signals from the signals file (its block alone, found by the
+   * row's offset). Throws naming the file and offset when the block is damaged, and when the
+   * sample has none (`hasSignals`).
+   */
+  async readSignals(key: string): Promise<TokenSignals> {
+    const row = this.byKey.get(key);
+    if (row === undefined) throw new Error(`no sample "${key}" in this run`);
+    const at = this.columns.location(row).s;
+    if (!at) throw new Error(`sample "${key}" has no recorded signals`);
+    const file = path.join(this.dir, SIGNALS_FILE);
+    const block = await readBytes(file, at[0], at[0] + at[1]);
+    return decodeSignalBlock(block, { file, offset: at[0], key });
+  }
+
   /** Resolves when everything appended so far is durable. */
   flush(): Promise<void> {
     return this.commit.flush();
@@ -490,13 +562,12 @@ export class RunFiles {
 async function validCache(
   cache: LoadedCache | null,
   samplesPath: string,
-  samplesSize: number,
-  trajectoriesSize: number,
+  sizes: { samples: number; trajectories: number; signals: number },
 ): Promise<LoadedCache | null> {
   if (!cache) return null;
   const { samplesBytes } = cache;
-  if (samplesBytes <= 0 || samplesBytes > samplesSize) return null;
-  if (cache.trajectoriesEnd > trajectoriesSize) return null;
+  if (samplesBytes <= 0 || samplesBytes > sizes.samples) return null;
+  if (cache.trajectoriesEnd > sizes.trajectories || cache.signalsEnd > sizes.signals) return null;
   const prefix = await crcOfPrefix(samplesPath, samplesBytes);
   if (prefix.crc !== cache.samplesCrc || prefix.lastByte !== 0x0a) return null;
   return cache;

@@ -29,7 +29,7 @@ export async function crcOfPrefix(file: string, bytes: number): Promise<{ crc: n
   }
 }
 
-/** The bytes [from, to) of a file (empty if it does not exist). */
+/** The bytes [from, to) of a file, `to` being its end (empty if it does not exist). */
 export async function readRange(file: string, from: number, to: number): Promise<Buffer> {
   if (from === 0) {
     return readFile(file).catch((error: NodeJS.ErrnoException) => {
@@ -37,6 +37,11 @@ export async function readRange(file: string, from: number, to: number): Promise
       throw error;
     });
   }
+  return readBytes(file, from, to);
+}
+
+/** The bytes [from, to) of a file, fewer if it ends before `to`. */
+export async function readBytes(file: string, from: number, to: number): Promise<Buffer> {
   const buffer = Buffer.alloc(Math.max(0, to - from));
   if (buffer.length === 0) return buffer;
   const handle = await open(file, 'r');

@@ -1,4 +1,7 @@
-import type { SampleRecord } from '../../common/api/contract/runs';
+import { SIGNAL_SUMMARY_FIELDS, type SampleRecord } from '../../common/api/contract/runs';
+import type { SampleLocation } from './sampleRows';
+
+type SignalSummaryField = (typeof SIGNAL_SUMMARY_FIELDS)[number];
 
 /** `flags` bits. */
 export const CORRECT = 1;
@@ -46,8 +49,13 @@ type NumberColumn =
   | 'extensions'
   | 'generateMs'
   | 'tokensPerSecond'
+  | SignalSummaryField
+  | 'discardedTokens'
+  | 'probeCount'
   | 'tOffset'
-  | 'tLength';
+  | 'tLength'
+  | 'sOffset'
+  | 'sLength';
 type OrdinalColumn = 'outcome' | 'stopReason' | 'problem' | 'answer' | 'extracted' | 'gold';
 export type StringTable = 'stopReasons' | 'problems' | 'answers' | 'texts';
 
@@ -64,8 +72,13 @@ export const NUMBER_COLUMNS: readonly NumberColumn[] = [
   'extensions',
   'generateMs',
   'tokensPerSecond',
+  ...SIGNAL_SUMMARY_FIELDS,
+  'discardedTokens',
+  'probeCount',
   'tOffset',
   'tLength',
+  'sOffset',
+  'sLength',
 ];
 /** Ordinals into the string tables (Int32Array; −1 for null). */
 export const ORDINAL_COLUMNS: readonly OrdinalColumn[] = [
@@ -121,8 +134,18 @@ export class SampleColumns {
       extensions: f64(),
       generateMs: f64(),
       tokensPerSecond: f64(),
+      meanLogprob: f64(),
+      meanEntropy: f64(),
+      meanConfidence: f64(),
+      lowestGroupConfidence: f64(),
+      bottomGroupConfidence: f64(),
+      tailConfidence: f64(),
+      discardedTokens: f64(),
+      probeCount: f64(),
       tOffset: f64(),
       tLength: f64(),
+      sOffset: f64(),
+      sLength: f64(),
     };
     this.ordinals = { outcome: i32(), stopReason: i32(), problem: i32(), answer: i32(), extracted: i32(), gold: i32() };
     this.flags = new Uint8Array(this.capacity);
@@ -162,7 +185,7 @@ export class SampleColumns {
    * Writes a record (as the samples file holds it) into row `row`. Returns false when a value
    * is not of its column's type, so that the columns do not hold the record exactly.
    */
-  setRecord(row: number, r: SampleRecord, tOffset: number, tLength: number): boolean {
+  setRecord(row: number, r: SampleRecord, at: SampleLocation): boolean {
     this.reserve(row);
     const n = this.numbers;
     n.index[row] = numberOf(r.index);
@@ -176,8 +199,18 @@ export class SampleColumns {
     n.extensions[row] = numberOf(r.extensions);
     n.generateMs[row] = numberOf(r.generateMs);
     n.tokensPerSecond[row] = numberOf(r.tokensPerSecond);
-    n.tOffset[row] = tOffset;
-    n.tLength[row] = tLength;
+    n.meanLogprob[row] = numberOf(r.meanLogprob);
+    n.meanEntropy[row] = numberOf(r.meanEntropy);
+    n.meanConfidence[row] = numberOf(r.meanConfidence);
+    n.lowestGroupConfidence[row] = numberOf(r.lowestGroupConfidence);
+    n.bottomGroupConfidence[row] = numberOf(r.bottomGroupConfidence);
+    n.tailConfidence[row] = numberOf(r.tailConfidence);
+    n.discardedTokens[row] = numberOf(r.discardedTokens);
+    n.probeCount[row] = numberOf(r.probeCount);
+    n.tOffset[row] = at.t[0];
+    n.tLength[row] = at.t[1];
+    n.sOffset[row] = at.s ? at.s[0] : NaN;
+    n.sLength[row] = at.s ? at.s[1] : NaN;
     this.flags[row] = (r.correct === true ? CORRECT : 0) | (r.cut === true ? CUT : 0);
     const o = this.ordinals;
     const outcome = OUTCOME_NAMES.indexOf(r.outcome);
@@ -203,6 +236,14 @@ export class SampleColumns {
       numberOrNull(r.extensions) &&
       numberOrNull(r.generateMs) &&
       numberOrNull(r.tokensPerSecond) &&
+      numberOrNull(r.meanLogprob) &&
+      numberOrNull(r.meanEntropy) &&
+      numberOrNull(r.meanConfidence) &&
+      numberOrNull(r.lowestGroupConfidence) &&
+      numberOrNull(r.bottomGroupConfidence) &&
+      numberOrNull(r.tailConfidence) &&
+      numberOrNull(r.discardedTokens) &&
+      numberOrNull(r.probeCount) &&
       typeof r.correct === 'boolean' &&
       typeof r.cut === 'boolean' &&
       outcome !== -1 &&
@@ -243,6 +284,35 @@ export class SampleColumns {
       gold: gold === -1 ? null : this.texts.values[gold]!,
       generateMs: orNull(n.generateMs[row]!) as number,
       tokensPerSecond: orNull(n.tokensPerSecond[row]!) as number,
+      meanLogprob: orNull(n.meanLogprob[row]!),
+      meanEntropy: orNull(n.meanEntropy[row]!),
+      meanConfidence: orNull(n.meanConfidence[row]!),
+      lowestGroupConfidence: orNull(n.lowestGroupConfidence[row]!),
+      bottomGroupConfidence: orNull(n.bottomGroupConfidence[row]!),
+      tailConfidence: orNull(n.tailConfidence[row]!),
+      discardedTokens: orNull(n.discardedTokens[row]!) as number,
+      probeCount: orNull(n.probeCount[row]!) as number,
+    };
+  }
+
+  /** Where the last signal block the rows point to ends in the signals file (0: none). */
+  signalsEnd(): number {
+    const { sOffset, sLength } = this.numbers;
+    let end = 0;
+    for (let i = 0; i < this.length; i++) {
+      const blockEnd = sOffset[i]! + sLength[i]!;
+      if (blockEnd > end) end = blockEnd; // NaN (no signals) compares false
+    }
+    return end;
+  }
+
+  /** Where row `row`'s trajectory line and signal block lie. */
+  location(row: number): SampleLocation {
+    const n = this.numbers;
+    const sOffset = n.sOffset[row]!;
+    return {
+      t: [n.tOffset[row]!, n.tLength[row]!],
+      s: sOffset === sOffset ? [sOffset, n.sLength[row]!] : null,
     };
   }
 

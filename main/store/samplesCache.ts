@@ -6,7 +6,7 @@ import { NUMBER_COLUMNS, ORDINAL_COLUMNS, SampleColumns, type StringTable } from
 
 export const SAMPLES_CACHE_FILE = 'samples.cache';
 const CACHE_FORMAT = 'z1-samples-cache';
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /**
  * `samples.cache`: the columns of a prefix of `samples.jsonl`, so that reopening a run does not
@@ -43,6 +43,8 @@ interface CacheHeader {
   samplesCrc: number;
   /** Where the last byte of a trajectory the rows point to lies in trajectories.jsonl. */
   trajectoriesEnd: number;
+  /** The same in signals.bin (0 when no row has signals). */
+  signalsEnd: number;
   /** Name, type, smallest and largest value (nulls aside) of each column. */
   columns: Array<[string, ColumnType, number, number]>;
   tablesBytes: number;
@@ -118,6 +120,7 @@ export function encodeSamplesCache(
   let trajectoriesEnd = 0;
   const { tOffset, tLength } = columns.numbers;
   for (let i = 0; i < n; i++) trajectoriesEnd = Math.max(trajectoriesEnd, tOffset[i]! + tLength[i]!);
+  const signalsEnd = columns.signalsEnd();
   const tables: CacheTables = {
     problems: columns.problems.values,
     answers: columns.answers.values,
@@ -136,6 +139,7 @@ export function encodeSamplesCache(
     samplesLines: samples.lines,
     samplesCrc: samples.crc,
     trajectoriesEnd,
+    signalsEnd,
     columns: COLUMN_NAMES.map((name, i) => [name, types[i]!, described[i]!.min, described[i]!.max]),
     tablesBytes: tableBytes.length,
     keysBytes: keyBytes.length,
@@ -167,6 +171,7 @@ export interface LoadedCache {
   samplesLines: number;
   samplesCrc: number;
   trajectoriesEnd: number;
+  signalsEnd: number;
 }
 
 /** Reads a cache file, or null when it is missing or not a valid cache of this version. */
@@ -209,6 +214,7 @@ export function decodeSamplesCache(input: Buffer): LoadedCache | null {
     header.samplesLines,
     header.samplesCrc,
     header.trajectoriesEnd,
+    header.signalsEnd,
     header.tablesBytes,
     header.keysBytes,
   ];
@@ -265,6 +271,7 @@ export function decodeSamplesCache(input: Buffer): LoadedCache | null {
     samplesLines: header.samplesLines,
     samplesCrc: header.samplesCrc,
     trajectoriesEnd: header.trajectoriesEnd,
+    signalsEnd: header.signalsEnd,
   };
 }
 

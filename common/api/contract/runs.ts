@@ -8,7 +8,7 @@ import { modelSettings } from '../../settings/model';
 import { promptSettings } from '../../settings/prompt';
 import { samplingSettings } from '../../settings/sampling';
 import { strategySettings } from '../../settings/strategy';
-import { generationPhase, stopReason, trajectorySegment } from './generation';
+import { exitProbe, generationPhase, stopReason, trajectorySegment } from './generation';
 
 /** A proportion with its Wilson score 95% interval. */
 export const proportion = z.object({
@@ -86,8 +86,32 @@ export const sampleRecord = z.object({
   gold: z.string().nullable(),
   generateMs: z.number(),
   tokensPerSecond: z.number(),
+  /**
+   * The sample's signal summary (common/api/contract/generation.ts, signalSummary), rounded to
+   * 6 decimals; null when signals were off, the backend gave none, or the run predates them.
+   */
+  meanLogprob: z.number().nullable(),
+  meanEntropy: z.number().nullable(),
+  meanConfidence: z.number().nullable(),
+  lowestGroupConfidence: z.number().nullable(),
+  bottomGroupConfidence: z.number().nullable(),
+  tailConfidence: z.number().nullable(),
+  /** Tokens generated and thrown away (probes that did not exit); 0 for strategies without any. */
+  discardedTokens: z.number().int(),
+  /** Early-exit probes taken (their list is in the trajectory); 0 for other strategies. */
+  probeCount: z.number().int(),
 });
 export type SampleRecord = z.infer<typeof sampleRecord>;
+
+/** The signal summary fields of a sample record, in column order. */
+export const SIGNAL_SUMMARY_FIELDS = [
+  'meanLogprob',
+  'meanEntropy',
+  'meanConfidence',
+  'lowestGroupConfidence',
+  'bottomGroupConfidence',
+  'tailConfidence',
+] as const satisfies ReadonlyArray<keyof SampleRecord>;
 
 /** A sample's whole trajectory, read lazily from the run's trajectory file. */
 export const trajectory = z.object({
@@ -101,8 +125,40 @@ export const trajectory = z.object({
   hintOffset: z.number().int().nullable(),
   /** The grader's full result (extraction span, reason, code test results …). */
   grade: z.record(z.string(), z.unknown()),
+  /** Early exit's probes in order (absent for strategies that take none). */
+  probes: z.array(exitProbe).optional(),
 });
 export type Trajectory = z.infer<typeof trajectory>;
+
+/** A stretch of a trajectory's tokens [start, end) in one phase (its segments, in token indices). */
+export const signalSpan = z.object({
+  phase: generationPhase,
+  inserted: z.boolean(),
+  start: z.number().int(),
+  end: z.number().int(),
+});
+
+/**
+ * A sample's per-token signals, read from its run's side file (docs/store.md, "Signals"), with
+ * what a trace view marks on them. Values went through float16: within 2^-11 of the value
+ * relative (2^-25 absolute below 2^-14). Token indices count every token of the trajectory
+ * (segments concatenated, inserted ones included); inserted tokens have null values.
+ */
+export const sampleSignals = z.object({
+  key: z.string(),
+  topK: z.number().int().min(1),
+  tokens: z.number().int().min(0),
+  logprob: z.array(z.number().nullable()),
+  entropy: z.array(z.number().nullable()),
+  confidence: z.array(z.number().nullable()),
+  /** The trajectory's segments as token ranges: phase changes, inserted hint, "Wait" and cue. */
+  spans: z.array(signalSpan),
+  /** Token index of the first token after the window cut (null when nothing was cut). */
+  cutIndex: z.number().int().nullable(),
+  /** Early exit's probes, each with the token index it branched at. */
+  probes: z.array(exitProbe.extend({ atIndex: z.number().int() })),
+});
+export type SampleSignals = z.infer<typeof sampleSignals>;
 
 export const runStatus = z
   .enum(['running', 'stopped', 'complete'])
@@ -381,6 +437,11 @@ export const runMethods = {
     params: z.object({ runId: z.string().min(1), key: z.string().min(1) }).strict(),
     result: trajectory,
     doc: "A sample's trajectory with its segments (thinking, hint, answer …), the window cut and the hint offset.",
+  }),
+  'runs.signals': method({
+    params: z.object({ runId: z.string().min(1), key: z.string().min(1) }).strict(),
+    result: sampleSignals,
+    doc: 'A sample\'s per-token signals (log-probability, entropy, DeepConf confidence) with its phases, window cut and probes, for a run that recorded them (model or run cell signals mode "record").',
   }),
   'runs.compare': method({
     params: z

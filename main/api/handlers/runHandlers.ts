@@ -1,5 +1,5 @@
 import { experimentsOf } from '../experiments';
-import { compareStoredRuns, exportRuns, samplePage, trajectoryOf } from '../../runner/runQueries';
+import { compareStoredRuns, exportRuns, samplePage, signalsOf, trajectoryOf } from '../../runner/runQueries';
 import type { Handlers } from '../../messaging/Dispatcher';
 import type { HostContext } from '../HostContext';
 
@@ -21,6 +21,7 @@ export function createRunHandlers(ctx: HostContext): Handlers {
     'runs.get': async ({ runId }) => (await store()).get(runId),
     'runs.samples': async ({ runId, offset, limit, filter }) => samplePage(await store(), runId, offset, limit, filter),
     'runs.trajectory': async ({ runId, key }) => trajectoryOf(await store(), runId, key),
+    'runs.signals': async ({ runId, key }) => signalsOf(await store(), runId, key),
     'runs.compare': async ({ a, b, bootstrapSeed }) => compareStoredRuns(await store(), a, b, bootstrapSeed),
     'runs.rerunDiff': async ({ runId, limit }) => (await runner()).rerunDiff(runId, limit),
     'runs.export': async ({ runIds, what, format, path }) => exportRuns(await store(), runIds, what, format, path),

@@ -7,7 +7,6 @@ import { summarizeRun } from '../../../main/store/runSummary';
 import { newRun, sample } from '../../unit/store/sampleFactory';
 import { runCli as cli } from '../../helpers/runCli';
 
-
 describe('z1wb import', () => {
   it('prints the row count and the malformed rows by line', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'z1wb-import-'));
@@ -81,7 +80,7 @@ describe('z1wb runs', () => {
     expect(show.summary.accuracy).toMatchObject({ value: 0.5, successes: 3, trials: 6 });
     const csv = (await cli(['runs', 'export', ids[0]!, '--store', storeDir])).stdout.trim().split('\n');
     expect(csv[0]).toBe(
-      'runId,label,key,index,problemId,sampleIndex,seed,phase1Tokens,delimitedThinkingTokens,answerTokens,totalTokens,cut,cutAt,stopReason,extensions,outcome,correct,extracted,answerKey,gold,generateMs,tokensPerSecond',
+      'runId,label,key,index,problemId,sampleIndex,seed,phase1Tokens,delimitedThinkingTokens,answerTokens,totalTokens,cut,cutAt,stopReason,extensions,outcome,correct,extracted,answerKey,gold,generateMs,tokensPerSecond,meanLogprob,meanEntropy,meanConfidence,lowestGroupConfidence,bottomGroupConfidence,tailConfidence,discardedTokens,probeCount',
     );
     expect(csv).toHaveLength(7);
     const latex = (await cli(['runs', 'export', ...ids, '--what', 'summary', '--format', 'latex', '--store', storeDir]))

@@ -1,3 +1,4 @@
+import type { TokenSignals } from '../../../common/api/contract/generation';
 import type { RunRecord, SampleRecord, Trajectory } from '../../../common/api/contract/runs';
 import type { NewRun } from '../../../main/store/RunStore';
 import type { SampleWithTrajectory } from '../../../main/store/RunFiles';
@@ -5,7 +6,7 @@ import type { SampleWithTrajectory } from '../../../main/store/RunFiles';
 /** A graded sample of problem `p{problem}` with a given thinking length and grade. */
 export function sample(
   index: number,
-  options: { thinking?: number; correct?: boolean; samplesPerProblem?: number } = {},
+  options: { thinking?: number; correct?: boolean; samplesPerProblem?: number; signals?: boolean } = {},
 ): SampleWithTrajectory {
   const perProblem = options.samplesPerProblem ?? 1;
   const problemId = `p${Math.floor(index / perProblem)}`;
@@ -33,6 +34,14 @@ export function sample(
     gold: '42',
     generateMs: 5,
     tokensPerSecond: 1000,
+    meanLogprob: null,
+    meanEntropy: null,
+    meanConfidence: null,
+    lowestGroupConfidence: null,
+    bottomGroupConfidence: null,
+    tailConfidence: null,
+    discardedTokens: 0,
+    probeCount: 0,
   };
   const trajectory: Trajectory = {
     key: record.key,
@@ -50,7 +59,22 @@ export function sample(
     hintOffset: null,
     grade: { outcome: record.outcome },
   };
-  return { record, trajectory };
+  return { record, trajectory, ...(options.signals ? { signals: signalsOf(index, thinking) } : {}) };
+}
+
+/**
+ * Per-token signals of sample `index` with `tokens` tokens: varied values over the ranges real
+ * ones take (log-probabilities down to −20, entropies up to ln 20, confidences from ln 20 up),
+ * one null (an inserted token) every 7 tokens.
+ */
+export function signalsOf(index: number, tokens: number): TokenSignals {
+  const values = (f: (i: number) => number) => Array.from({ length: tokens }, (_, i) => (i % 7 === 6 ? null : f(i)));
+  return {
+    topK: 20,
+    logprob: values((i) => -(((index * 31 + i * 17) % 2000) / 100)),
+    entropy: values((i) => ((index * 13 + i * 7) % 300) / 100),
+    confidence: values((i) => Math.log(20) + ((index * 11 + i * 29) % 1500) / 100),
+  };
 }
 
 export function newRun(overrides: Partial<NewRun> = {}): NewRun {

@@ -48,6 +48,14 @@ function varied(index: number, random: () => number): SampleWithTrajectory {
     gold: problem % 5 === 0 ? null : '42',
     generateMs: Math.round(random() * 1e6) / 1000,
     tokensPerSecond: random() * 300,
+    meanLogprob: random() < 0.2 ? null : -random() * 3,
+    meanEntropy: random() < 0.2 ? null : random() * 4,
+    meanConfidence: random() < 0.2 ? null : 3 + random() * 10,
+    lowestGroupConfidence: random() < 0.2 ? null : 3 + random() * 5,
+    bottomGroupConfidence: random() < 0.2 ? null : Math.round(random() * 1e6) / 1e6,
+    tailConfidence: random() < 0.2 ? null : 12.5,
+    discardedTokens: random() < 0.5 ? 0 : Math.floor(random() * 400),
+    probeCount: Math.floor(random() * 4),
   };
   const trajectory = {
     key: record.key,
@@ -60,6 +68,9 @@ function varied(index: number, random: () => number): SampleWithTrajectory {
   };
   return { record, trajectory };
 }
+
+/** A row's file positions where they do not matter. */
+const NOWHERE = { t: [0, 0] as [number, number], s: null };
 
 /** Appends samples `from..to` in a shuffled order and in batches, as parallel sequences finish. */
 async function appendShuffled(files: RunFiles, from: number, to: number, seed: number): Promise<void> {
@@ -257,7 +268,7 @@ describe('summarizeColumns', () => {
       const shuffled = [...records].sort(() => random() - 0.5);
       const columns = new SampleColumns(4);
       for (const r of shuffled) {
-        expect(columns.setRecord(columns.length, r, 0, 0)).toBe(true);
+        expect(columns.setRecord(columns.length, r, NOWHERE)).toBe(true);
         columns.length++;
       }
       for (const k of [1, 2, K]) {
@@ -272,13 +283,13 @@ describe('summarizeColumns', () => {
     const columns = new SampleColumns();
     const indices = [5, 1e9, 5, -3, 2.5, 1e9];
     indices.forEach((index, i) => {
-      columns.setRecord(i, { ...varied(i, seededRandom(i)).record, index }, 0, 0);
+      columns.setRecord(i, { ...varied(i, seededRandom(i)).record, index }, NOWHERE);
       columns.length++;
     });
     expect(Array.from(columns.planOrder())).toEqual([3, 4, 0, 2, 1, 5]);
     const counted = new SampleColumns();
     [2, 0, 2, 1].forEach((index, i) => {
-      counted.setRecord(i, { ...varied(i, seededRandom(i)).record, index }, 0, 0);
+      counted.setRecord(i, { ...varied(i, seededRandom(i)).record, index }, NOWHERE);
       counted.length++;
     });
     expect(Array.from(counted.planOrder())).toEqual([1, 3, 0, 2]);
