@@ -87,13 +87,19 @@ export const runCell = z
     sampling: samplingSettings
       .default(samplingSettings.parse({}))
       .describe('Temperature, top-k/p, min-p and the run seed.'),
+    recordSignals: z
+      .boolean()
+      .optional()
+      .describe(
+        "Record every token's signals (log-probability, entropy, DeepConf confidence) for the trace view, whatever the model cell's signals mode. Samples do not change, so a run already stored is reused as it is (without per-token signals); change the seed or clear the run to record them.",
+      ),
   })
   .strict();
 
 export const plotKind = z
-  .enum(['accuracy-vs-window', 'thinking-histogram', 'thinking-vs-window', 'accuracy-by-run'])
+  .enum(['accuracy-vs-window', 'thinking-histogram', 'thinking-vs-window', 'accuracy-by-run', 'efficiency-frontier'])
   .describe(
-    '"accuracy-vs-window": the test-time-scaling curve; "thinking-histogram": thinking tokens per sample; "thinking-vs-window": mean thinking tokens against W; "accuracy-by-run": bars per run.',
+    '"accuracy-vs-window": the test-time-scaling curve; "thinking-histogram": thinking tokens per sample; "thinking-vs-window": mean thinking tokens against W; "accuracy-by-run": bars per run; "efficiency-frontier": accuracy against every generated token per problem, one point per run, the Pareto front marked, and the tokens saved at equal accuracy against unbounded and maj@k runs.',
   );
 
 export const thinkingCount = z

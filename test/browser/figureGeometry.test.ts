@@ -196,7 +196,7 @@ describe.skipIf(!chromiumPath)('figure geometry at every paper preset, in Chromi
   });
 
   it('lays out the on-screen figures the same way: no legend on the data, no text cut off or overlapping', async () => {
-    await page.waitForFunction(() => document.querySelectorAll('.plotly-figure[data-state=drawn]').length === 4, null, {
+    await page.waitForFunction(() => document.querySelectorAll('.plotly-figure[data-state=drawn]').length === 5, null, {
       timeout: 30_000,
     });
     const hosts = await page.locator('.plotly-host').all();

@@ -95,7 +95,7 @@ describe.skipIf(!chromiumPath)('figures, export and editors in Chromium (figure 
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     ({ t, browser, page, errors } = await openFigureLab(oracleSamples(), WINDOWS));
-    await page.waitForFunction(() => document.querySelectorAll('.plotly-figure[data-state=drawn]').length === 4, null, {
+    await page.waitForFunction(() => document.querySelectorAll('.plotly-figure[data-state=drawn]').length === 5, null, {
       timeout: 30_000,
     });
   });

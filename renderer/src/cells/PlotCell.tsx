@@ -6,6 +6,7 @@ import { accuracyByRun } from '../figures/accuracyByRun';
 import type { FigureSample } from '../figures/figureData';
 import { fileStem } from '../export/saveFile';
 import { FigurePanel } from '../figures/FigurePanel';
+import { FrontierView } from '../figures/FrontierView';
 import { MultiPanelFigure } from '../figures/MultiPanelFigure';
 import { ScalingCurveView, ThinkingHistogramView } from '../figures/FigureViews';
 import { thinkingVsWindow } from '../figures/thinkingVsWindow';
@@ -173,6 +174,9 @@ export function PlotCell({ cell, cells, onChange, runRef }: CellProps<'plot'>) {
           )}
           {plot.kind === 'accuracy-by-run' && (
             <FigurePanel title="Accuracy by run" caption={title} fileName={fileName} build={buildAccuracy} />
+          )}
+          {plot.kind === 'efficiency-frontier' && (
+            <FrontierView samples={samples} caption={title} fileName={fileName} />
           )}
           {panels.length > 1 && (
             <MultiPanelFigure

@@ -1,6 +1,7 @@
 import { accuracyByRun } from './accuracyByRun';
 import { efficiencyFigure } from './efficiencyFigure';
 import type { FigureSample, FigureSpec } from './figureData';
+import { frontierFigure } from './frontierFigure';
 import { composePanels } from './multiPanel';
 import { perProblemScatter } from './perProblemScatter';
 import { scalingCurve } from './scalingCurve';
@@ -22,6 +23,7 @@ export const FIGURE_KINDS = [
   'per-problem-scatter',
   'thinking-vs-window',
   'accuracy-by-run',
+  'efficiency-frontier',
   'two-panels',
 ] as const;
 export type FigureKind = (typeof FIGURE_KINDS)[number];
@@ -60,6 +62,8 @@ export function buildFigure(
       return thinkingVsWindow(samples, { seriesBy: 'strategy' });
     case 'accuracy-by-run':
       return accuracyByRun(samples);
+    case 'efficiency-frontier':
+      return frontierFigure(samples);
     case 'two-panels': {
       // The paper's form: the same figure for two benchmarks side by side.
       const half = (odd: number) => samples.filter((s) => Number(/\d+/.exec(s.problemId)?.[0] ?? 0) % 2 === odd);

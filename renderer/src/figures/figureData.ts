@@ -21,6 +21,17 @@ export interface FigureSample {
   cut: boolean;
   /** Optional per-problem difficulty (e.g. a dataset's level), for the per-problem scatter. */
   difficulty?: number | null;
+  /**
+   * For the efficiency frontier: every token the sample kept (thinking, inserted text, answer),
+   * the tokens it generated and threw away (probes that did not exit), the grader's normalised
+   * answer a vote counts, and its weight in a confidence-weighted vote (absent: plain majority).
+   * Samples from stored runs carry all of them; figure data made without totals counts the
+   * thinking tokens.
+   */
+  totalTokens?: number;
+  discardedTokens?: number;
+  answerKey?: string | null;
+  voteWeight?: number;
 }
 
 /** What a histogram, curve or table can be split by. */

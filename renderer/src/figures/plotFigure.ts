@@ -1,6 +1,7 @@
 import type { PlotCell } from '../../../common/notebook/notebookSchema';
 import { accuracyByRun } from './accuracyByRun';
 import type { FigureSample, FigureSpec } from './figureData';
+import { frontierFigure } from './frontierFigure';
 import { scalingCurve } from './scalingCurve';
 import { thinkingHistogram } from './thinkingHistogram';
 import { thinkingVsWindow } from './thinkingVsWindow';
@@ -13,6 +14,7 @@ export const PLOT_KIND_TITLES: Record<PlotKind, string> = {
   'thinking-histogram': 'Thinking tokens',
   'thinking-vs-window': 'Thinking tokens vs window',
   'accuracy-by-run': 'Accuracy by run',
+  'efficiency-frontier': 'Efficiency frontier',
 };
 
 /**
@@ -40,5 +42,7 @@ export function plotFigure(
       return thinkingVsWindow(samples, { seriesBy: 'strategy', dark: options.dark });
     case 'accuracy-by-run':
       return accuracyByRun(samples, { dark: options.dark });
+    case 'efficiency-frontier':
+      return frontierFigure(samples, { dark: options.dark });
   }
 }

@@ -4,6 +4,7 @@ import { DEFAULT_EXPORT_SETTINGS, presetById, type PaperPresetId } from '../expo
 import { buildFigure } from '../figures/figureCatalog';
 import type { FigureSample } from '../figures/figureData';
 import { EfficiencyView, PerProblemScatterView, ScalingCurveView, ThinkingHistogramView } from '../figures/FigureViews';
+import { FrontierView } from '../figures/FrontierView';
 import { RunComparisonTable } from '../figures/RunComparisonTable';
 import { syntheticSamples } from '../figures/syntheticSamples';
 import { LiveSampleView } from '../runs/LiveSampleView';
@@ -134,6 +135,7 @@ export function FigureLab() {
         {show('efficiency') && <EfficiencyView samples={samples} countLabel="phase 1" />}
         {show('scatter') && <PerProblemScatterView samples={samples} countLabel="phase 1" onOpenSample={onOpen} />}
         {show('table') && <RunComparisonTable samples={samples} />}
+        {show('frontier') && <FrontierView samples={samples} />}
       </main>
     </Profiler>
   );

@@ -33,6 +33,8 @@ export function toFigureSample(run: RunRecord, sample: SampleRecord, count: Thin
       count === 'delimited' ? (sample.delimitedThinkingTokens ?? sample.phase1Tokens) : sample.phase1Tokens,
     correct: sample.correct,
     cut: sample.cut,
+    totalTokens: sample.totalTokens,
+    answerKey: sample.answerKey,
   };
 }
 
