@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     reporters: ['default', './test/summaryReporter.ts'],
+    // No engine a test starts compiles llama.cpp behind it (docs/models.md, "Builds").
+    env: { Z1WB_AUTO_BUILD: 'off' },
   },
 });

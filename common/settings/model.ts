@@ -29,6 +29,12 @@ export const modelSettings = z
       .describe(
         'CPU threads; "auto" uses the physical cores (the library default can be 100x slower on small machines).',
       ),
+    build: z
+      .enum(['auto', 'prebuilt', 'native'])
+      .optional()
+      .describe(
+        'llama.cpp build on a CPU: "auto" (the default) prepares a native build for this CPU in the background and uses it once checked; "prebuilt" never builds; "native" needs one.',
+      ),
     parallel: z
       .number()
       .int()

@@ -5,6 +5,8 @@ import type { EventHub } from '../messaging/EventHub';
 import { ApiError } from '../../common/api/messages';
 import { ensureLlamaCppTools } from '../llama-builds/llamaCppTools';
 import { buildNativeAddon } from '../llama-builds/nativeAddonBuild';
+import { engineAutoBuild } from '../llama-builds/engineAutoBuild';
+import { currentNativeAddon, verifyNativeAddon } from '../llama-builds/buildVerification';
 import { defaultStoreDir } from '../store/storeDir';
 
 /** Moves the models folder (default: `<store>/models`, the store being Z1WB_STORE or the OS default). */
@@ -21,6 +23,7 @@ export function engineModelRegistry(): ModelRegistry {
   processRegistry ??= new ModelRegistry({
     modelsDir: defaultModelsDir(),
     remoteKeysFile: path.join(defaultStoreDir(), API_KEYS_FILE_NAME),
+    autoBuild: engineAutoBuild(),
   });
   return processRegistry;
 }
@@ -32,6 +35,17 @@ export function engineModelRegistry(): ModelRegistry {
 export function createModelHandlers(registry: ModelRegistry, events?: EventHub): Handlers {
   const downloads = new Map<string, AbortController>();
   const builds = new Map<string, Promise<unknown>>();
+
+  // The automatic native build reports like engine.buildNative does (docs/models.md, "Builds").
+  engineAutoBuild()?.subscribe((s) =>
+    events?.emit('engine.buildProgress', {
+      target: 'addon',
+      stage: s.stage ?? 'done',
+      percent: s.percent,
+      line: s.message,
+      auto: s.state,
+    }),
+  );
 
   const progressOf = (downloadId: string, source: string) => (p: { downloadedBytes: number; totalBytes: number }) =>
     events?.emit('engine.downloadProgress', { downloadId, source, ...p });
@@ -66,11 +80,13 @@ export function createModelHandlers(registry: ModelRegistry, events?: EventHub):
       return { cancelled: controller !== undefined };
     },
 
+    'engine.cancelBuild': () => ({ cancelled: engineAutoBuild()?.cancel() ?? false }),
+
     'engine.buildNative': async ({ target }) => {
       if (builds.has(target)) throw new ApiError('build-in-progress', `a ${target} build is already running`);
       const started = performance.now();
       const onProgress = (p: {
-        stage: 'clone' | 'configure' | 'build' | 'done';
+        stage: 'clone' | 'configure' | 'build' | 'done' | 'verify';
         percent: number | null;
         line: string;
       }) => events?.emit('engine.buildProgress', { target, ...p });
@@ -80,6 +96,12 @@ export function createModelHandlers(registry: ModelRegistry, events?: EventHub):
           return { target, active: true, paths: { llamaBench: tools.llamaBench, llamaServer: tools.llamaServer } };
         }
         const status = await buildNativeAddon({ onProgress });
+        // Used once it gives the prebuilt binary's tokens (docs/models.md, "Builds").
+        onProgress({ stage: 'verify', percent: null, line: 'checking the build against the prebuilt binary' });
+        const addon = await currentNativeAddon();
+        const check = addon ? await verifyNativeAddon(addon) : null;
+        if (!check?.verified)
+          throw new ApiError('build-refused', `the native build failed its check: ${check?.problem ?? 'no addon'}`);
         // The binding in use stays until nothing depends on it; with no model loaded, switch now.
         const active = registry.list().length === 0;
         if (active) await disposeWorkbenchLlama();

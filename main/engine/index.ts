@@ -13,4 +13,4 @@ export { ModelRegistry } from './models/ModelRegistry';
 export { downloadModel } from './models/huggingFaceDownload';
 export { SUGGESTED_MODELS } from './models/suggestedModels';
 export { API_KEYS_FILE_NAME } from './remote/apiKey';
-export { disposeWorkbenchLlama } from './hardware/workbenchLlama';
+export { disposeWorkbenchLlama, getWorkbenchLlama } from './hardware/workbenchLlama';

@@ -10,6 +10,7 @@ import {
   type BuildProgress,
 } from './llamaCppSource';
 import { runCommand } from './runCommand';
+import { abortableSleep } from './abortableSleep';
 import { tryPidLock } from '../locks/pidLock';
 
 /**
@@ -95,7 +96,7 @@ export async function ensureLlamaCppTools(options: LlamaCppToolsOptions = {}): P
   const lockPath = path.join(root, LOCK);
   while (!(await tryPidLock(lockPath))) {
     options.onProgress?.({ stage: 'build', percent: null, line: `waiting for another build of ${root}` });
-    await sleep(2000, options.signal);
+    await abortableSleep(2000, options.signal);
     const built = await findLlamaCppTools(options);
     if (built) return built;
   }
@@ -141,19 +142,4 @@ async function build(root: string, commit: string, options: LlamaCppToolsOptions
   );
   report('done', `llama.cpp tools built in ${root}`, 100);
   return tools;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('cancelled'));
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(new Error('cancelled'));
-      },
-      { once: true },
-    );
-  });
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { cmakePercent, nodeLlamaCppCliPath, nodeLlamaCppPackageDir, type BuildProgress } from './llamaCppSource';
 import { runCommand } from './runCommand';
@@ -31,8 +31,13 @@ export interface NativeAddonStatus {
   folder: string | null;
 }
 
-function localBuildsDir(): string {
+export function localBuildsDir(): string {
   return path.join(nodeLlamaCppPackageDir(), 'llama', 'localBuilds');
+}
+
+/** The addon file of a local build folder. */
+export function nativeAddonFile(folder: string): string {
+  return path.join(localBuildsDir(), folder, 'Release', 'llama-addon.node');
 }
 
 interface BuildMetadata {
@@ -67,34 +72,69 @@ export async function nativeAddonStatus(): Promise<NativeAddonStatus> {
 export interface NativeAddonBuildOptions {
   onProgress?: (progress: BuildProgress) => void;
   signal?: AbortSignal;
+  /** Scheduling priority of the compilers (`nice -n`): the automatic build runs at 19, below any run. */
+  nice?: number;
+}
+
+/** A build of node-llama-cpp (ours or another process's) holds one of its lock files right now. */
+export async function nodeLlamaCppBuildRunning(now = Date.now()): Promise<boolean> {
+  // proper-lockfile refreshes a lock's mtime every 5 s and treats 10 s without one as stale.
+  const locks = [
+    ...(await readdir(localBuildsDir()).catch(() => [] as string[]))
+      .filter((name) => name.endsWith('.lock'))
+      .map((name) => path.join(localBuildsDir(), name)),
+    path.join(nodeLlamaCppPackageDir(), 'llama', 'llama.cpp.lock'),
+  ];
+  for (const lock of locks) {
+    const info = await stat(lock).catch(() => null);
+    if (info && now - info.mtimeMs < 15_000) return true;
+  }
+  return false;
 }
 
 /**
- * Compiles the addon for this CPU (`node-llama-cpp source download --gpu false` from the bundled
- * source: no network, ~5 minutes on 2 cores). The running process keeps the Llama it has; the
- * next `getWorkbenchLlama()` in a fresh process (or after disposing the current one) uses it.
+ * The node-llama-cpp command that builds the addon: `source build` when its llama.cpp clone is
+ * complete (ninja then compiles only what an interrupted build left), else `source download`
+ * (clones the bundled source again and builds from scratch).
+ */
+export function nativeAddonBuildArgs(): string[] {
+  const llamaDir = path.join(nodeLlamaCppPackageDir(), 'llama');
+  const cloned =
+    existsSync(path.join(llamaDir, 'llama.cpp', '.git')) && existsSync(path.join(llamaDir, 'llama.cpp.info.json'));
+  return [nodeLlamaCppCliPath(), 'source', cloned ? 'build' : 'download', '--gpu', 'false', '--noUsageExample'];
+}
+
+/** `command args` run at a lower priority through `nice` where there is one. */
+export function niced(command: string, args: string[], nice: number | undefined): [string, string[]] {
+  if (nice === undefined || process.platform === 'win32') return [command, args];
+  return ['nice', ['-n', String(nice), command, ...args]];
+}
+
+/**
+ * Compiles the addon for this CPU from the bundled source (no network, ~5 minutes on 2 cores).
+ * The running process keeps the Llama it has; the next `getWorkbenchLlama()` in a fresh process
+ * (or after disposing the current one) can use it. node-llama-cpp marks a build finished
+ * (`buildDone.status`) only at its very end, so an interrupted build is never found as one.
  */
 export async function buildNativeAddon(options: NativeAddonBuildOptions = {}): Promise<NativeAddonStatus> {
   const env: NodeJS.ProcessEnv = { ...process.env, CI: 'false' };
   // In Electron's utility process, execPath is Electron itself: make it behave as plain Node.
   if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
   for (const [key, value] of Object.entries(NATIVE_ADDON_CMAKE_OPTIONS)) env[CMAKE_OPTION_ENV_PREFIX + key] = value;
-  options.onProgress?.({ stage: 'clone', percent: null, line: 'node-llama-cpp source download --gpu false' });
+  const args = nativeAddonBuildArgs();
+  options.onProgress?.({ stage: 'clone', percent: null, line: `node-llama-cpp ${args.slice(1).join(' ')}` });
   let stage: BuildProgress['stage'] = 'clone';
-  await runCommand(
-    process.execPath,
-    [nodeLlamaCppCliPath(), 'source', 'download', '--gpu', 'false', '--noUsageExample'],
-    {
-      env,
-      signal: options.signal,
-      onLine: (line) => {
-        const percent = cmakePercent(line);
-        if (percent !== null) stage = 'build';
-        else if (stage === 'clone' && /cmake|compil/i.test(line)) stage = 'configure';
-        options.onProgress?.({ stage, percent, line });
-      },
+  const [command, commandArgs] = niced(process.execPath, args, options.nice);
+  await runCommand(command, commandArgs, {
+    env,
+    signal: options.signal,
+    onLine: (line) => {
+      const percent = cmakePercent(line);
+      if (percent !== null) stage = 'build';
+      else if (stage === 'clone' && /cmake|compil/i.test(line)) stage = 'configure';
+      options.onProgress?.({ stage, percent, line });
     },
-  );
+  });
   const status = await nativeAddonStatus();
   if (!status.available) {
     throw new Error(`node-llama-cpp reported success but no native build was found in ${localBuildsDir()}`);

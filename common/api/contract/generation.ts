@@ -6,7 +6,7 @@ import { promptSettings } from '../../settings/prompt';
 import { samplingSettings } from '../../settings/sampling';
 import { signalSettings } from '../../settings/signals';
 import { strategySettings } from '../../settings/strategy';
-import { modelEvents, modelMethods } from './models';
+import { buildStatus, modelEvents, modelMethods } from './models';
 
 /** What a GGUF file says about itself, read without loading its weights. */
 export const modelInfo = z.object({
@@ -36,6 +36,8 @@ export const hardwareInfo = z.object({
   physicalCores: z.number().int(),
   /** The thread count the workbench picks for this machine when a model says "auto". */
   defaultThreads: z.number().int(),
+  /** Which build of llama.cpp runs and why (docs/models.md, "Builds"). */
+  build: buildStatus.optional(),
 });
 
 export const loadedModel = z.object({
@@ -47,6 +49,15 @@ export const loadedModel = z.object({
   contextSize: z.number().int(),
   threads: z.number().int(),
   parallel: z.number().int(),
+  /** How `threads` was chosen: the model cell's count, a measurement at load, or a cached one (docs/models.md, "Threads"). */
+  threadChoice: z
+    .object({
+      source: z.enum(['explicit', 'measured', 'cache']),
+      measured: z.array(z.object({ threads: z.number().int(), tokensPerSecond: z.number() })),
+    })
+    .optional(),
+  /** Which build of llama.cpp the model runs on and why. */
+  build: buildStatus.optional(),
   /** Memory the model and its context were estimated to need, checked before loading. */
   estimatedBytes: z.object({ ram: z.number(), vram: z.number() }),
   /** For a model on an OpenAI-compatible server: where it runs (docs/remote.md). */

@@ -24,6 +24,21 @@ export type SuggestedModel = z.infer<typeof suggestedModel>;
 
 export const buildTarget = z.enum(['addon', 'llama-tools']);
 
+/** Which build of the addon runs and why, and the automatic native build (docs/models.md, "Builds"). */
+export const buildStatus = z.object({
+  inUse: z.enum(['native', 'prebuilt']),
+  reason: z.string(),
+  /** What installs the missing compiler toolchain; null when nothing is missing. */
+  installCommand: z.string().nullable(),
+  auto: z.object({
+    state: z.enum(['idle', 'waiting', 'building', 'verifying', 'ready', 'refused', 'failed', 'cancelled']),
+    stage: z.enum(['clone', 'configure', 'build', 'done', 'verify']).nullable(),
+    percent: z.number().nullable(),
+    message: z.string(),
+  }),
+});
+export type BuildStatus = z.infer<typeof buildStatus>;
+
 export const modelMethods = {
   'engine.suggestedModels': method({
     params: z.object({}).strict(),
@@ -61,6 +76,12 @@ export const modelMethods = {
     home: 'engine',
     doc: 'Compiles llama.cpp for this machine from the source node-llama-cpp ships (~5 min on 2 cores): the addon (faster prompt processing on CPU) or llama-bench + llama-server. Optional: the prebuilt binary always works.',
   }),
+  'engine.cancelBuild': method({
+    params: z.object({}).strict(),
+    result: z.object({ cancelled: z.boolean() }),
+    home: 'engine',
+    doc: 'Stops the automatic native build of the addon (it resumes at the next start of the workbench).',
+  }),
 };
 
 export const modelEvents = {
@@ -72,8 +93,10 @@ export const modelEvents = {
   }),
   'engine.buildProgress': z.object({
     target: buildTarget,
-    stage: z.enum(['clone', 'configure', 'build', 'done']),
+    stage: z.enum(['clone', 'configure', 'build', 'done', 'verify']),
     percent: z.number().nullable(),
     line: z.string(),
+    /** Set on the automatic build's events: its state. */
+    auto: buildStatus.shape.auto.shape.state.optional(),
   }),
 };

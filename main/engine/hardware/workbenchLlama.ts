@@ -2,6 +2,7 @@ import { getLlama, LlamaLogLevel, type Llama, type LlamaOptions } from 'node-lla
 import type { ModelSettings } from '../../../common/settings/model';
 import { modelError } from '../models/modelErrors';
 import { NATIVE_ADDON_CMAKE_OPTIONS, nativeAddonStatus } from '../../llama-builds/nativeAddonBuild';
+import { currentNativeAddon, verificationOf, type AddonIdentity } from '../../llama-builds/buildVerification';
 import { defaultThreadCount } from './physicalCores';
 
 /**
@@ -11,10 +12,13 @@ import { defaultThreadCount } from './physicalCores';
  *
  * - Backend: `auto` lets node-llama-cpp try CUDA, Vulkan (Metal on macOS), then the CPU; an
  *   explicit backend that this machine cannot run is a `backend-unavailable` error.
- * - Build: never compiles implicitly (`build: 'never'`). A native build of the addon made by
- *   `buildNativeAddon()` is preferred when present (see nativeAddonBuild.ts for how
- *   node-llama-cpp finds it); otherwise the prebuilt binary. `Z1WB_LLAMA_BUILD=prebuilt|native`
- *   forces one (benchmarks compare both).
+ * - Build: node-llama-cpp never compiles (`build: 'never'`); the workbench's own automatic build
+ *   does, in the background (llama-builds/AutoNativeBuild.ts). With `auto`, a native build of
+ *   the addon is used only once it passed its check (same greedy tokens as the prebuilt binary,
+ *   llama-builds/buildVerification.ts), and a binding on the prebuilt binary switches to it the
+ *   next time nothing is loaded; otherwise the prebuilt binary. `native` uses any finished native
+ *   build; `prebuilt` never does. The model cell's `build`, then the registry's, then
+ *   `Z1WB_LLAMA_BUILD=prebuilt|native` choose (benchmarks compare both).
  * - Threads: `maxThreads` is the machine's physical cores instead of the library's
  *   max(4, math cores), which on a 2-core VM made decoding 60–200× slower.
  */
@@ -41,7 +45,7 @@ const PREBUILT_ONLY_CMAKE_OPTIONS = { Z1WB_PREBUILT_ONLY: 'ON' };
 interface Current {
   llama: Llama;
   backend: BackendChoice;
-  build: BuildChoice;
+  build: Exclude<BuildChoice, 'auto'>;
 }
 
 let current: Promise<Current> | null = null;
@@ -56,6 +60,38 @@ function buildFromEnv(): BuildChoice {
   return value === 'prebuilt' || value === 'native' ? value : 'auto';
 }
 
+/** The build asked for and who asked: the model cell, then the registry (app), then Z1WB_LLAMA_BUILD. */
+export function resolveBuildSetting(
+  cell: BuildChoice | undefined,
+  app: BuildChoice | undefined,
+): { setting: BuildChoice; from: string } {
+  if (cell && cell !== 'auto') return { setting: cell, from: 'the model cell' };
+  if (app && app !== 'auto') return { setting: app, from: 'the app settings' };
+  const env = buildFromEnv();
+  if (env !== 'auto') return { setting: env, from: 'Z1WB_LLAMA_BUILD' };
+  return { setting: 'auto', from: 'the default' };
+}
+
+/** A finished native build that passed its check (what `auto` uses); null otherwise. */
+export async function verifiedNativeAddon(): Promise<AddonIdentity | null> {
+  const addon = await currentNativeAddon();
+  if (!addon) return null;
+  return (await verificationOf(addon))?.verified ? addon : null;
+}
+
+/** The build the binding in use runs on; null before one was created. */
+export async function buildInUse(): Promise<'native' | 'prebuilt' | null> {
+  const have = await current?.catch(() => null);
+  return have && !have.llama.disposed ? have.build : null;
+}
+
+/** `auto` on the CPU's prebuilt binary while a checked native build exists: switch to it. */
+async function switchesToNative(have: Current, build: BuildChoice): Promise<boolean> {
+  if (build !== 'auto' || have.build !== 'prebuilt' || have.llama.disposed || backendOf(have.llama) !== 'cpu')
+    return false;
+  return (await verifiedNativeAddon()) !== null;
+}
+
 function matches(have: Current, backend: BackendChoice, build: BuildChoice): boolean {
   const backendOk = backend === 'auto' || backendOf(have.llama) === backend;
   const buildOk = build === 'auto' || build === have.build;
@@ -68,7 +104,8 @@ export async function getWorkbenchLlama(options: WorkbenchLlamaOptions = {}): Pr
   const build = options.build ?? buildFromEnv();
   if (current) {
     const have = await current.catch(() => null);
-    if (have && !have.llama.disposed && matches(have, backend, build)) return have.llama;
+    const upgrade = have !== null && options.replace === true && (await switchesToNative(have, build));
+    if (have && !have.llama.disposed && matches(have, backend, build) && !upgrade) return have.llama;
     if (have && !have.llama.disposed) {
       if (!options.replace) {
         throw modelError(
@@ -108,7 +145,12 @@ export function recentLlamaLogs(): readonly string[] {
 }
 
 async function createLlama(backend: BackendChoice, build: BuildChoice): Promise<Current> {
-  const native = build === 'prebuilt' ? false : (await nativeAddonStatus()).available;
+  const native =
+    build === 'prebuilt'
+      ? false
+      : build === 'native'
+        ? (await nativeAddonStatus()).available
+        : (await verifiedNativeAddon()) !== null;
   if (build === 'native' && !native) {
     throw modelError(
       'backend-unavailable',

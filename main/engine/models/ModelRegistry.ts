@@ -9,7 +9,20 @@ import { parseModelSource } from '../../../common/settings/modelSource';
 import { isOpenAiSource } from '../../../common/settings/remoteModel';
 import { describeHardware, type HardwareInfo } from '../hardware/hardwareInfo';
 import { resolveThreads } from '../hardware/physicalCores';
-import { backendOf, getWorkbenchLlama, type BuildChoice } from '../hardware/workbenchLlama';
+import { chooseContextThreads } from '../hardware/threads/chooseContextThreads';
+import { ThreadCache } from '../hardware/threads/threadCache';
+import type { RecheckRule } from '../hardware/threads/threadChoice';
+import type { ThreadGovernor } from '../hardware/threads/ThreadGovernor';
+import {
+  backendOf,
+  buildInUse,
+  getWorkbenchLlama,
+  peekWorkbenchLlama,
+  resolveBuildSetting,
+  type BuildChoice,
+} from '../hardware/workbenchLlama';
+import type { AutoNativeBuild } from '../../llama-builds/AutoNativeBuild';
+import { describeBuild, type BuildDescription } from '../../llama-builds/describeBuild';
 import { FileFingerprints } from '../../fingerprints/fileFingerprint';
 import { inspectGguf } from './ggufInspection';
 import { downloadModel, type DownloadProgress } from './huggingFaceDownload';
@@ -29,8 +42,20 @@ export interface ModelRegistryOptions {
   memoryBudget?: Partial<MemoryBudget>;
   /** Hugging Face endpoint override (else MODEL_ENDPOINT / HF_ENDPOINT / the real hub). */
   hfEndpoint?: string;
-  /** Which llama.cpp build to use (default: a native build when present, else the prebuilt one). */
+  /**
+   * Which llama.cpp build to use when the model cell does not say (the app's setting; default
+   * `auto`: a checked native build when there is one, else the prebuilt binary).
+   */
   build?: BuildChoice;
+  /**
+   * The automatic native build (docs/models.md, "Builds"): started in the background at the
+   * first model load when the decision is to build. Only the engine process passes one.
+   */
+  autoBuild?: AutoNativeBuild | null;
+  /** Where measured thread counts are cached (default: the workbench cache). */
+  threadCacheDir?: string;
+  /** When a running model's thread count is re-checked (docs/models.md, "Threads"). */
+  threadRecheck?: Partial<RecheckRule>;
   /** API keys of OpenAI-compatible servers, `{ "<base URL>": "<key>" }` (docs/remote.md). */
   remoteKeysFile?: string;
 }
@@ -54,10 +79,13 @@ export class ModelRegistry implements LoadedModels {
   private readonly loading = new Map<string, Promise<LoadedModel>>();
   /** Models on OpenAI-compatible servers (`openai:` sources): connected, not loaded. */
   private readonly remote: RemoteModels;
+  private readonly governors = new Map<string, ThreadGovernor>();
+  private readonly threadCache: ThreadCache;
   readonly fingerprints: FileFingerprints;
 
   constructor(private readonly options: ModelRegistryOptions) {
     this.fingerprints = options.fingerprints ?? new FileFingerprints();
+    this.threadCache = new ThreadCache(options.threadCacheDir);
     this.remote = new RemoteModels(options.remoteKeysFile ? { keysFile: options.remoteKeysFile } : {});
   }
 
@@ -87,12 +115,35 @@ export class ModelRegistry implements LoadedModels {
   }
 
   async hardware(): Promise<HardwareInfo> {
-    return describeHardware(await getWorkbenchLlama({ build: this.options.build, replace: this.loaded.size === 0 }));
+    const llama = await getWorkbenchLlama({ build: this.appBuild(), replace: this.loaded.size === 0 });
+    return { ...(await describeHardware(llama)), build: await this.buildStatus() };
+  }
+
+  /** Which build runs and why; with `autoBuild`, may start it (docs/models.md, "Builds"). */
+  async buildStatus(cellBuild?: BuildChoice): Promise<BuildDescription> {
+    const { setting, from } = resolveBuildSetting(cellBuild, this.options.build);
+    const llama = (await peekWorkbenchLlama()) ?? (await getWorkbenchLlama({ build: setting }));
+    return describeBuild({
+      setting,
+      settingFrom: from,
+      backend: backendOf(llama),
+      inUse: (await buildInUse()) ?? 'prebuilt',
+      autoBuild: setting === 'auto' ? this.options.autoBuild : null,
+    });
+  }
+
+  /** The thread governor of a model loaded with `threads: "auto"` (undefined otherwise). */
+  threadGovernor(modelId: string): ThreadGovernor | undefined {
+    return this.governors.get(modelId);
+  }
+
+  private appBuild(): BuildChoice {
+    return resolveBuildSetting(undefined, this.options.build).setting;
   }
 
   /** Metadata of a GGUF file without loading weights, with its (cached) sha256. */
   async inspect(file: string): Promise<ModelInfo> {
-    const llama = await getWorkbenchLlama({ build: this.options.build, replace: this.loaded.size === 0 });
+    const llama = await getWorkbenchLlama({ build: this.appBuild(), replace: this.loaded.size === 0 });
     const inspected = await inspectGguf(this.resolveLocalPath(file), { llama });
     return { ...inspected.info, sha256: await this.fingerprints.sha256(inspected.info.path) };
   }
@@ -120,6 +171,8 @@ export class ModelRegistry implements LoadedModels {
     const model = this.loaded.get(modelId);
     if (!model) return false;
     this.loaded.delete(modelId);
+    this.governors.get(modelId)?.dispose();
+    this.governors.delete(modelId);
     await model.context.dispose();
     await model.model.dispose();
     return true;
@@ -153,9 +206,10 @@ export class ModelRegistry implements LoadedModels {
 
   private async loadNew(modelId: string, settings: ModelSettings, options: LoadOptions): Promise<LoadedModel> {
     const file = await this.resolveSource(settings, options);
+    const build = resolveBuildSetting(settings.build, this.options.build);
     const llama = await getWorkbenchLlama({
       backend: settings.backend,
-      build: this.options.build,
+      build: build.setting,
       replace: this.loaded.size === 0 && this.loading.size <= 1,
     });
     const inspected = await inspectGguf(file, { llama });
@@ -194,6 +248,21 @@ export class ModelRegistry implements LoadedModels {
     }
 
     const sha256 = await this.fingerprints.sha256(inspected.info.path);
+    const choice = await chooseContextThreads({
+      setting: settings.threads,
+      llama,
+      model,
+      context,
+      modelSha256: sha256,
+      maxThreads: threads,
+      cache: this.threadCache,
+      ...(this.options.threadRecheck ? { recheck: this.options.threadRecheck } : {}),
+    }).catch(async (error: unknown) => {
+      await context.dispose();
+      await model?.dispose();
+      throw error;
+    });
+    if (choice.governor) this.governors.set(modelId, choice.governor);
     const description: LoadedModel = {
       modelId,
       info: { ...inspected.info, sha256 },
@@ -201,7 +270,9 @@ export class ModelRegistry implements LoadedModels {
       gpuLayersOffloaded: model.gpuLayers,
       totalLayers: inspected.insights.totalLayers,
       contextSize: context.contextSize,
-      threads: context.idealThreads,
+      threads: choice.threads,
+      threadChoice: { source: choice.source, measured: choice.measured },
+      build: await this.buildStatus(settings.build),
       parallel: context.totalSequences,
       estimatedBytes: plan.estimated,
     };

@@ -29,8 +29,8 @@ describe('optional native builds, when cached', () => {
     expect(stdout + stderr).toContain(ensured.commit.slice(0, 7));
   });
 
-  it.skipIf(!addon.available)('uses the native build of the addon over the prebuilt binary', async () => {
-    const llama = await getWorkbenchLlama();
+  it.skipIf(!addon.available)('uses the native build of the addon when asked for it (auto waits for its check)', async () => {
+    const llama = await getWorkbenchLlama({ build: 'native' });
     expect(llama.buildType).toBe('localBuild');
     expect(llama.systemInfo).toContain('OPENMP = 1');
   });

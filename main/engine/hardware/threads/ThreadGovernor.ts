@@ -1,0 +1,122 @@
+import type { ContextThreads } from './contextThreads';
+import {
+  chooseThreads,
+  DEFAULT_RECHECK_RULE,
+  throughputVerdict,
+  type DecodeWindow,
+  type RecheckRule,
+  type ThreadMeasurement,
+} from './threadChoice';
+
+/** One re-check: what was measured on live decodes and what it chose. */
+export interface Recheck {
+  at: string;
+  from: number;
+  to: number;
+  measured: ThreadMeasurement[];
+}
+
+export interface ThreadGovernorOptions {
+  threads: ContextThreads;
+  /** The count in use and the thread counts to try at a re-check. */
+  current: number;
+  candidates: readonly number[];
+  /** Decode speed expected at `current` (the load-time measurement). */
+  referenceTokensPerSecond: number;
+  rule?: Partial<RecheckRule>;
+  /** Batches larger than this are prompts, not token-by-token decoding, and are not counted. */
+  maxDecodeBatch: number;
+  onRecheck?: (recheck: Recheck) => void;
+}
+
+/**
+ * Keeps a context's thread count right while it generates. It watches the speed of
+ * token-by-token decodes; when it stays below half (or above 1.5×) of what the count was measured
+ * at, it re-measures on the live decodes themselves (a few at each candidate count, in turn), and
+ * keeps the fastest. Under load a second thread that only spins can cost most of the speed
+ * (docs/models.md, "Threads"), which is what this catches; when the load goes, the rise brings
+ * the count back.
+ */
+export class ThreadGovernor {
+  private threadsInUse: number;
+  private reference: number;
+  private window: DecodeWindow = { tokens: 0, decodes: 0, ms: 0 };
+  private probe: { index: number; window: DecodeWindow; measured: ThreadMeasurement[] } | null = null;
+  private readonly rule: RecheckRule;
+  private readonly rechecks: Recheck[] = [];
+  private readonly unhook: () => void;
+
+  constructor(private readonly options: ThreadGovernorOptions) {
+    this.threadsInUse = options.current;
+    this.reference = options.referenceTokensPerSecond;
+    this.rule = { ...DEFAULT_RECHECK_RULE, ...options.rule };
+    this.unhook = options.threads.hookDecodes({
+      before: () => this.beforeDecode(),
+      after: (tokens, ms) => this.afterDecode(tokens, ms),
+    });
+  }
+
+  get threads(): number {
+    return this.threadsInUse;
+  }
+
+  get history(): readonly Recheck[] {
+    return this.rechecks;
+  }
+
+  get probing(): boolean {
+    return this.probe !== null;
+  }
+
+  /** Starts a re-check at the next decode (what a sustained drop does). */
+  recheck(): void {
+    if (!this.probe) this.probe = { index: 0, window: { tokens: 0, decodes: 0, ms: 0 }, measured: [] };
+  }
+
+  dispose(): void {
+    this.unhook();
+  }
+
+  private beforeDecode(): void {
+    const wanted = this.probe ? this.options.candidates[this.probe.index]! : this.threadsInUse;
+    // node-llama-cpp's own evaluate path sets its ideal count before its decodes: ours wins.
+    if (this.options.threads.get() !== wanted) this.options.threads.set(wanted);
+  }
+
+  private afterDecode(tokens: number, ms: number): void {
+    if (tokens === 0 || tokens > this.options.maxDecodeBatch) return;
+    if (this.probe) return this.probeStep(tokens, ms);
+    this.window = { tokens: this.window.tokens + tokens, decodes: this.window.decodes + 1, ms: this.window.ms + ms };
+    const verdict = throughputVerdict(this.window, this.reference, this.rule);
+    if (verdict === 'wait') return;
+    this.window = { tokens: 0, decodes: 0, ms: 0 };
+    if (verdict === 'recheck') this.recheck();
+  }
+
+  private probeStep(tokens: number, ms: number): void {
+    const probe = this.probe!;
+    const w = probe.window;
+    probe.window = { tokens: w.tokens + tokens, decodes: w.decodes + 1, ms: w.ms + ms };
+    if (probe.window.decodes < this.rule.probeDecodes) return;
+    probe.measured.push({
+      threads: this.options.candidates[probe.index]!,
+      tokensPerSecond: (1000 * probe.window.tokens) / probe.window.ms,
+    });
+    probe.index += 1;
+    probe.window = { tokens: 0, decodes: 0, ms: 0 };
+    if (probe.index < this.options.candidates.length) return;
+    const chosen = chooseThreads(probe.measured);
+    const recheck: Recheck = {
+      at: new Date().toISOString(),
+      from: this.threadsInUse,
+      to: chosen,
+      measured: probe.measured,
+    };
+    this.threadsInUse = chosen;
+    this.options.threads.set(chosen); // between decodes: the one that just ended is the last of the probe
+    this.reference = probe.measured.find((m) => m.threads === chosen)!.tokensPerSecond;
+    this.probe = null;
+    this.rechecks.push(recheck);
+    this.options.onRecheck?.(recheck);
+  }
+}

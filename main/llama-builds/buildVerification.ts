@@ -1,0 +1,124 @@
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { greedyTokensInChild, verifyFixturePath, type GreedyRun, type GreedyRunRequest } from './greedyTokens';
+import { workbenchCacheDir } from './llamaCppSource';
+import { nativeAddonFile, nativeAddonStatus } from './nativeAddonBuild';
+
+/**
+ * The check a native build of the addon passes before the workbench uses it on its own: a short
+ * greedy generation on a fixture model gives exactly the prebuilt binary's tokens. The result is
+ * kept per addon file (folder, size, modification time), so a rebuilt addon is checked again and
+ * a build that failed its check is not retried at every model load.
+ */
+export interface AddonIdentity {
+  folder: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface VerificationRecord {
+  addon: AddonIdentity;
+  verified: boolean;
+  /** Why it was refused (tokens differ, the check crashed); null when verified. */
+  problem: string | null;
+  prebuiltTokens: number[];
+  nativeTokens: number[];
+  checkedAt: string;
+}
+
+const RECORD_FILE = 'native-addon-check.json';
+
+export function verificationRecordPath(cacheDir = workbenchCacheDir()): string {
+  return path.join(cacheDir, RECORD_FILE);
+}
+
+/** The finished native build of the addon as a file identity; null when there is none. */
+export async function currentNativeAddon(): Promise<AddonIdentity | null> {
+  const status = await nativeAddonStatus();
+  if (!status.available || !status.folder) return null;
+  const info = await stat(nativeAddonFile(status.folder)).catch(() => null);
+  return info ? { folder: status.folder, size: info.size, mtimeMs: info.mtimeMs } : null;
+}
+
+function sameAddon(a: AddonIdentity, b: AddonIdentity): boolean {
+  return a.folder === b.folder && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/** The check's result for this very addon file; null when it was never checked. */
+export async function verificationOf(
+  addon: AddonIdentity,
+  cacheDir = workbenchCacheDir(),
+): Promise<VerificationRecord | null> {
+  const text = await readFile(verificationRecordPath(cacheDir), 'utf8').catch(() => null);
+  if (text === null) return null;
+  try {
+    const record = JSON.parse(text) as VerificationRecord;
+    return record.addon && sameAddon(record.addon, addon) ? record : null;
+  } catch {
+    return null; // A torn write is a missing check: it runs again.
+  }
+}
+
+export interface VerifyOptions {
+  cacheDir?: string;
+  signal?: AbortSignal;
+  /** Runs the generation on one build (default: a child Node process). */
+  run?: (request: GreedyRunRequest) => Promise<GreedyRun>;
+  /** Where the fixture model is cached (default: with the other fixtures). */
+  fixtureDir?: string;
+}
+
+/**
+ * Runs the check for `addon` and records its result (written whole: temp file, then rename).
+ * Cancelling throws and records nothing.
+ */
+export async function verifyNativeAddon(
+  addon: AddonIdentity,
+  options: VerifyOptions = {},
+): Promise<VerificationRecord> {
+  const run = options.run ?? greedyTokensInChild;
+  const modelPath = await verifyFixturePath(options.fixtureDir);
+  const signal = options.signal;
+  const record: VerificationRecord = {
+    addon,
+    verified: false,
+    problem: null,
+    prebuiltTokens: [],
+    nativeTokens: [],
+    checkedAt: new Date().toISOString(),
+  };
+  try {
+    const prebuilt = await run({ build: 'prebuilt', modelPath, ...(signal ? { signal } : {}) });
+    const native = await run({ build: 'native', modelPath, ...(signal ? { signal } : {}) });
+    record.prebuiltTokens = prebuilt.tokens;
+    record.nativeTokens = native.tokens;
+    record.problem = compareRuns(prebuilt, native);
+  } catch (error) {
+    if (signal?.aborted) throw new Error('the check of the native build was cancelled');
+    record.problem = error instanceof Error ? error.message : String(error);
+  }
+  record.verified = record.problem === null;
+  await recordVerification(record, options.cacheDir);
+  return record;
+}
+
+/** Keeps a check's verdict (written whole: a temp file, then a rename). */
+export async function recordVerification(record: VerificationRecord, cacheDir = workbenchCacheDir()): Promise<void> {
+  const file = verificationRecordPath(cacheDir);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(`${file}.${process.pid}.tmp`, JSON.stringify(record, null, 2) + '\n');
+  await rename(`${file}.${process.pid}.tmp`, file);
+}
+
+/** Null when the native run is a real native build and produced the prebuilt's tokens; else why not. */
+export function compareRuns(prebuilt: GreedyRun, native: GreedyRun): string | null {
+  if (native.buildType !== 'localBuild') return `the native check ran on the ${native.buildType} binary`;
+  if (prebuilt.tokens.length === 0) return 'the prebuilt binary generated no tokens';
+  const length = Math.max(prebuilt.tokens.length, native.tokens.length);
+  for (let i = 0; i < length; i++) {
+    if (prebuilt.tokens[i] !== native.tokens[i]) {
+      return `token ${i} differs: prebuilt ${prebuilt.tokens[i] ?? 'none'}, native ${native.tokens[i] ?? 'none'}`;
+    }
+  }
+  return null;
+}
