@@ -70,9 +70,12 @@ export class GradedSamples {
     for await (const stored of from.readTrajectories(keys)) {
       if (job.cancelled) break;
       const item = byKey.get(stored.record.key)!;
+      // The per-token signals go along, so the regrading's trace view shows them too; a damaged
+      // block (reported whenever the source run's trace is opened) is left out, not the sample.
+      const signals = from.hasSignals(item.key) ? await from.readSignals(item.key).catch(() => undefined) : undefined;
       chunk.push(
         limit(() => this.options.grade(grader, gradeInputOf(item, stored.trajectory.text))).then((grade) =>
-          regradedSample(item, stored, grade),
+          regradedSample(item, { ...stored, signals }, grade),
         ),
       );
       if (chunk.length >= chunkSize) await storeChunk();

@@ -15,6 +15,7 @@ import type { EnginePort } from './EnginePort';
 import { provenanceOf, withGrading } from './provenance';
 import { Jobs, type Job, type JobOutcome } from './Jobs';
 import { byStrategyIndex } from './byStrategyIndex';
+import { runDeepConf } from './deepConfRunner';
 import { backfillGenerationKeys, generationSourceOf } from './generationSources';
 import { GradedSamples, type GradeFunction, type WorkUnit } from './GradedSamples';
 import { JudgeClient } from './JudgeClient';
@@ -363,6 +364,8 @@ export class Runner {
     const store = this.options.store;
     let failure: string | null = null;
     const files: RunFiles[] = [];
+    // Runs complete with fewer samples than planned: DeepConf's problems settled early.
+    const settled = new Set<string>();
     try {
       files.push(...(await Promise.all(units.map((u) => store.runFiles(u.record.id)))));
       job.done = job.total - units.reduce((n, u, i) => n + u.items.length - files[i]!.count, 0);
@@ -374,7 +377,10 @@ export class Runner {
       for (const [i, unit] of units.entries()) {
         if (unit.source && !job.cancelled) await this.samples.regradeInto(job, unit, files[i]!, units, files);
       }
-      const generating = units.flatMap((u, i) => (u.planned ? [{ unit: u, files: files[i]! }] : []));
+      const planned = units.flatMap((u, i) => (u.planned ? [{ unit: u, files: files[i]! }] : []));
+      // DeepConf runs generate problem by problem, as their traces' confidences say (deepConfRunner.ts).
+      const deepConf = planned.filter((g) => g.unit.planned!.settings.strategy.strategy === 'deepconf');
+      const generating = planned.filter((g) => !deepConf.includes(g));
       const missing = plan ? plan.items.filter((item) => generating.some((g) => !g.files.has(item.key))) : [];
       if (plan && missing.length > 0 && !job.cancelled) {
         const modelId = await this.loadModel(plan);
@@ -392,6 +398,18 @@ export class Runner {
           );
         }
       }
+      if (plan && deepConf.length > 0 && !job.cancelled) {
+        const modelId = await this.loadModel(plan);
+        const done = await runDeepConf({
+          units: deepConf,
+          items: plan.items,
+          cancelled: () => job.cancelled,
+          generate: (batch, run, items, onSample) =>
+            this.generate(`${job.id}-deepconf-${batch}`, plan, [run], modelId, items, job, onSample),
+          store: (into, item, results) => this.samples.storeGenerated(job, into, item, results, units, files),
+        });
+        for (const id of done) settled.add(id);
+      }
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
     }
@@ -401,7 +419,7 @@ export class Runner {
         const f = files[i];
         if (f) await f.flush().catch(() => undefined);
         const count = f?.count ?? u.record.done;
-        const isComplete = count >= u.items.length;
+        const isComplete = count >= u.items.length || settled.has(u.record.id);
         return store.updateRun(u.record.id, {
           done: count,
           summary: f && count > 0 ? summarizeRun(f.records(), u.record.settings.samples) : u.record.summary,
@@ -444,7 +462,7 @@ export class Runner {
     plan: Plan,
     runs: PlannedRun[],
     modelId: string,
-    items: PlannedItem[],
+    items: Array<PlannedItem & { stopBelowConfidence?: number }>,
     job: Job | null,
     onSample: (item: PlannedItem, results: Array<SampleResult | undefined>) => Promise<void> | void,
   ): Promise<void> {
@@ -483,11 +501,13 @@ export class Runner {
         prompt: plan.spec.prompt,
         strategies,
         sampling: plan.spec.sampling,
+        signals: plan.spec.signals,
         items: items.map((i) => ({
           key: i.key,
           problemId: i.problemId,
           sampleIndex: i.sampleIndex,
           message: i.message,
+          ...(i.stopBelowConfidence !== undefined ? { stopBelowConfidence: i.stopBelowConfidence } : {}),
         })),
         // A re-run diff is never watched live.
         streamTokens: job !== null && (this.options.streamTokens ?? false),
@@ -508,7 +528,9 @@ export class Runner {
 
   private async loadModel(plan: Plan): Promise<string> {
     const model = { ...plan.spec.model, source: plan.modelPath };
-    const key = canonicalJson(model);
+    // Signals are asked for per request: changing them never reloads the model.
+    const { signals: _signals, ...identity } = model;
+    const key = canonicalJson(identity);
     if (this.loaded?.key === key) return this.loaded.modelId;
     if (this.loaded) {
       const previous = this.loaded.modelId;

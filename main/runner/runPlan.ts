@@ -8,6 +8,7 @@ import { resolveRunInputs } from '../../common/notebook/validateNotebook';
 import type { ModelSettings } from '../../common/settings/model';
 import type { PromptSettings } from '../../common/settings/prompt';
 import type { SamplingSettings } from '../../common/settings/sampling';
+import { signalSettings, type SignalSettings } from '../../common/settings/signals';
 import { strategyLabel, type StrategySettings } from '../../common/settings/strategy';
 import { expandWindowCell } from '../../common/settings/windowCell';
 import { GRADING_RULES_VERSION, presentChoices, problemSeed } from '../grading';
@@ -33,6 +34,17 @@ export interface RunSpec {
   /** The dataset cell's grader; null means the preset's own. */
   grader: GraderSettings | null;
   strategies: StrategySettings[];
+  /** Per-token signals to compute (the model cell's, recording turned on by the run cell). */
+  signals: SignalSettings;
+}
+
+/**
+ * The signal settings a run uses: the model cell's (absent: summaries, K = 20, groups of 2048),
+ * with recording turned on when the run cell asks for it (`recordSignals`).
+ */
+export function resolveSignals(model: SignalSettings | undefined, recordSignals: boolean | undefined): SignalSettings {
+  const settings = model ?? signalSettings.parse({});
+  return recordSignals ? { ...settings, mode: 'record' } : settings;
 }
 
 export function specFromNotebook(notebook: Notebook, notebookPath: string, cellId: string): RunSpec {
@@ -51,6 +63,7 @@ export function specFromNotebook(notebook: Notebook, notebookPath: string, cellI
     dataset: inputs.dataset.dataset,
     grader,
     strategies: expandWindowCell(inputs.window.window),
+    signals: resolveSignals(inputs.model.model.signals, run.recordSignals),
   };
 }
 
@@ -99,6 +112,7 @@ export function specFromRun(record: RunRecord): RunSpec {
     dataset: s.dataset,
     grader: s.grader,
     strategies: [s.strategy],
+    signals: s.signals ?? resolveSignals(s.model.signals, false),
   };
 }
 
@@ -155,12 +169,23 @@ export function runSettingsOf(spec: RunSpec, strategy: StrategySettings): RunSet
     dataset: spec.dataset,
     grader,
     redactProblems: spec.dataset.from === 'preset' ? DATASET_PRESETS[spec.dataset.preset].redactProblems : false,
+    signals: spec.signals,
   };
 }
 
-/** The key that finds a cell's runs without hashing files: the settings as written. */
+/**
+ * Settings without what only decides which signals are computed and kept: signals change no
+ * sampled token, so runs that differ only there hold the same samples (and are one run).
+ */
+function withoutSignals(settings: RunSettings): Omit<RunSettings, 'signals'> {
+  const { signals: _signals, ...rest } = settings;
+  const { signals: _modelSignals, ...model } = settings.model;
+  return { ...rest, model };
+}
+
+/** The key that finds a cell's runs without hashing files: the settings as written (signals aside). */
 export function settingsKeyOf(settings: RunSettings): string {
-  return hashOf({ key: 'settings/1', ...settings });
+  return hashOf({ key: 'settings/1', ...withoutSignals(settings) });
 }
 
 /**
@@ -170,7 +195,7 @@ export function settingsKeyOf(settings: RunSettings): string {
  * part of it, except the option order a multiple-choice grader presents (it is in the prompt).
  */
 export function generationKeyOf(settings: RunSettings, modelSha256: string, datasetFingerprint: string): string {
-  const { source: _source, ...model } = settings.model;
+  const { source: _source, ...model } = withoutSignals(settings).model;
   const { grader } = settings;
   return hashOf({
     key: 'generation/1',

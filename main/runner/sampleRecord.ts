@@ -1,4 +1,4 @@
-import type { SampleResult, SignalSummary } from '../../common/api/contract/generation';
+import type { SampleResult, SignalSummary, TokenSignals } from '../../common/api/contract/generation';
 import type { SampleRecord, SIGNAL_SUMMARY_FIELDS, Trajectory } from '../../common/api/contract/runs';
 import type { GradeItemInput, GradeResult } from '../grading';
 import type { SampleWithTrajectory } from '../store/RunFiles';
@@ -27,7 +27,7 @@ function storedGrade(item: PlannedItem, grade: GradeResult): Trajectory['grade']
 /** A stored sample graded again: the same generation, the new grade's fields. */
 export function regradedSample(
   item: PlannedItem,
-  stored: { record: SampleRecord; trajectory: Trajectory },
+  stored: { record: SampleRecord; trajectory: Trajectory; signals?: TokenSignals | undefined },
   grade: GradeResult,
 ): SampleWithTrajectory {
   return {
@@ -40,6 +40,7 @@ export function regradedSample(
       gold: item.row.answer,
     },
     trajectory: { ...stored.trajectory, grade: storedGrade(item, grade) },
+    ...(stored.signals ? { signals: stored.signals } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { notebookFile } from '../../notebook/notebookSchema';
 import { modelSettings } from '../../settings/model';
 import { promptSettings } from '../../settings/prompt';
 import { samplingSettings } from '../../settings/sampling';
+import { signalSettings } from '../../settings/signals';
 import { strategySettings } from '../../settings/strategy';
 import { exitProbe, generationPhase, stopReason, trajectorySegment } from './generation';
 
@@ -176,6 +177,12 @@ export const runSettings = z.object({
   grader: graderSettings,
   /** The problems' problem text must not appear in exported figures and tables. */
   redactProblems: z.boolean(),
+  /**
+   * The per-token signals the run computes (the model cell's, with the run cell's
+   * `recordSignals`); absent in runs stored before signals. Not part of any key: signals change
+   * no sample, so a cell that only turns recording on reuses the stored run as it is.
+   */
+  signals: signalSettings.optional(),
 });
 export type RunSettings = z.infer<typeof runSettings>;
 

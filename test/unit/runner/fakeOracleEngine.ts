@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { MethodName, Params, Result } from '../../../common/api/contract';
-import type { SampleResult } from '../../../common/api/contract/generation';
+import type { SampleResult, TokenSignals } from '../../../common/api/contract/generation';
+import { signalSettings } from '../../../common/settings/signals';
+import { summarizeSignals } from '../../../common/signals/summarizeSignals';
 import { ApiError, type EventMessage } from '../../../common/api/messages';
 import type { StrategySettings } from '../../../common/settings/strategy';
 import { expectOutcome, oracleProblems, type OracleStrategy } from '../../../main/fixtures/oracleSpec';
@@ -116,8 +118,9 @@ export class FakeOracleEngine implements EnginePort {
         this.cancelInside!.cancel();
       }
       const results = steps
-        .flatMap((step) => (step.kind === 'sweep' ? step.indices : [step.index]))
-        .map((index) => this.result(item.key, problem, params.strategies[index] as StrategySettings, index));
+        .flatMap((step) => ('indices' in step ? step.indices : [step.index]))
+        .map((index) => this.result(item.key, problem, params.strategies[index] as StrategySettings, index))
+        .map((result) => withSignals(result, params.signals));
       this.emit('engine.sample', { batchId: params.batchId, key: item.key, results });
       if (cut !== null) return { batchId: params.batchId, completed, cancelled: true };
       completed++;
@@ -182,6 +185,35 @@ export class FakeOracleEngine implements EnginePort {
       timings: { promptMs: 1, generateMs: 2, tokensPerSecond: 1000 },
     };
   }
+}
+
+/**
+ * Per-token signals made up from the tokens' positions (the oracle has no logits, and its token
+ * ids depend on the order an engine saw texts in): each model token gets values in the ranges
+ * real ones take, inserted tokens none. With mode "summary" only the summary is reported, with
+ * "record" the arrays too, as the real engine does.
+ */
+export function fakeSignals(segments: SampleResult['segments'], topK: number): TokenSignals {
+  const inserted = segments.flatMap((s) => s.tokens.map(() => s.inserted));
+  const of = (f: (position: number) => number) => inserted.map((skip, i) => (skip ? null : f(i)));
+  return {
+    topK,
+    logprob: of((t) => -((t % 7) + 1) / 10),
+    entropy: of((t) => (t % 3) / 2 + 0.125),
+    confidence: of((t) => 3 + (t % 5) / 3),
+  };
+}
+
+function withSignals(result: SampleResult, requested: Params<'engine.generate'>['signals']): SampleResult {
+  if (!requested) return result;
+  const settings = signalSettings.parse(requested);
+  if (settings.mode === 'off') return result;
+  const signals = fakeSignals(result.segments, settings.topK);
+  return {
+    ...result,
+    signalSummary: summarizeSignals(signals, settings),
+    ...(settings.mode === 'record' ? { signals } : {}),
+  };
 }
 
 const handlers = {

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,7 +16,13 @@ import type { GradeResult } from '../../../main/grading';
 import { GRADING_RULES_VERSION } from '../../../main/grading';
 import { Runner, type GradeFunction } from '../../../main/runner/Runner';
 import { RunStore } from '../../../main/store/RunStore';
-import { FakeOracleEngine } from './fakeOracleEngine';
+import { summarizeSignals } from '../../../common/signals/summarizeSignals';
+import { graderSettings } from '../../../common/grading/graderSettings';
+import { signalsOf } from '../../../main/runner/runQueries';
+import { summaryFields } from '../../../main/runner/sampleRecord';
+import { fromHalf, toHalf } from '../../../main/store/float16';
+import { SIGNALS_FILE } from '../../../main/store/signalBlocks';
+import { FakeOracleEngine, fakeSignals } from './fakeOracleEngine';
 
 const EXAMPLE = path.resolve('experiments/oracle-sweep.z1.json');
 
@@ -377,6 +383,99 @@ describe('Runner (on an engine that answers from the oracle spec)', () => {
     await s.runner.wait(started.jobId);
     const found = await s.runner.lookup({ notebookPath: s.notebookPath, cellId: 'baseline' });
     expect(found.map((r) => r.id)).toEqual([started.runs[0]!.runId]);
+  });
+
+  it("asks for the model cell's signals (summaries by default) and stores them; recording never changes which run is reused", async () => {
+    const s = await setup();
+    const first = await runCell(s, 'baseline');
+    const requests = s.engine.generateCalls.length;
+    expect(s.engine.generateCalls.map((call) => call.signals)).toEqual(
+      new Array(requests).fill({ mode: 'summary', topK: 20, groupSize: 2048 }),
+    );
+    const runId = first.started.runs[0]!.runId;
+    const files = await s.store.runFiles(runId);
+    expect(files.count).toBe(12);
+    for (const record of files.records()) {
+      const { segments } = await files.readTrajectory(record.key);
+      const summary = summarizeSignals(fakeSignals(segments, 20), { topK: 20, groupSize: 2048 });
+      expect(record).toMatchObject({ ...summaryFields(summary), discardedTokens: 0, probeCount: 0 });
+      expect(record.meanConfidence).not.toBeNull();
+      expect(files.hasSignals(record.key)).toBe(false);
+    }
+    expect(await readdir(s.store.runDir(runId))).not.toContain(SIGNALS_FILE);
+    expect(s.store.get(runId).settings.signals).toEqual({ mode: 'summary', topK: 20, groupSize: 2048 });
+
+    // Recording turned on by the run cell, or the model cell's signals changed: the same samples, the same run.
+    const edits: Array<(nb: EditableNotebook) => void> = [
+      (nb) => (nb.cells.find((c) => c.id === 'baseline')!.recordSignals = true),
+      (nb) => (nb.cells[1]!.model.signals = { mode: 'record', topK: 5, groupSize: 16 }),
+    ];
+    for (const edit of edits) {
+      const notebook = await editNotebook(s, edit);
+      const again = await runCell(s, 'baseline', notebook);
+      expect(again.started.runs).toEqual([{ runId, label: first.started.runs[0]!.label, origin: 'cached' }]);
+      expect(await s.runner.lookup({ notebookPath: s.notebookPath, cellId: 'baseline', notebook })).toMatchObject([
+        { id: runId },
+      ]);
+    }
+    expect(s.engine.generateCalls).toHaveLength(requests);
+
+    // A new run with recording on keeps every token's signals; one with signals off has no summaries.
+    const recording = await editNotebook(s, (nb) => {
+      nb.cells.find((c) => c.id === 'z1-sweep')!.recordSignals = true;
+      nb.cells.find((c) => c.id === 'z1-sweep')!.sampling.seed = 3;
+    });
+    const recorded = await runCell(s, 'z1-sweep', recording);
+    expect(recorded.started.runs.map((r) => r.origin)).toEqual(['new', 'new', 'new', 'new', 'new']);
+    expect(s.engine.generateCalls.at(-1)!.signals).toEqual({ mode: 'record', topK: 20, groupSize: 2048 });
+    const w8 = recorded.started.runs[0]!.runId;
+    const w8Files = await s.store.runFiles(w8);
+    const cut = w8Files.records().find((r) => r.cut)!;
+    const trajectory = await w8Files.readTrajectory(cut.key);
+    const expected = fakeSignals(trajectory.segments, 20);
+    const half = (values: Array<number | null>) => values.map((v) => (v === null ? null : fromHalf(toHalf(v))));
+    const read = await signalsOf(s.store, w8, cut.key);
+    expect(read).toStrictEqual({
+      key: cut.key,
+      topK: 20,
+      tokens: expected.logprob.length,
+      logprob: half(expected.logprob),
+      entropy: half(expected.entropy),
+      confidence: half(expected.confidence),
+      spans: trajectory.segments.reduce<Array<{ phase: string; inserted: boolean; start: number; end: number }>>(
+        (spans, segment) => {
+          const start = spans.at(-1)?.end ?? 0;
+          return [
+            ...spans,
+            { phase: segment.phase, inserted: segment.inserted, start, end: start + segment.tokens.length },
+          ];
+        },
+        [],
+      ),
+      cutIndex: 8,
+      probes: [],
+    });
+    // W = 8: eight thinking tokens, then the inserted hint (no signals), then the answer.
+    expect(read.spans.slice(0, 2)).toEqual([
+      { phase: 'thinking', inserted: false, start: 0, end: 8 },
+      { phase: 'hint', inserted: true, start: 8, end: 9 },
+    ]);
+    expect(read.logprob[8]).toBeNull();
+    expect(read.logprob[7]).not.toBeNull();
+    expect(read.logprob.every((v, i) => (v === null) === (i === 8))).toBe(true);
+    // A regrading keeps them (it copies the trajectories and their signals).
+    const regrading = await s.runner.regrade([w8], graderSettings.parse({ grader: 'exact' }));
+    await s.runner.wait(regrading.jobId);
+    expect(await signalsOf(s.store, regrading.runs[0]!.runId, cut.key)).toStrictEqual(read);
+
+    const off = await editNotebook(s, (nb) => {
+      nb.cells[1]!.model.signals = { mode: 'off' };
+      nb.cells.find((c) => c.id === 'baseline')!.sampling.seed = 4;
+    });
+    const quiet = await runCell(s, 'baseline', off);
+    const quietFiles = await s.store.runFiles(quiet.started.runs[0]!.runId);
+    expect(quietFiles.records().map((r) => r.meanConfidence)).toEqual(new Array(12).fill(null));
+    await expect(signalsOf(s.store, quiet.started.runs[0]!.runId, 'q01#0')).rejects.toThrow('has no per-token signals');
   });
 
   it('stores every sample under its own strategy when a batch is cancelled inside an item, with a strategy listed twice', async () => {
