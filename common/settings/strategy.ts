@@ -6,6 +6,22 @@ export const Z1_HINT = '\n\nI overthought it, the final answer should be:\n\n';
 export const Z1_BOXED_HINT = '\n\nI overthought it, the final answer in \\boxed{} should be:\n\n';
 
 /**
+ * DEER's defaults (Yang et al., "Dynamic Early Exit in Reasoning Models", arXiv 2504.15895, and
+ * its code's vllm-deer.py): exit when the trial answer's confidence reaches 0.95; the answer is
+ * induced by "\n**Final Answer**\n\\boxed" and read up to the box's closing brace, at most 20
+ * tokens; at most 10 trial answers per sample. docs/engine.md, "Early exit (DEER)".
+ */
+export const DEER_THRESHOLD = 0.95;
+export const DEER_INDUCING_TEXT = '\n**Final Answer**\n\\boxed';
+export const DEER_TRIAL_STOP = '}';
+export const DEER_TRIAL_BUDGET = 20;
+export const DEER_MAX_PROBES = 10;
+/** DEER probes where the model says "Wait"; the issue adds paragraph breaks within the thinking. */
+export const EARLY_EXIT_TRANSITIONS: readonly string[] = ['Wait', '\n\n'];
+/** DEER's thinking limit: 0.9 of the 16384-token budget (its code's `think_ratio` default). */
+export const EARLY_EXIT_WINDOW = 14745;
+
+/**
  * Both schemas of the strategies come from this one definition: `tokens` is either a plain count
  * (one strategy, what the engine runs) or a count-or-list (a window cell, where a list sweeps).
  */

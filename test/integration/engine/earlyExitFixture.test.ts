@@ -1,0 +1,127 @@
+/**
+ * The oracle model's confidence problems (main/fixtures/confidenceSpec.ts): its logit tables
+ * against the spec, and its greedy chains through real llama.cpp.
+ */
+import type { LlamaContext } from 'node-llama-cpp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chainModelLogits } from '../../../main/fixtures/chainModel';
+import {
+  confidenceChain,
+  confidenceNextToken,
+  confidencePrompt,
+  confidenceProblems,
+  expectEarlyExit,
+  TRIAL_CUE,
+  trialAnswerDistribution,
+} from '../../../main/fixtures/confidenceSpec';
+import { ORACLE_LOGIT_UNIT, oracleModelDefinition } from '../../../main/fixtures/oracleModel';
+import { END_OF_TURN, oracleProblems } from '../../../main/fixtures/oracleSpec';
+import { generate, loadFixture, texts, type LoadedFixture } from '../fixtures/llamaHarness';
+
+const definition = oracleModelDefinition();
+const { vocabulary } = definition;
+
+/** The chain model's problem index ("state") of each confidence problem's paragraph. */
+function stateOf(problemIndex: number, paragraph: number): number {
+  const before = confidenceProblems.slice(0, problemIndex).reduce((sum, p) => sum + p.paragraphs.length, 0);
+  return oracleProblems.length + before + paragraph - 1;
+}
+
+function softmax(logits: Float64Array): Float64Array {
+  const max = Math.max(...logits);
+  const weights = logits.map((l) => Math.exp(l - max));
+  const total = weights.reduce((a, b) => a + b, 0);
+  return weights.map((w) => w / total);
+}
+
+describe('the confidence problems in the oracle tables', () => {
+  it('pick confidenceNextToken in every paragraph, for every token and flag, by at least one unit', () => {
+    let checked = 0;
+    confidenceProblems.forEach((problem, index) => {
+      problem.paragraphs.forEach((_, j) => {
+        for (const token of vocabulary.tokens) {
+          if (token.kind === 'byte' || token.text === TRIAL_CUE) continue;
+          // Only the last paragraph holds a ` Done.`: before it, "concluded" cannot happen.
+          const last = j === problem.paragraphs.length - 1;
+          for (const concluded of last ? [false, true] : [false]) {
+            const expected = confidenceNextToken(problem, j + 1, token.text, concluded);
+            if (expected === null) continue;
+            const logits = chainModelLogits(definition, token.id, stateOf(index, j + 1), concluded);
+            const label = `${problem.id} ¶${j + 1} after ${JSON.stringify(token.text)} concluded=${concluded}`;
+            const sorted = [...logits].sort((a, b) => b - a);
+            expect(logits[vocabulary.id(expected)], label).toBe(sorted[0]);
+            expect(sorted[0]! - sorted[1]!, label).toBeGreaterThanOrEqual(ORACLE_LOGIT_UNIT);
+            checked += 1;
+          }
+        }
+      });
+    });
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  it('give each trial answer its designed probability, the rest to the other answer', () => {
+    confidenceProblems.forEach((problem, index) => {
+      problem.paragraphs.forEach((_, j) => {
+        const trial = trialAnswerDistribution(problem, j + 1);
+        if (!trial) return;
+        const p = softmax(chainModelLogits(definition, vocabulary.id(TRIAL_CUE), stateOf(index, j + 1), false));
+        expect(p[vocabulary.id(trial.top)]).toBeCloseTo(trial.probability, 12);
+        expect(p[vocabulary.id(trial.second)]).toBeCloseTo(1 - trial.probability, 12);
+      });
+    });
+  });
+
+  it('exit where the design says (spec values)', () => {
+    const [e01, e02, e03, e04] = confidenceProblems;
+    const exits = (threshold: number) =>
+      confidenceProblems.map((p) => {
+        const outcome = expectEarlyExit(p, { threshold });
+        return outcome.exitedAt === null ? null : [outcome.probes[outcome.exitedAt]!.atThinkingToken, outcome.answer];
+      });
+    expect(exits(0.95)).toEqual([null, [16, '25'], [5, '0'], null]);
+    expect(exits(0.9)).toEqual([[12, '42'], [16, '25'], [5, '0'], null]);
+    expect(exits(0.8)).toEqual([[12, '42'], [10, '25'], [5, '0'], null]);
+    expect(exits(0.97)).toEqual([null, [16, '25'], [11, '81'], null]);
+    expect(exits(0.5)).toEqual([
+      [4, '0'],
+      [3, '0'],
+      [5, '0'],
+      [2, '0'],
+    ]);
+    expect(expectEarlyExit(e01!, { threshold: 0.95 })).toMatchObject({ thinkingTokens: 18, correct: true });
+    expect(expectEarlyExit(e02!, { threshold: 0.95, transitions: ['Wait'] }).exitedAt).toBe(null);
+    expect(expectEarlyExit(e03!, { threshold: 0.95, maxProbes: 0 }).correct).toBe(true);
+    expect(expectEarlyExit(e04!, { threshold: 0.7, window: 8 })).toMatchObject({ cut: true, answer: '0' });
+  });
+});
+
+describe('the confidence problems through llama.cpp', () => {
+  let fixture: LoadedFixture;
+  let context: LlamaContext;
+
+  beforeAll(async () => {
+    fixture = await loadFixture('oracle');
+    // threads: 1 — the default thread count is 60–200× slower on a 2-core machine (docs/models.md, "Speed against llama-bench").
+    context = await fixture.model.createContext({ contextSize: 512, sequences: 1, threads: 1 });
+  });
+
+  afterAll(async () => {
+    await context?.dispose();
+    await fixture?.model.dispose();
+  });
+
+  it('generate exactly the spec chain for every confidence problem (greedy)', async () => {
+    const sequence = context.getSequence();
+    try {
+      for (const problem of confidenceProblems) {
+        await sequence.clearHistory();
+        const prompt = fixture.model.tokenize(confidencePrompt(problem), true);
+        const { tokens, ended } = await generate(sequence, prompt, 200);
+        expect(ended).toBe(true);
+        expect([...texts(fixture.model, tokens), END_OF_TURN], problem.id).toEqual(confidenceChain(problem));
+      }
+    } finally {
+      sequence.dispose();
+    }
+  });
+});
