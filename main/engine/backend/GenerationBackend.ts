@@ -53,8 +53,12 @@ export interface GenerateRequest {
    * (common/settings/signals.ts); absent: none (the cheaper path).
    */
   readonly signals?: { readonly topK: number };
-  /** Streams each generated token as it is kept, with its text (best effort for partial UTF-8). */
-  readonly onToken?: (token: Token, text: string) => void;
+  /**
+   * Streams each generated token as it is kept, with its text (best effort for partial UTF-8)
+   * and, with `signals`, its signals: what DeepConf's online filter reads to stop a trace at
+   * once (aborting `signal` from here ends the generation after this token).
+   */
+  readonly onToken?: (token: Token, text: string, signal?: TokenSignal) => void;
 }
 
 /** One token's signals (common/settings/signals.ts). */

@@ -140,6 +140,7 @@ export class GenerationBatch {
         endOfThinking,
         thinkingOpened: delimiters !== null && prompt.text.trimEnd().endsWith(delimiters.open),
         promptMs,
+        signals: this.request.signals,
         signal,
         onText: stream ? (phase, text) => stream.push(phase, text) : undefined,
         onGenerated: (count) => (this.generatedTokens += count),

@@ -210,7 +210,7 @@ export class LocalSequence implements BackendSequence {
         const piece = detokenizer.push(token);
         offsets.push(textLength);
         textLength += piece.length;
-        request.onToken?.(token, piece);
+        request.onToken?.(token, piece, signal);
         const match = stops.push(piece);
         if (match)
           return finish('stop-string', { stop: { text: match.text, tokenIndex: tokenAt(offsets, match.start) } });

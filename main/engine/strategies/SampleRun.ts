@@ -1,5 +1,6 @@
 import type { StrategyResult } from '../../../common/api/contract/generation';
 import type { SamplingSettings } from '../../../common/settings/sampling';
+import type { SignalSettings } from '../../../common/settings/signals';
 import type { StrategySettings } from '../../../common/settings/strategy';
 import type {
   BackendSequence,
@@ -8,7 +9,9 @@ import type {
   GenerationEnd,
   PeekedToken,
   Token,
+  TokenSignal,
 } from '../backend/GenerationBackend';
+import { signalResults } from './signalResults';
 
 /** Phases of a trajectory: what the model generates, and what a strategy inserts. */
 export type GeneratedPhase = 'thinking' | 'answer';
@@ -31,6 +34,13 @@ export interface SampleRunOptions {
   readonly thinkingOpened: boolean;
   /** Milliseconds spent evaluating the prompt (from `BackendSequence.start`). */
   readonly promptMs: number;
+  /**
+   * Per-token signals of the generated tokens (docs/engine.md, "Token signals"); absent or mode
+   * "off": none are computed, unless one `generate` call asks for them.
+   */
+  readonly signals?: SignalSettings;
+  /** DeepConf's online threshold for this trace (the item's `stopBelowConfidence`); absent: none. */
+  readonly stopBelowConfidence?: number;
   readonly signal?: AbortSignal;
   /** Live text of the trajectory, labelled with its phase (for `engine.token` events). */
   readonly onText?: (phase: Phase, text: string) => void;
@@ -44,6 +54,8 @@ interface Segment {
   readonly tokens: Token[];
   /** Inserted text verbatim; for generated segments the live text, one piece per token. */
   readonly pieces: string[];
+  /** One per token: its signals (null for inserted tokens, and where none were computed). */
+  readonly signals: Array<TokenSignal | null>;
 }
 
 /** A point of a trajectory to come back to: a sweep branches the answer off and returns here. */
@@ -63,6 +75,27 @@ export interface Verdict {
   /** Defaults to the tokens the model generated in the thinking phase. */
   readonly phase1Tokens?: number;
   readonly extensions?: number;
+  /** Tokens generated and thrown away (trial answers that did not exit); defaults to 0. */
+  readonly discardedTokens?: number;
+  /** Early exit's probes, in order. */
+  readonly probes?: StrategyResult['probes'];
+}
+
+/** What one `generate` call asks for. */
+export interface GenerateOptions {
+  readonly maxTokens: number;
+  readonly peekAfterLimit?: boolean;
+  readonly stopStrings?: readonly string[];
+  /**
+   * Signals for this call's tokens: K candidates, or null for none. Absent: as the run's
+   * `signals` setting says. (A probe may ask for signals in a run that records none.)
+   */
+  readonly signals?: { readonly topK: number } | null;
+  /**
+   * Sees each generated token's signals as the backend hands them out (`onToken`); returning
+   * true ends the generation after that token (its end is then 'cancelled', the run is not).
+   */
+  readonly stopWhen?: (signal: TokenSignal) => boolean;
 }
 
 /**
@@ -74,13 +107,26 @@ export class SampleRun {
   private generateMs = 0;
   private lastEnd: GenerationEnd | null = null;
   private readonly promptLength: number;
+  private readonly signalRequest: { readonly topK: number } | undefined;
 
   constructor(private readonly options: SampleRunOptions) {
     this.promptLength = options.sequence.tokens.length;
+    const signals = options.signals;
+    this.signalRequest = signals && signals.mode !== 'off' ? { topK: signals.topK } : undefined;
   }
 
   get key(): string {
     return this.options.key;
+  }
+
+  /** The item's DeepConf threshold (docs/engine.md, "DeepConf"); null when it has none. */
+  get stopBelowConfidence(): number | null {
+    return this.options.stopBelowConfidence ?? null;
+  }
+
+  /** The run's signal settings (group size included); absent when the request set none. */
+  get signalSettings(): SignalSettings | undefined {
+    return this.options.signals;
   }
 
   /** Tokens after the prompt, generated and inserted: what the overall budget counts. */
@@ -101,13 +147,15 @@ export class SampleRun {
    * Lets the model generate at most `maxTokens` tokens in a phase. Consecutive calls in the
    * same phase extend one segment, so a thinking generated in stretches (a sweep) reads as one.
    */
-  async generate(
-    phase: GeneratedPhase,
-    request: { maxTokens: number; peekAfterLimit?: boolean; stopStrings?: readonly string[] },
-  ): Promise<GenerateResult> {
+  async generate(phase: GeneratedPhase, request: GenerateOptions): Promise<GenerateResult> {
     if (this.cancelled) return this.finishedWith({ tokens: [], end: 'cancelled', elapsedMs: 0 });
     const segment = this.openSegment(phase);
     const pieces: string[] = [];
+    const stop = request.stopWhen ? new AbortController() : null;
+    const signal =
+      stop && this.options.signal
+        ? AbortSignal.any([this.options.signal, stop.signal])
+        : (stop?.signal ?? this.options.signal);
     const result = await this.options.sequence.generate({
       maxTokens: Math.max(0, request.maxTokens),
       sampling: this.options.sampling,
@@ -115,15 +163,19 @@ export class SampleRun {
       stopStrings: [...this.options.stopStrings, ...(request.stopStrings ?? [])],
       precedingText: segment.pieces.join('').slice(-256),
       peekAfterLimit: request.peekAfterLimit ?? false,
-      signal: this.options.signal,
-      onToken: (_token, text) => {
+      signal,
+      signals: request.signals === undefined ? this.signalRequest : (request.signals ?? undefined),
+      onToken: (_token, text, tokenSignal) => {
         pieces.push(text);
         if (text) this.options.onText?.(phase, text);
+        if (tokenSignal && request.stopWhen?.(tokenSignal)) stop!.abort();
       },
     });
     segment.tokens.push(...result.tokens);
     // Pieces only locate the delimiter; a backend that streams less leaves them empty.
     segment.pieces.push(...(pieces.length === result.tokens.length ? pieces : result.tokens.map(() => '')));
+    const signals = result.signals?.length === result.tokens.length ? result.signals : undefined;
+    segment.signals.push(...(signals ?? result.tokens.map(() => null)));
     this.dropEmptyLastSegment();
     this.generateMs += result.elapsedMs;
     this.options.onGenerated?.(result.tokens.length);
@@ -134,7 +186,7 @@ export class SampleRun {
   async insert(phase: InsertedPhase, text: string): Promise<number> {
     const tokens = await this.options.backend.tokenize(text);
     this.options.sequence.append(tokens);
-    this.segments.push({ phase, inserted: true, tokens: [...tokens], pieces: [text] });
+    this.segments.push({ phase, inserted: true, tokens: [...tokens], pieces: [text], signals: tokens.map(() => null) });
     this.options.onText?.(phase, text);
     return tokens.length;
   }
@@ -145,6 +197,7 @@ export class SampleRun {
     this.options.sequence.append([next.token]);
     segment.tokens.push(next.token);
     segment.pieces.push(next.text);
+    segment.signals.push(next.signal ?? null);
     this.options.onText?.(phase, next.text);
   }
 
@@ -156,13 +209,23 @@ export class SampleRun {
     }
     last.tokens.splice(last.tokens.length - count, count);
     last.pieces.splice(last.pieces.length - count, count);
+    last.signals.splice(last.signals.length - count, count);
     await this.options.sequence.truncate(this.options.sequence.tokens.length - count);
     this.dropEmptyLastSegment();
   }
 
+  /**
+   * The signals of the tokens the model generated in the trajectory as it stands, in order
+   * (inserted tokens left out; null where none were computed): what a strategy that watches its
+   * confidence reads.
+   */
+  generatedSignals(): Array<TokenSignal | null> {
+    return this.segments.flatMap((s) => (s.inserted ? [] : s.signals));
+  }
+
   checkpoint(): RunCheckpoint {
     return {
-      segments: this.segments.map((s) => ({ ...s, tokens: [...s.tokens], pieces: [...s.pieces] })),
+      segments: this.segments.map(copySegment),
       length: this.options.sequence.tokens.length,
       generateMs: this.generateMs,
       lastEnd: this.lastEnd,
@@ -172,7 +235,7 @@ export class SampleRun {
   /** Returns to a checkpoint: the branch taken since is erased from the sequence. */
   async restore(checkpoint: RunCheckpoint): Promise<void> {
     await this.options.sequence.truncate(checkpoint.length);
-    this.segments = checkpoint.segments.map((s) => ({ ...s, tokens: [...s.tokens], pieces: [...s.pieces] }));
+    this.segments = checkpoint.segments.map(copySegment);
     this.generateMs = checkpoint.generateMs;
     this.lastEnd = checkpoint.lastEnd;
   }
@@ -221,6 +284,9 @@ export class SampleRun {
         generateMs: this.generateMs,
         tokensPerSecond: this.generateMs > 0 ? (generated * 1000) / this.generateMs : 0,
       },
+      discardedTokens: verdict.discardedTokens ?? 0,
+      ...(verdict.probes ? { probes: verdict.probes } : {}),
+      ...signalResults(this.segments, this.options.signals),
     };
   }
 
@@ -262,7 +328,7 @@ export class SampleRun {
   private openSegment(phase: GeneratedPhase): Segment {
     const last = this.segments.at(-1);
     if (last && last.phase === phase && !last.inserted) return last;
-    const segment: Segment = { phase, inserted: false, tokens: [], pieces: [] };
+    const segment: Segment = { phase, inserted: false, tokens: [], pieces: [], signals: [] };
     this.segments.push(segment);
     return segment;
   }
@@ -276,6 +342,10 @@ export class SampleRun {
     this.lastEnd = result.end;
     return result;
   }
+}
+
+function copySegment(segment: Segment): Segment {
+  return { ...segment, tokens: [...segment.tokens], pieces: [...segment.pieces], signals: [...segment.signals] };
 }
 
 /** How a backend's reason for ending maps onto the stop reason a StrategyResult reports. */

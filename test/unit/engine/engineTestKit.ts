@@ -1,5 +1,6 @@
 import { promptSettings, type PromptSettings } from '../../../common/settings/prompt';
 import { samplingSettings, type SamplingSettings } from '../../../common/settings/sampling';
+import { signalSettings } from '../../../common/settings/signals';
 import { strategySettings, type StrategySettings } from '../../../common/settings/strategy';
 import type { StrategyResult } from '../../../common/api/contract/generation';
 import type { GenerationBackend } from '../../../main/engine/backend/GenerationBackend';
@@ -14,13 +15,15 @@ export interface RunOptions {
   sampling?: Partial<SamplingSettings>;
   sampleSeed?: number;
   endOfThinking?: string | null;
+  /** Token signals, as an `engine.generate` request gives them (parsed: defaults filled in). */
+  signals?: Record<string, unknown>;
 }
 
 export function strategy(input: Record<string, unknown>): StrategySettings {
   return strategySettings.parse(input);
 }
 
-async function withRun<T>(
+export async function withRun<T>(
   backend: GenerationBackend,
   options: RunOptions,
   body: (run: SampleRun) => Promise<T>,
@@ -42,6 +45,7 @@ async function withRun<T>(
       endOfThinking: options.endOfThinking === undefined ? (delimiters?.close ?? null) : options.endOfThinking,
       thinkingOpened: delimiters !== null && rendered.text.trimEnd().endsWith(delimiters.open),
       promptMs,
+      signals: options.signals ? signalSettings.parse(options.signals) : undefined,
     });
     return await body(run);
   } finally {

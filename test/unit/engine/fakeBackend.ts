@@ -12,6 +12,7 @@ import type {
   GenerationEnd,
   RenderedPrompt,
   Token,
+  TokenSignal,
 } from '../../../main/engine/backend/GenerationBackend';
 import { StopStringMatcher } from '../../../main/engine/backend/StopStringMatcher';
 import { tokenSeed, type SeedStream } from '../../../main/engine/sampling/seeds';
@@ -27,6 +28,15 @@ export interface Draw {
 
 /** The fake model: the next token's text from the texts so far (prompt included). */
 export type FakeModel = (context: readonly string[], draw: Draw) => string;
+
+/**
+ * The fake's token signals: a function of where the token was drawn and of K, so a test knows
+ * each token's values and can tell them apart (real values come from llama.cpp in
+ * test/integration/engine/tokenSignals.test.ts).
+ */
+export function fakeSignal(position: number, token: Token, topK: number): TokenSignal {
+  return { logprob: -position / 1000, entropy: token / 100, confidence: topK + position };
+}
 
 /** Multi-character texts that tokenize as one token (everything else is one token per character). */
 const WORDS = ['<think>', '</think>', EOS, 'Wait'];
@@ -141,6 +151,7 @@ class FakeSequence implements BackendSequence {
   async generate(request: GenerateRequest): Promise<GenerateResult> {
     const b = this.backend;
     const kept: Token[] = [];
+    const keptSignals: TokenSignal[] = [];
     const offsets: number[] = [];
     let textLength = 0;
     const stops = new StopStringMatcher(request.stopStrings, request.precedingText ?? '');
@@ -148,6 +159,7 @@ class FakeSequence implements BackendSequence {
       tokens: kept,
       end,
       elapsedMs: 0,
+      ...(request.signals ? { signals: keptSignals } : {}),
       ...extra,
     });
     for (;;) {
@@ -166,6 +178,7 @@ class FakeSequence implements BackendSequence {
       );
       b.draws += 1;
       const token = b.id(text);
+      const signal = request.signals ? fakeSignal(position, token, request.signals.topK) : undefined;
       if (atLimit) {
         const endsGeneration = text === EOS;
         return finish('max-tokens', {
@@ -174,15 +187,17 @@ class FakeSequence implements BackendSequence {
             text,
             endsGeneration,
             completesStopString: endsGeneration ? null : (stops.find(text)?.text ?? null),
+            ...(signal ? { signal } : {}),
           },
         });
       }
       if (text === EOS) return finish('end-of-generation');
       this.tokens.push(token);
       kept.push(token);
+      if (signal) keptSignals.push(signal);
       offsets.push(textLength);
       textLength += text.length;
-      request.onToken?.(token, text);
+      request.onToken?.(token, text, signal);
       const match = stops.push(text);
       if (match) {
         let index = 0;
