@@ -101,6 +101,8 @@ export class AutoNativeBuild {
     if (this.job) return this.job;
     const controller = new AbortController();
     this.controller = controller;
+    // Queued until the lock is taken: a load that started the job reports it at once.
+    this.set({ state: 'waiting', stage: null, percent: null, message: 'starting' });
     const job = this.run(controller.signal).finally(() => {
       if (this.job === job) {
         this.job = null;

@@ -35,7 +35,7 @@ export interface BuildReport {
 
 function progressOf(job: AutoBuildStatus): string {
   if (job.state === 'verifying') return 'checking it';
-  if (job.state === 'waiting') return 'waiting for another build to finish';
+  if (job.state === 'waiting') return job.message;
   return job.percent !== null ? `${job.percent}% built` : 'starting';
 }
 

@@ -16,6 +16,8 @@ export interface DescribeBuildOptions {
   backend: 'cpu' | 'cuda' | 'metal' | 'vulkan';
   inUse: 'native' | 'prebuilt';
   autoBuild?: AutoNativeBuild | null;
+  /** Start the automatic build if the decision is to build (model loads do; status queries do not). */
+  start?: boolean;
   cacheDir?: string;
   /** Default: detected on PATH. */
   toolchain?: Toolchain;
@@ -42,9 +44,14 @@ export async function describeBuild(options: DescribeBuildOptions): Promise<Buil
     job,
   });
   const { startAutoBuild, ...description } = report;
-  if (startAutoBuild && options.autoBuild) {
+  if (startAutoBuild && options.autoBuild && options.start) {
     void options.autoBuild.start();
     return { ...description, auto: options.autoBuild.status() };
+  }
+  if (startAutoBuild && options.autoBuild) {
+    const reason =
+      'prebuilt binary; a native build for this CPU is prepared in the background from the first model load';
+    return { ...description, reason, auto: job };
   }
   if (startAutoBuild) {
     const off =

@@ -15,6 +15,7 @@ import { strategyWindow } from '../../../common/settings/strategy';
 import { defaultStoreDir, STORE_ENV } from '../../store/storeDir';
 import { EXIT, UsageError, flagString, parseArgs, type CliIo } from '../cliIo';
 import { Interrupted, watchStopSignals } from '../stopSignals';
+import { buildProgressPrinter, printBuildStatus } from '../buildStatusLines';
 
 export const runUsage = `z1wb run NOTEBOOK [--store DIR] [--cell ID] [--json] [--allow-skipped]
   Runs every run cell of a notebook (or only --cell ID) headlessly, in order. Runs already in
@@ -154,10 +155,13 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     for (const issue of store.issues)
       io.stderr.write(`store: ${issue.message}${issue.keptAs ? ` (kept as ${issue.keptAs})` : ''}\n`);
     const showProgress = progressPrinter(io);
+    const showBuild = buildProgressPrinter(io);
     let currentCell = '';
     workbench.onEvent((message) => {
       if (message.event === 'run.progress') showProgress(message.data as EventData<'run.progress'>, currentCell);
+      if (message.event === 'engine.buildProgress') showBuild(message.data as EventData<'engine.buildProgress'>);
     });
+    await stop.race(printBuildStatus(workbench, io));
 
     for (const cell of cells) {
       currentCell = cell.id;

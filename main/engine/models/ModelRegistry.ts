@@ -119,8 +119,8 @@ export class ModelRegistry implements LoadedModels {
     return { ...(await describeHardware(llama)), build: await this.buildStatus() };
   }
 
-  /** Which build runs and why; with `autoBuild`, may start it (docs/models.md, "Builds"). */
-  async buildStatus(cellBuild?: BuildChoice): Promise<BuildDescription> {
+  /** Which build runs and why; with `autoBuild` and `start` (a model load), may start it (docs/models.md, "Builds"). */
+  async buildStatus(cellBuild?: BuildChoice, start = false): Promise<BuildDescription> {
     const { setting, from } = resolveBuildSetting(cellBuild, this.options.build);
     const llama = (await peekWorkbenchLlama()) ?? (await getWorkbenchLlama({ build: setting }));
     return describeBuild({
@@ -129,6 +129,7 @@ export class ModelRegistry implements LoadedModels {
       backend: backendOf(llama),
       inUse: (await buildInUse()) ?? 'prebuilt',
       autoBuild: setting === 'auto' ? this.options.autoBuild : null,
+      start,
     });
   }
 
@@ -272,7 +273,7 @@ export class ModelRegistry implements LoadedModels {
       contextSize: context.contextSize,
       threads: choice.threads,
       threadChoice: { source: choice.source, measured: choice.measured },
-      build: await this.buildStatus(settings.build),
+      build: await this.buildStatus(settings.build, true),
       parallel: context.totalSequences,
       estimatedBytes: plan.estimated,
     };

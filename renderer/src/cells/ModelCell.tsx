@@ -8,6 +8,10 @@ import { JsonSettingsEditor, type SettingsCheck } from './JsonSettingsEditor';
 import type { CellProps } from './cellProps';
 import { resolveAgainstNotebook } from './modelPath';
 import { formatIssue } from '../../../common/api/validate';
+import { BuildStatusRow } from './BuildStatusRow';
+
+/** How the thread count was chosen (docs/models.md, "Threads"). */
+const THREAD_SOURCES = { explicit: 'as set', measured: 'fastest measured', cache: 'fastest measured earlier' };
 
 function checkModel(value: unknown): SettingsCheck {
   const parsed = modelSettings.safeParse(value);
@@ -181,6 +185,7 @@ function LoadedModelInfo({ model }: { model: LoadedModel }) {
             <th scope="row">backend</th>
             <td data-testid="model-backend">{model.backend.toUpperCase()}</td>
           </tr>
+          {model.build && <BuildStatusRow build={model.build} />}
           <tr>
             <th scope="row">layers offloaded</th>
             <td>
@@ -197,7 +202,7 @@ function LoadedModelInfo({ model }: { model: LoadedModel }) {
             <th scope="row">context</th>
             <td>
               {model.contextSize} tokens × {model.parallel} sequence{model.parallel === 1 ? '' : 's'} · {model.threads}{' '}
-              threads
+              threads{model.threadChoice ? ` (${THREAD_SOURCES[model.threadChoice.source]})` : ''}
             </td>
           </tr>
           <tr>

@@ -83,7 +83,7 @@ describe('the automatic native build job', () => {
     expect(end).toMatchObject({ state: 'ready', percent: 100 });
     expect(stepLines(statuses)).toEqual(['[1/2] CXX hello', '[2/2] RUN out.txt']);
     expect(statuses.filter((s) => s.state === 'building').map((s) => s.percent)).toContain(50);
-    expect([...new Set(statuses.map((s) => s.state))]).toEqual(['building', 'verifying', 'ready']);
+    expect([...new Set(statuses.map((s) => s.state))]).toEqual(['waiting', 'building', 'verifying', 'ready']);
     expect((await readFile(path.join(dir, 'niceness.txt'), 'utf8')).trim()).toBe('19');
     expect(existsSync(build.lockFile)).toBe(false);
     const addon = await smallBuildSteps(dir, cacheDir).current!();
@@ -134,7 +134,7 @@ describe('the automatic native build job', () => {
     const { statuses, job } = recorder();
     await writeFile(path.join(dir, 'fast'), '');
     expect(await job({ waitMs: 50 }).start()).toMatchObject({ state: 'ready' });
-    expect(statuses.map((s) => s.state)).not.toContain('waiting');
+    expect(statuses.map((s) => s.message)).not.toContain('another process is building llama.cpp');
     expect(stepLines(statuses)).toEqual(['[1/1] RUN out.txt']);
     expect(existsSync(lockFile)).toBe(false);
   });
@@ -147,7 +147,8 @@ describe('the automatic native build job', () => {
       await writeFile(path.join(cacheDir, 'native-addon-build.lock'), `${holder.pid}\n`);
       const build = job({ waitMs: 50 });
       const ending = build.start();
-      await until(() => statuses.some((s) => s.state === 'waiting'), 'the job to wait');
+      const waiting = () => statuses.some((s) => s.message === 'another process is building llama.cpp');
+      await until(waiting, 'the job to wait');
       build.cancel();
       expect(await ending).toMatchObject({ state: 'cancelled' });
       expect(stepLines(statuses)).toEqual([]);
@@ -177,6 +178,6 @@ describe('the automatic native build job', () => {
     expect((await new AutoNativeBuild({ cacheDir, steps, onStatus: (s) => statuses.push(s) }).start()).state).toBe(
       'refused',
     );
-    expect(statuses.map((s) => s.state)).toEqual(['refused']);
+    expect(statuses.map((s) => s.state)).toEqual(['waiting', 'refused']);
   });
 });
