@@ -101,16 +101,57 @@ function defineStrategies<T extends z.ZodType>(count: (base: z.ZodNumber) => T) 
     })
     .strict();
 
-  return [shiftedWindowSettings, budgetForcingSettings, hardCutSettings, unboundedSettings] as const;
+  // A default is always a single value, also where a list would be accepted (a sweep).
+  const sweptOr = (base: z.ZodNumber, fallback: number, doc: string) =>
+    (count(base).describe(doc) as unknown as { default(value: number): z.ZodDefault<T> }).default(fallback);
+
+  const deepConfSettings = z
+    .object({
+      strategy: z
+        .literal('deepconf')
+        .describe(
+          "DeepConf (arXiv 2508.15260): the run's samples are a problem's parallel traces; warm-up traces set a confidence threshold, later traces stop when their group confidence falls below it, and sampling stops when the confidence-weighted vote agrees.",
+        ),
+      keepPercent: sweptOr(
+        z.number().gt(0).max(100),
+        10,
+        'η: the most confident η % of the warm-up traces would pass the stopping threshold, which is the (100 − η)-th percentile of their lowest group confidences. 10 is DeepConf-low, 90 DeepConf-high. A list sweeps.',
+      ),
+      warmupTraces: z
+        .number()
+        .int()
+        .min(1)
+        .default(16)
+        .describe(
+          "N_init: each problem's first traces, generated in full, that set the threshold (DeepConf: 16). At most the run's samples.",
+        ),
+      consensus: sweptOr(
+        z.number().gt(0).max(1),
+        0.95,
+        "τ: a problem's sampling stops once the confidence-weighted vote's winner holds this share of the weight (DeepConf: 0.95); 1 samples every trace unless all agree. A list sweeps.",
+      ),
+      measure: z
+        .enum(['lowest', 'bottom', 'tail'])
+        .default('lowest')
+        .describe(
+          "The trace confidence that weighs the votes: the lowest sliding-window group confidence (DeepConf's online default), the mean of the bottom 10 % of the windows, or the tail (last window). The window is the model's signals.groupSize.",
+        ),
+      maxTokens: overallBudget,
+    })
+    .strict();
+
+  return [shiftedWindowSettings, budgetForcingSettings, hardCutSettings, unboundedSettings, deepConfSettings] as const;
 }
 
 const single = defineStrategies((n) => n);
-export const [shiftedWindowSettings, budgetForcingSettings, hardCutSettings, unboundedSettings] = single;
+export const [shiftedWindowSettings, budgetForcingSettings, hardCutSettings, unboundedSettings, deepConfSettings] =
+  single;
 
 export const strategySettings = z.discriminatedUnion('strategy', [...single]);
 export type StrategySettings = z.infer<typeof strategySettings>;
 export type StrategyName = StrategySettings['strategy'];
-export const strategyNames = ['shifted-window', 'budget-forcing', 'hard-cut', 'unbounded'] as const;
+export type DeepConfSettings = Extract<StrategySettings, { strategy: 'deepconf' }>;
+export const strategyNames = ['shifted-window', 'budget-forcing', 'hard-cut', 'unbounded', 'deepconf'] as const;
 
 /** A count, or a list of counts to sweep over (a window cell's `"window": [512, 1024, 2048]`). */
 const sweepable = (n: z.ZodNumber) =>
@@ -133,6 +174,8 @@ export function strategyLabel(strategy: StrategySettings): string {
       return `budget-forcing max=${strategy.maxThinkingTokens}${strategy.minThinkingTokens > 0 ? ` min=${strategy.minThinkingTokens}` : ''}`;
     case 'unbounded':
       return `unbounded (${strategy.maxTokens} tokens)`;
+    case 'deepconf':
+      return `deepconf η=${strategy.keepPercent}% τ=${strategy.consensus}`;
   }
 }
 
@@ -148,6 +191,7 @@ export function strategyWindow(strategy: StrategySettings): number | null {
     case 'budget-forcing':
       return strategy.maxThinkingTokens;
     case 'unbounded':
+    case 'deepconf':
       return null;
   }
 }

@@ -179,6 +179,12 @@ export const generationItem = z.object({
   sampleIndex: z.number().int().min(0),
   /** The user message with the dataset row's variables already filled in. */
   message: z.string(),
+  /**
+   * DeepConf's online filter (docs/engine.md, "DeepConf"): a `deepconf` strategy stops this trace,
+   * with stop reason 'low-confidence', at the first token where the mean confidence of the last
+   * `signals.groupSize` generated tokens is below this. Absent: the trace runs in full (warm-up).
+   */
+  stopBelowConfidence: z.number().optional(),
 });
 
 export const generationMethods = {

@@ -141,6 +141,7 @@ export class GenerationBatch {
         thinkingOpened: delimiters !== null && prompt.text.trimEnd().endsWith(delimiters.open),
         promptMs,
         signals: this.request.signals,
+        ...(item.stopBelowConfidence !== undefined ? { stopBelowConfidence: item.stopBelowConfidence } : {}),
         signal,
         onText: stream ? (phase, text) => stream.push(phase, text) : undefined,
         onGenerated: (count) => (this.generatedTokens += count),

@@ -157,7 +157,7 @@ export class RemoteSequence implements BackendSequence {
         const piece = pieces.push(bytes);
         offsets.push(textLength);
         textLength += piece.length;
-        request.onToken?.(token, piece);
+        request.onToken?.(token, piece, (request.signals && drawn.token.signal) || undefined);
         const match = stops.push(piece);
         if (match) return (result = finish('stop-string', { stop: { text: match.text, tokenIndex: tokenAt(offsets, match.start) } }));
       }

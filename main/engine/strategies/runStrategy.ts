@@ -1,6 +1,7 @@
 import type { StrategyResult } from '../../../common/api/contract/generation';
 import type { StrategySettings } from '../../../common/settings/strategy';
 import { runBudgetForcing } from './budgetForcing';
+import { runDeepConf } from './deepConf';
 import { runHardCut } from './hardCut';
 import type { SampleRun } from './SampleRun';
 import { runShiftedWindow } from './shiftedWindow';
@@ -17,5 +18,7 @@ export function runStrategy(settings: StrategySettings, run: SampleRun): Promise
       return runHardCut(settings, run);
     case 'unbounded':
       return runUnbounded(settings, run);
+    case 'deepconf':
+      return runDeepConf(settings, run);
   }
 }

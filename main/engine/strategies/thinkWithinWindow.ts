@@ -1,6 +1,6 @@
 import type { StrategyResult } from '../../../common/api/contract/generation';
 import type { StrategySettings } from '../../../common/settings/strategy';
-import type { SampleRun, StopReason } from './SampleRun';
+import type { GenerateOptions, SampleRun, StopReason } from './SampleRun';
 import { stopReasonOf } from './SampleRun';
 
 export type Phase1 =
@@ -17,11 +17,17 @@ export type Phase1 =
  * that ends by itself exactly at token W is not cut. A phase 1 already under way is continued,
  * which is how a sweep extends one thinking from window to window.
  */
-export async function thinkWithinWindow(run: SampleRun, window: number, maxTokens: number): Promise<Phase1> {
+export async function thinkWithinWindow(
+  run: SampleRun,
+  window: number,
+  maxTokens: number,
+  options: Pick<GenerateOptions, 'stopWhen'> = {},
+): Promise<Phase1> {
   const limit = Math.min(window, maxTokens);
   const generated = await run.generate('thinking', {
     maxTokens: limit - run.generatedIn('thinking'),
     peekAfterLimit: true,
+    ...options,
   });
   if (generated.end !== 'max-tokens') return { cut: false, stopReason: stopReasonOf(generated.end) };
   if (generated.next?.endsGeneration) return { cut: false, stopReason: 'end-of-generation' };

@@ -1,0 +1,166 @@
+/**
+ * DeepConf online through `z1wb run` (runner, store, engine on real llama.cpp, the stochastic
+ * fixture model): a notebook runs the same traces twice, once as a deepconf run and once in full
+ * (unbounded, the same seeds and budget), and the full run says what DeepConf must have done:
+ * each problem's threshold (a percentile of its warm-up traces' lowest group confidences), which
+ * later traces the threshold stopped and at which token, and after how many traces the weighted
+ * vote reached τ.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SampleRecord } from '../../../common/api/contract/runs';
+import { stoppingThreshold } from '../../../common/signals/deepConfVote';
+import { windowMeans } from '../../../common/signals/summarizeSignals';
+import { stochasticConfidences } from '../../../main/fixtures/stochasticConfidence';
+import { stochasticProblems } from '../../../main/fixtures/stochasticSpec';
+import { RunStore } from '../../../main/store/RunStore';
+import { runCli as cli } from '../../helpers/runCli';
+
+const REPO = path.resolve('.');
+const SAMPLES = 8;
+const WARMUP = 4;
+const KEEP = 50;
+const GROUP = 4;
+const MAX_TOKENS = 12;
+/** q01-q04: 3, 8, 6 and 10 fixed steps; with 12 tokens only short loops reach an answer. */
+const PROBLEMS = ['q01', 'q02', 'q03', 'q04'];
+
+async function notebook(dir: string, seed: number): Promise<string> {
+  const rows = (await readFile(path.join(REPO, 'experiments/datasets/oracle.jsonl'), 'utf8'))
+    .split('\n')
+    .filter((line) => PROBLEMS.some((id) => line.startsWith(`{"id":"${id}"`)));
+  await writeFile(path.join(dir, 'problems.jsonl'), rows.join('\n') + '\n');
+  const run = (id: string, window: string) => [
+    { type: 'window', id: window, metadata: {}, window: windows[window] },
+    { type: 'run', id, metadata: {}, samples: SAMPLES, sampling: { temperature: 1, seed, topP: 1 } },
+  ];
+  const windows: Record<string, unknown> = {
+    online: { strategy: 'deepconf', warmupTraces: WARMUP, keepPercent: KEEP, maxTokens: MAX_TOKENS },
+    all: { strategy: 'unbounded', maxTokens: MAX_TOKENS },
+  };
+  const file = path.join(dir, 'deepconf.z1.json');
+  const cells = [
+    {
+      type: 'model',
+      id: 'stochastic',
+      metadata: {},
+      model: {
+        source: 'fixture:stochastic',
+        contextSize: 256,
+        threads: 1,
+        parallel: 1,
+        signals: { mode: 'summary', topK: 20, groupSize: GROUP },
+      },
+    },
+    {
+      type: 'dataset',
+      id: 'problems',
+      metadata: {},
+      dataset: { from: 'file', path: 'problems.jsonl' },
+      grader: { grader: 'math' },
+    },
+    {
+      type: 'prompt',
+      id: 'chatml',
+      metadata: {},
+      prompt: { template: '<|im_start|>user\n{{problem}}<|im_end|>\n<|im_start|>assistant\n', chatTemplate: 'raw' },
+    },
+    ...run('deepconf', 'online'),
+    ...run('full', 'all'),
+  ];
+  await writeFile(file, JSON.stringify({ format: 'z1-notebook', version: 1, metadata: { title: 'deepconf' }, cells }));
+  return file;
+}
+
+interface FullTrace {
+  record: SampleRecord;
+  /** Its tokens' confidences as the model's tables give them (stochasticConfidence.ts). */
+  confidence: number[];
+}
+
+/**
+ * Engine and tables agree to ~1e-3 (deepConfOnline.test.ts). A window whose mean is within this
+ * of the threshold is the very window that set it (the warm-up's traces repeat): it does not
+ * stop the trace. Every other window is further away than SEPARATED, which the test checks.
+ */
+const SAME = 0.02;
+const SEPARATED = 0.1;
+
+/** What DeepConf must do on one problem, from its traces generated in full. */
+function expectedOnline(full: FullTrace[]) {
+  const threshold = stoppingThreshold(
+    full.slice(0, WARMUP).map((t) => t.record.lowestGroupConfidence),
+    KEEP,
+  )!;
+  // Every answer a trace reaches is the right one, so the vote agrees (consensus 1) as soon as
+  // one trace that was not stopped has an answer.
+  const voted = (t: FullTrace, stopAt: number | null) => stopAt === null && t.record.answerKey !== null;
+  let count = WARMUP;
+  let agreed = full.slice(0, WARMUP).some((t) => voted(t, null));
+  const stops: Array<number | null> = full.slice(0, WARMUP).map(() => null);
+  while (!agreed && count < SAMPLES) {
+    const trace = full[count]!;
+    const means = windowMeans(trace.confidence, GROUP);
+    for (const mean of means) {
+      const distance = Math.abs(mean - threshold);
+      expect(distance < SAME || distance > SEPARATED, `${trace.record.key}: window ${mean} near ${threshold}`).toBe(true);
+    }
+    // A trace shorter than the group has one partial window, which is never judged.
+    const at = trace.confidence.length < GROUP ? -1 : means.findIndex((mean) => mean < threshold - SAME);
+    stops.push(at < 0 ? null : at + GROUP - 1);
+    agreed = voted(trace, stops.at(-1)!);
+    count += 1;
+  }
+  return { threshold, count, stops };
+}
+
+describe('z1wb run with a deepconf window (real llama.cpp, stochastic model)', () => {
+  it('stops the traces and the sampling exactly where the full traces say', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'z1wb-deepconf-'));
+    const store = path.join(dir, 'store');
+    const result = await cli(['run', await notebook(dir, 5), '--store', store, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+
+    const opened = await RunStore.open(store);
+    try {
+      const runOf = (cell: string) => opened.list().find((r) => r.notebook.cellId === cell)!;
+      expect(runOf('deepconf').status).toBe('complete');
+      const online = await opened.runFiles(runOf('deepconf').id);
+      const full = await opened.runFiles(runOf('full').id);
+      let continued = 0;
+      let stopped = 0;
+      for (const problemId of PROBLEMS) {
+        const traces: FullTrace[] = [];
+        const problemIndex = stochasticProblems.findIndex((p) => p.id === problemId);
+        for (const record of full.records().filter((r) => r.problemId === problemId)) {
+          const tokens = (await full.readTrajectory(record.key)).segments.flatMap((s) => s.tokens);
+          traces.push({ record, confidence: stochasticConfidences(problemIndex, 'plain', tokens, 20) });
+        }
+        traces.sort((a, b) => a.record.sampleIndex - b.record.sampleIndex);
+        const want = expectedOnline(traces);
+        const got = online
+          .records()
+          .filter((r) => r.problemId === problemId)
+          .sort((a, b) => a.sampleIndex - b.sampleIndex);
+        expect(got.map((r) => r.sampleIndex), problemId).toEqual([...Array(want.count).keys()]);
+        got.forEach((record, i) => {
+          const at = want.stops[i]!;
+          const reference = traces[i]!.record;
+          expect(record.stopReason, `${record.key}`).toBe(at === null ? reference.stopReason : 'low-confidence');
+          expect(record.totalTokens, `${record.key}`).toBe(at === null ? reference.totalTokens : at + 1);
+          if (at !== null) expect(record.lowestGroupConfidence!).toBeLessThan(want.threshold);
+        });
+        if (want.count > WARMUP) continued += 1;
+        stopped += want.stops.filter((s) => s !== null).length;
+      }
+      // The seed makes a problem whose warm-up reached no answer go on sampling, under a threshold
+      // that its later traces' windows equal (the rounding of stored summaries must not stop them).
+      expect(continued).toBeGreaterThan(0);
+      expect(stopped).toBe(0);
+    } finally {
+      await opened.close();
+    }
+  });
+});
