@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AutoNativeBuild, type AutoBuildStatus } from '../../../main/llama-builds/AutoNativeBuild';
 import { verificationOf } from '../../../main/llama-builds/buildVerification';
+import { until } from '../cli/cliProcess';
 import { smallBuildSteps, writeSmallProject } from './smallBuild';
 
 /**
@@ -41,14 +42,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -99,11 +92,11 @@ describe('the automatic native build job', () => {
     const { statuses, job } = recorder();
     const build = job();
     const ending = build.start();
-    await until(() => existsSync(path.join(dir, 'step2.pid')), 'the second build step');
+    await until('the second build step', () => existsSync(path.join(dir, 'step2.pid')));
     const step2 = Number((await readFile(path.join(dir, 'step2.pid'), 'utf8')).trim());
     expect(build.cancel()).toBe(true);
     expect(await ending).toMatchObject({ state: 'cancelled' });
-    await until(() => !alive(step2), 'the cancelled step to exit', 5000);
+    await until('the cancelled step to exit', () => !alive(step2), 5000);
     expect(existsSync(build.lockFile)).toBe(false);
     expect(existsSync(path.join(dir, 'out.txt'))).toBe(false);
 
@@ -120,7 +113,7 @@ describe('the automatic native build job', () => {
       ['--import', 'tsx', fileURLToPath(new URL('./autoBuildChild.ts', import.meta.url)), dir, cacheDir],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    await until(() => existsSync(path.join(dir, 'step2.pid')), 'the killed job to reach its second step');
+    await until('the killed job to reach its second step', () => existsSync(path.join(dir, 'step2.pid')));
     const lockFile = path.join(cacheDir, 'native-addon-build.lock');
     expect(Number((await readFile(lockFile, 'utf8')).trim())).toBe(child.pid);
     // The build's own process group outlives its parent; here it dies too (as a broken pipe would end it).
@@ -129,7 +122,7 @@ describe('the automatic native build job', () => {
     strays.push(group);
     child.kill('SIGKILL');
     process.kill(-group, 'SIGKILL');
-    await until(() => !alive(step2), 'the killed build to exit', 5000);
+    await until('the killed build to exit', () => !alive(step2), 5000);
 
     const { statuses, job } = recorder();
     await writeFile(path.join(dir, 'fast'), '');
@@ -148,7 +141,7 @@ describe('the automatic native build job', () => {
       const build = job({ waitMs: 50 });
       const ending = build.start();
       const waiting = () => statuses.some((s) => s.message === 'another process is building llama.cpp');
-      await until(waiting, 'the job to wait');
+      await until('the job to wait', waiting);
       build.cancel();
       expect(await ending).toMatchObject({ state: 'cancelled' });
       expect(stepLines(statuses)).toEqual([]);
