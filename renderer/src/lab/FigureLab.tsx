@@ -5,6 +5,9 @@ import { buildFigure } from '../figures/figureCatalog';
 import type { FigureSample } from '../figures/figureData';
 import { EfficiencyView, PerProblemScatterView, ScalingCurveView, ThinkingHistogramView } from '../figures/FigureViews';
 import { FrontierView } from '../figures/FrontierView';
+import type { GradedTrace } from '../figures/meanTrace';
+import type { SampleTrace } from '../figures/traceFigure';
+import { MeanTraceView, SampleTraceView } from '../figures/TraceViews';
 import { RunComparisonTable } from '../figures/RunComparisonTable';
 import { syntheticSamples } from '../figures/syntheticSamples';
 import { LiveSampleView } from '../runs/LiveSampleView';
@@ -28,6 +31,7 @@ export function FigureLab() {
   const [windowJson, setWindowJson] = useState(
     '{\n  "strategy": "shifted-window",\n  "window": [256, 512, 1024, 2048]\n}\n',
   );
+  const [traces, setTraces] = useState<{ trace: SampleTrace; graded: GradedTrace[] } | null>(null);
   const current = useRef({ samples, windows });
   current.current = { samples, windows };
   const listeners = useMemo(() => new Set<(chunk: TokenChunk) => void>(), []);
@@ -87,6 +91,7 @@ export function FigureLab() {
         return btoa(binary);
       },
       openedSample: null,
+      showTraces: (trace, graded) => setTraces({ trace, graded }),
     };
     window.z1Lab = handle;
     countCommit = () => commits++;
@@ -136,6 +141,12 @@ export function FigureLab() {
         {show('scatter') && <PerProblemScatterView samples={samples} countLabel="phase 1" onOpenSample={onOpen} />}
         {show('table') && <RunComparisonTable samples={samples} />}
         {show('frontier') && <FrontierView samples={samples} />}
+        {traces && (
+          <div data-testid="lab-traces">
+            <SampleTraceView trace={traces.trace} />
+            <MeanTraceView samples={traces.graded} />
+          </div>
+        )}
       </main>
     </Profiler>
   );

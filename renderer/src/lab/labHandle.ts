@@ -1,5 +1,7 @@
 import type { FigureKind } from '../figures/figureCatalog';
 import type { FigureSample } from '../figures/figureData';
+import type { GradedTrace } from '../figures/meanTrace';
+import type { SampleTrace } from '../figures/traceFigure';
 
 /** What the lab exposes to tests and the benchmark (only on the #lab page). */
 export interface LabHandle {
@@ -22,6 +24,8 @@ export interface LabHandle {
     font?: 'sans' | 'serif';
   }): Promise<string>;
   openedSample: { runId: string; sampleKey: string } | null;
+  /** Shows a sample's token signals and a mean trace of graded samples (the trace views). */
+  showTraces(trace: SampleTrace, graded: GradedTrace[]): void;
 }
 
 declare global {

@@ -3,6 +3,7 @@ import type { Trajectory } from '../../../common/api/contract/runs';
 import { errorMessage, useClient } from '../api/ClientContext';
 import { MathModeToggle, MathText } from '../markdown/MathText';
 import { LiveSampleView } from './LiveSampleView';
+import { SignalTraces } from './SignalTraces';
 import type { TokenChunk, TokenSource } from './tokenStream';
 
 const REPLAY_TOKENS_PER_SECOND = 400;
@@ -131,6 +132,7 @@ export function TrajectoryView({ runId, sampleKey, onClose }: { runId: string; s
                 ))}
               </pre>
             )}
+            <SignalTraces runId={runId} sampleKey={sampleKey} />
           </>
         )}
       </div>

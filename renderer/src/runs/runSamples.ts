@@ -1,7 +1,9 @@
 import type { ApiClient } from '../../../common/api/ApiClient';
 import type { RunRecord, SampleRecord } from '../../../common/api/contract/runs';
 import type { FigureSample } from '../figures/figureData';
+import type { SignalSummary } from '../../../common/api/contract/generation';
 import { strategyWindow } from '../../../common/settings/strategy';
+import { confidenceOf, type ConfidenceMeasure } from '../../../common/signals/deepConfVote';
 
 /** Which thinking count a figure shows (both are stored; a figure says which one it plots: docs/engine.md). */
 export type ThinkingCount = 'phase1' | 'delimited';
@@ -34,8 +36,23 @@ export function toFigureSample(run: RunRecord, sample: SampleRecord, count: Thin
     correct: sample.correct,
     cut: sample.cut,
     totalTokens: sample.totalTokens,
+    discardedTokens: sample.discardedTokens,
     answerKey: sample.answerKey,
+    ...deepConfWeight(run, sample),
   };
+}
+
+/**
+ * A DeepConf run answers each problem by the vote main/runner/deepConfProblem.ts takes online:
+ * every trace the filter did not stop adds its confidence (under the run's measure) to its answer.
+ */
+function deepConfWeight(run: RunRecord, sample: SampleRecord): { voteWeight?: number } {
+  const strategy = run.settings.strategy as { strategy: string; measure?: ConfidenceMeasure };
+  if (strategy.strategy !== 'deepconf') return {};
+  if (sample.stopReason === 'low-confidence') return { voteWeight: 0 };
+  // A record carries the summary's group confidences under the summary's own names.
+  const confidence = confidenceOf(sample as unknown as SignalSummary, strategy.measure ?? 'lowest');
+  return { voteWeight: confidence ?? 0 };
 }
 
 const PAGE = 1000;
