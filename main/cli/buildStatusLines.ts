@@ -15,7 +15,7 @@ export function buildStatusLines(build: BuildStatus): string {
 /** Prints the engine's build status; a failing query prints why and never stops the run. */
 export async function printBuildStatus(workbench: Workbench, io: CliIo): Promise<void> {
   const response = await workbench.handle({ type: 'request', id: 0, method: 'engine.hardware', params: {} });
-  if (response.error) io.stderr.write(`llama.cpp: build status unknown (${response.error.message})\n`);
+  if ('error' in response) io.stderr.write(`llama.cpp: build status unknown (${response.error.message})\n`);
   else {
     const build = (response.result as { build?: BuildStatus }).build;
     if (build) io.stderr.write(buildStatusLines(build));
