@@ -154,3 +154,17 @@ function checkPercent(value: number, name: string): void {
 function checkKeepPercent(value: number): void {
   if (!(value > 0 && value <= 100)) throw new RangeError(`DeepConf: keepPercent must be in (0, 100], got ${value}`);
 }
+
+/**
+ * Offline DeepConf as a run's summary shows it: per problem, the traces ranked and weighted by
+ * their lowest group confidence, the share of problems whose vote is correct when the most
+ * confident 10 % (DeepConf-low), 90 % (DeepConf-high) or all of them vote. Null when no trace
+ * has a confidence (signals were off, or the run predates them).
+ */
+export function offlineDeepConf(
+  problems: ReadonlyArray<readonly VotingTrace[]>,
+): { low: number; high: number; weighted: number } | null {
+  if (!problems.some((traces) => traces.some((t) => t.confidence !== null))) return null;
+  const [low, high, weighted] = deepConfAccuracies(problems, { keepPercents: [10, 90, 100], measure: 'lowest' });
+  return { low: low!.accuracy!, high: high!.accuracy!, weighted: weighted!.accuracy! };
+}

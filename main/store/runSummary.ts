@@ -1,4 +1,5 @@
 import type { RunSummary, SampleRecord } from '../../common/api/contract/runs';
+import { offlineDeepConf, type VotingTrace } from '../../common/signals/deepConfVote';
 import { CORRECT, CUT, OUTCOME_NAMES, type SampleColumns } from './sampleColumns';
 import { mean, tokenStats, wilsonInterval } from './statistics';
 
@@ -47,6 +48,14 @@ export function summarizeRun(records: readonly SampleRecord[], samplesPerProblem
     passAtK = anyCorrect / byProblem.size;
     majorityAccuracy = majorityCorrect / byProblem.size;
   }
+  const deepconf =
+    samplesPerProblem > 1
+      ? offlineDeepConf(
+          [...byProblem.values()].map((samples) =>
+            samples.map((s) => votingTrace(s.answerKey, s.correct, s.lowestGroupConfidence, s.stopReason)),
+          ),
+        )
+      : null;
   const problems = samplesPerProblem > 1 ? byProblem.size : new Set(records.map((r) => r.problemId)).size;
   return {
     samples: n,
@@ -61,6 +70,21 @@ export function summarizeRun(records: readonly SampleRecord[], samplesPerProblem
     majorityAccuracy,
     // Per-sample rates overlap when samples run in parallel; this is tokens over summed sample time.
     tokensPerSecond: generateMs > 0 ? generatedTokens / (generateMs / 1000) : 0,
+    deepconf,
+  };
+}
+
+/** A sample as offline DeepConf votes with it: a sample the online filter stopped does not vote. */
+function votingTrace(
+  answerKey: string | null,
+  correct: boolean,
+  lowestGroupConfidence: number | null,
+  stopReason: string | undefined,
+): VotingTrace {
+  return {
+    answerKey: stopReason === 'low-confidence' ? null : answerKey,
+    correct,
+    confidence: lowestGroupConfidence,
   };
 }
 
@@ -130,6 +154,7 @@ export function summarizeColumns(
 
   let passAtK: number | null = null;
   let majorityAccuracy: number | null = null;
+  let deepconf: RunSummary['deepconf'] = null;
   if (samplesPerProblem > 1 && problems > 0) {
     for (let p = 1; p < perProblem.length; p++) perProblem[p]! += perProblem[p - 1]!;
     // Each problem's rows, in plan order.
@@ -143,10 +168,27 @@ export function summarizeColumns(
     const voteCorrect = new Uint8Array(columns.answers.values.length);
     let anyCorrect = 0;
     let majorityCorrect = 0;
+    const lowest = c.lowestGroupConfidence;
+    const voting: VotingTrace[][] = [];
     for (let p = 0; p + 1 < perProblem.length; p++) {
       const start = perProblem[p]!;
       const end = perProblem[p + 1]!;
       if (start === end) continue;
+      const traces: VotingTrace[] = [];
+      for (let k = start; k < end; k++) {
+        const row = rows[k]!;
+        const answer = answerOf[row]!;
+        const confidence = lowest[row]!;
+        traces.push(
+          votingTrace(
+            answer === -1 ? null : columns.answers.values[answer]!,
+            (flagsOf[row]! & CORRECT) !== 0,
+            confidence === confidence ? confidence : null,
+            columns.stopReasons.values[columns.ordinals.stopReason[row]!],
+          ),
+        );
+      }
+      voting.push(traces);
       let any = false;
       // maj@k: the answer most samples gave (first seen wins a tie) is correct.
       let best = -1;
@@ -173,6 +215,7 @@ export function summarizeColumns(
     }
     passAtK = anyCorrect / problems;
     majorityAccuracy = majorityCorrect / problems;
+    deepconf = offlineDeepConf(voting);
   }
   const outcomes = Object.fromEntries(
     OUTCOME_NAMES.map((name, i) => [name, outcomeCounts[i]!]),
@@ -192,5 +235,6 @@ export function summarizeColumns(
     passAtK,
     majorityAccuracy,
     tokensPerSecond: generateMs > 0 ? generatedTokens / (generateMs / 1000) : 0,
+    deepconf,
   };
 }

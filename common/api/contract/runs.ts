@@ -60,6 +60,14 @@ export const runSummary = z.object({
   passAtK: z.number().nullable(),
   majorityAccuracy: z.number().nullable(),
   tokensPerSecond: z.number(),
+  /**
+   * Offline DeepConf (docs/engine.md, "DeepConf"), with several samples per problem that carry
+   * signal summaries: the share of problems whose confidence-weighted vote is correct when the
+   * most confident 10 % (low), 90 % (high) or all (weighted) of their samples vote, ranked and
+   * weighted by lowest group confidence; samples DeepConf stopped do not vote. Null otherwise;
+   * absent in summaries stored before it.
+   */
+  deepconf: z.object({ low: z.number(), high: z.number(), weighted: z.number() }).nullable().optional(),
 });
 export type RunSummary = z.infer<typeof runSummary>;
 

@@ -57,6 +57,8 @@ export function runSummaryJson(run: RunRecord, cellId: string, origin: string | 
     meanThinkingTokens: s?.thinking.phase1.mean ?? null,
     medianThinkingTokens: s?.thinking.phase1.median ?? null,
     thinkingHistogram: s?.thinking.phase1.histogram ?? null,
+    /** Offline DeepConf accuracies (DeepConf-low, -high, weighted vote), with several samples and signals. */
+    deepconf: s?.deepconf ?? null,
   };
 }
 

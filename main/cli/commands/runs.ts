@@ -107,6 +107,9 @@ export async function runsCommand(args: string[], io: CliIo): Promise<number> {
             s
               ? `thinking tokens: mean ${s.thinking.phase1.mean.toFixed(1)}, median ${s.thinking.phase1.median}, max ${s.thinking.phase1.max}; cut ${pct(s.cut.value)}`
               : '',
+            s?.deepconf
+              ? `DeepConf offline (lowest group confidence): low (top 10%) ${pct(s.deepconf.low)}, high (top 90%) ${pct(s.deepconf.high)}, weighted vote ${pct(s.deepconf.weighted)}`
+              : '',
             run.provenance
               ? `model ${run.provenance.model.source} (sha256 ${run.provenance.model.sha256.slice(0, 12)}…), llama.cpp ${run.provenance.llamaCpp.release} ${run.provenance.llamaCpp.backend}`
               : '',

@@ -131,6 +131,7 @@ describe('z1wb run with a deepconf window (real llama.cpp, stochastic model)', (
       const full = await opened.runFiles(runOf('full').id);
       let continued = 0;
       let stopped = 0;
+      let answered = 0;
       for (const problemId of PROBLEMS) {
         const traces: FullTrace[] = [];
         const problemIndex = stochasticProblems.findIndex((p) => p.id === problemId);
@@ -153,12 +154,16 @@ describe('z1wb run with a deepconf window (real llama.cpp, stochastic model)', (
           if (at !== null) expect(record.lowestGroupConfidence!).toBeLessThan(want.threshold);
         });
         if (want.count > WARMUP) continued += 1;
+        if (got.some((r) => r.stopReason !== 'low-confidence' && r.answerKey !== null)) answered += 1;
         stopped += want.stops.filter((s) => s !== null).length;
       }
       // The seed makes a problem whose warm-up reached no answer go on sampling, under a threshold
       // that its later traces' windows equal (the rounding of stored summaries must not stop them).
       expect(continued).toBeGreaterThan(0);
       expect(stopped).toBe(0);
+      // The run's answer per problem is the weighted vote of the samples that were not stopped:
+      // right wherever one of them answered (every answer the model reaches is right).
+      expect(runOf('deepconf').summary!.deepconf!.weighted).toBe(answered / PROBLEMS.length);
     } finally {
       await opened.close();
     }

@@ -5,6 +5,7 @@ import {
   deepConfAccuracies,
   deepConfVote,
   keepMostConfident,
+  offlineDeepConf,
   percentile,
   stoppingThreshold,
   weightedVote,
@@ -106,5 +107,13 @@ describe('DeepConf voting', () => {
       { keepPercent: 100, measure: 'lowest', accuracy: 0.5, problems: 2 },
     ]);
     expect(deepConfAccuracies([], { keepPercents: [10], measure: 'tail' })[0]!.accuracy).toBeNull();
+  });
+
+  it("gives a run's offline DeepConf-low, -high and weighted vote accuracies, or null without confidences", () => {
+    // Problem 1: top 10 % is the trace without an answer (wrong); 90 % and all: 42 wins.
+    // Problem 2: top 10 % is 7 (5); top 90 % = 3 traces: 7 by 5 against 2; all: the same.
+    const second = [trace('42', 1), trace('7', 5), trace('42', 1)];
+    expect(offlineDeepConf([problem, second])).toEqual({ low: 0, high: 0.5, weighted: 0.5 });
+    expect(offlineDeepConf([[trace('42', null)]])).toBeNull();
   });
 });
