@@ -8,6 +8,7 @@ import { runEngineBench } from './suites/engine';
 import { runGradingBench } from './suites/grading';
 import { runHostBench } from './suites/host';
 import { runRemoteBench } from './suites/remote';
+import { runRemoteClientBench } from './suites/remoteClient';
 import { runStoreBench } from './suites/store';
 import { runUiBench } from './suites/ui';
 
@@ -20,6 +21,7 @@ const SUITES: Record<string, Suite> = {
   ui: runUiBench,
   engine: runEngineBench,
   remote: runRemoteBench,
+  'remote-client': runRemoteClientBench,
   grading: runGradingBench,
 };
 

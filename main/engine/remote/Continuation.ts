@@ -5,7 +5,7 @@ import type { SeedStream } from '../sampling/seeds';
 import { remoteError } from './remoteErrors';
 import { backoffDelayMs, firstRetryDelayMs, sleep, type RetryPolicy } from './retryPolicy';
 import { isRetryable, ServerConnectionError, ServerHttpError } from './ServerClient';
-import { completionChunk, parseServerJson, type CompletionChunk, type CompletionUsage } from './serverResponses';
+import { readCompletionChunk, type CompletionChunk, type CompletionUsage } from './serverResponses';
 import { signalOfCandidates, signalOfKeyedCandidates } from './streamedSignals';
 
 /** A token the server generated, with its bytes (its text, which may end inside a UTF-8 character). */
@@ -32,10 +32,15 @@ export interface CompletionSource {
   readonly retry: RetryPolicy;
   /** The completions URL, for error messages. */
   readonly completionsUrl: string;
-  /** One streamed POST /v1/completions of at most `maxTokens` tokens after `prompt` (token ids). */
-  open(prompt: readonly Token[], maxTokens: number, draw: DrawParameters, signal: AbortSignal): AsyncGenerator<unknown>;
+  /**
+   * One streamed POST /v1/completions of at most `maxTokens` tokens after `prompt` (token ids):
+   * its events' JSON, a batch per chunk received.
+   */
+  open(prompt: readonly Token[], maxTokens: number, draw: DrawParameters, signal: AbortSignal): AsyncGenerator<unknown[]>;
   /** The ApiError a failure ends in once it is not retried any more. */
   explain(error: unknown, attempts: number): Error;
+  /** The bytes already known for a token id, so that a token streamed again reuses them. */
+  knownBytes?(token: Token): Uint8Array | undefined;
 }
 
 /**
@@ -114,7 +119,7 @@ export class Continuation {
     signal.throwIfAborted();
     this.attempt ??= this.openAttempt(signal);
     const attempt = this.attempt;
-    let next: IteratorResult<unknown>;
+    let next: IteratorResult<unknown[]>;
     try {
       next = await attempt.events.next();
       if (next.done) {
@@ -122,7 +127,7 @@ export class Continuation {
         this.finish(attempt);
         return;
       }
-      this.receive(attempt, parseServerJson(completionChunk, next.value, this.source.completionsUrl));
+      for (const value of next.value) this.receive(attempt, readCompletionChunk(value, this.source.completionsUrl));
     } catch (error) {
       await this.failed(error, signal);
     }
@@ -149,7 +154,7 @@ export class Continuation {
     if (chunk.usage) attempt.usage = chunk.usage;
     const choice = chunk.choices[0];
     if (!choice) return;
-    for (const token of tokensOf(choice, attempt, this.draw.signalsTopK, this.source.completionsUrl)) {
+    for (const token of tokensOf(choice, attempt, this.draw.signalsTopK, this.source)) {
       // The last token is held until the next one or the finish arrives: at a finish by
       // end-of-generation it may be the end-of-generation token, which is not kept.
       if (attempt.held) this.generated.push(attempt.held);
@@ -219,7 +224,7 @@ export class Continuation {
 }
 
 interface Attempt {
-  readonly events: AsyncGenerator<unknown>;
+  readonly events: AsyncGenerator<unknown[]>;
   readonly controller: AbortController;
   readonly promptLength: number;
   received: number;
@@ -239,7 +244,7 @@ type Choice = CompletionChunk['choices'][number];
  * A server that streams text without ids cannot be counted exactly: that is an error.
  * With `topK`, each token's signals from the candidates streamed with it (streamedSignals.ts).
  */
-function tokensOf(choice: Choice, attempt: Attempt, topK: number | null, url: string): StreamedToken[] {
+function tokensOf(choice: Choice, attempt: Attempt, topK: number | null, source: CompletionSource): StreamedToken[] {
   const text = choice.text ?? '';
   const base = attempt.textLength;
   attempt.textLength += text.length;
@@ -247,7 +252,7 @@ function tokensOf(choice: Choice, attempt: Attempt, topK: number | null, url: st
   if (logprobs?.content) {
     return logprobs.content.map((entry) => ({
       token: entry.id,
-      bytes: entry.bytes ? Uint8Array.from(entry.bytes) : encoder.encode(entry.token ?? ''),
+      bytes: entry.bytes ? bytesOf(entry.id, entry.bytes, source) : encoder.encode(entry.token ?? ''),
       exact: Boolean(entry.bytes),
       signal: topK === null ? null : signalOfCandidates(entry.id, entry.top_logprobs, topK),
     }));
@@ -270,8 +275,19 @@ function tokensOf(choice: Choice, attempt: Attempt, topK: number | null, url: st
   if (text.length > 0) {
     throw remoteError(
       'remote-bad-response',
-      `${url} streamed text without token ids; the workbench needs them to count tokens exactly (llama-server reports them with "logprobs", vLLM with "return_token_ids" or "return_tokens_as_token_ids")`,
+      `${source.completionsUrl} streamed text without token ids; the workbench needs them to count tokens exactly (llama-server reports them with "logprobs", vLLM with "return_token_ids" or "return_tokens_as_token_ids")`,
     );
   }
   return [];
+}
+
+/** A token's bytes as streamed, reusing the array already known for its id when they are the same. */
+function bytesOf(token: Token, bytes: readonly number[], source: CompletionSource): Uint8Array {
+  const known = source.knownBytes?.(token);
+  if (known && known.length === bytes.length) {
+    let same = true;
+    for (let i = 0; i < bytes.length && same; i++) same = known[i] === bytes[i];
+    if (same) return known;
+  }
+  return Uint8Array.from(bytes);
 }

@@ -146,8 +146,10 @@ export class RemoteBackend implements GenerationBackend {
       open: (prompt, maxTokens, draw, signal) => client.stream('/completions', completionBody(kind, model, prompt, maxTokens, draw), signal),
       explain: (error, attempts) => client.explain(error, attempts),
       rememberBytes: (token, bytes) => {
-        if (this.tokenBytes.size < MAX_REMEMBERED_TOKENS || this.tokenBytes.has(token)) this.tokenBytes.set(token, bytes);
+        const known = this.tokenBytes.get(token);
+        if (known !== bytes && (known !== undefined || this.tokenBytes.size < MAX_REMEMBERED_TOKENS)) this.tokenBytes.set(token, bytes);
       },
+      knownBytes: (token) => this.tokenBytes.get(token),
       noSignals: (topK) => {
         if (this.signalsMissing === null) {
           this.signalsMissing = `${completionsUrl} streamed tokens without the log-probabilities of their ${topK} most likely candidates ("logprobs": ${topK}); their samples have no token signals`;

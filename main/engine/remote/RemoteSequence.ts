@@ -124,12 +124,17 @@ export class RemoteSequence implements BackendSequence {
         if (this.sequenceTokens.length >= this.host.contextSize) return (result = finish('context-full'));
 
         const wanted = request.maxTokens - kept.length + (request.peekAfterLimit ? 1 : 0);
-        let drawn: Drawn;
-        try {
-          drawn = await this.draw(key, request, wanted, signal, opened);
-        } catch (error) {
-          if (signal.aborted) return (result = finish('cancelled'));
-          throw error;
+        const continuation = this.continuationAt(key, request, wanted, opened);
+        // Tokens a chunk brought in are taken without waiting; only an exhausted buffer waits.
+        let drawn = this.drawn(continuation);
+        if (drawn === null) {
+          try {
+            await continuation.fill(this.sequenceTokens.length - continuation.prefix.length + 1, signal);
+          } catch (error) {
+            if (signal.aborted) return (result = finish('cancelled'));
+            throw error;
+          }
+          drawn = this.drawn(continuation) ?? this.ended(continuation);
         }
         if (drawn.kind === 'context-full') return (result = finish('context-full'));
         if (atLimit) {
@@ -184,14 +189,8 @@ export class RemoteSequence implements BackendSequence {
     this.giveBack(this);
   }
 
-  /** The next token at the end of the sequence: from a continuation that agrees, else from a new request. */
-  private async draw(
-    key: string,
-    request: GenerateRequest,
-    wanted: number,
-    signal: AbortSignal,
-    opened: Continuation[],
-  ): Promise<Drawn> {
+  /** The continuation the next token comes from: one that agrees with the sequence, else a new request. */
+  private continuationAt(key: string, request: GenerateRequest, wanted: number, opened: Continuation[]): Continuation {
     const position = this.sequenceTokens.length;
     let continuation = this.usable(key, position);
     if (!continuation) {
@@ -212,31 +211,39 @@ export class RemoteSequence implements BackendSequence {
         },
         this.host,
       );
+      // Used now, before `keep` evicts the least recently used.
       continuation.lastUsed = ++this.clock;
       this.keep(continuation);
       opened.push(continuation);
     }
     continuation.lastUsed = ++this.clock;
-    const index = position - continuation.prefix.length;
-    if (index >= continuation.generated.length && continuation.open) await continuation.fill(index + 1, signal);
-    const token = continuation.generated[index];
+    return continuation;
+  }
+
+  /** The token at the end of the sequence if the continuation has received it; null: not yet. */
+  private drawn(continuation: Continuation): Drawn | null {
+    const token = continuation.generated[this.sequenceTokens.length - continuation.prefix.length];
     if (token) {
       if (token.exact) this.host.rememberBytes(token.token, token.bytes);
       return { kind: 'token', token };
     }
+    return continuation.open ? null : this.ended(continuation);
+  }
+
+  /** What a continuation that has no more tokens ended in. */
+  private ended(continuation: Continuation): Drawn {
     if (continuation.end === 'end-of-generation') return { kind: 'end-of-generation', token: continuation.endToken ?? -1 };
     return { kind: 'context-full' };
   }
 
   /** A continuation whose prefix and tokens are exactly the sequence, with the token at `position` known or coming. */
   private usable(key: string, position: number): Continuation | undefined {
-    return this.continuations.find(
-      (c) =>
-        c.key === key &&
-        c.agree === position &&
-        position >= c.prefix.length &&
-        (position < c.knownLength || c.open || c.end === 'end-of-generation' || c.end === 'context-full'),
-    );
+    // Asked once per token: a plain loop over the (at most KEPT_CONTINUATIONS) continuations.
+    for (const c of this.continuations) {
+      if (c.key !== key || c.agree !== position || position < c.prefix.length) continue;
+      if (position < c.knownLength || c.open || c.end === 'end-of-generation' || c.end === 'context-full') return c;
+    }
+    return undefined;
   }
 
   private keep(continuation: Continuation): void {

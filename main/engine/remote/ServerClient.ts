@@ -101,11 +101,12 @@ export class ServerClient {
   }
 
   /**
-   * One streamed POST: yields each event's JSON payload. Throws ServerHttpError /
-   * ServerConnectionError for the caller to retry or resume; aborting `signal` closes the
-   * connection, which makes llama-server and vLLM stop generating.
+   * One streamed POST: yields the JSON payloads of the events, a batch per chunk received.
+   * Throws ServerHttpError / ServerConnectionError for the caller to retry or resume (after
+   * yielding the events before the failure); aborting `signal` closes the connection, which
+   * makes llama-server and vLLM stop generating.
    */
-  async *stream(path: string, body: unknown, signal: AbortSignal): AsyncGenerator<unknown> {
+  async *stream(path: string, body: unknown, signal: AbortSignal): AsyncGenerator<unknown[]> {
     const url = this.url(path);
     const idle = new IdleTimer(this.options.idleTimeoutMs);
     const combined = AbortSignal.any([signal, idle.signal]);
@@ -114,19 +115,15 @@ export class ServerClient {
       if (!response.body) throw new ServerConnectionError('the server sent no body', url);
       idle.touch();
       try {
-        for await (const payload of serverSentData(withIdle(response.body, idle))) {
-          let value: unknown;
-          try {
-            value = JSON.parse(payload);
-          } catch {
-            throw remoteError('remote-bad-response', `${url} streamed something other than JSON: "${payload.slice(0, 120)}"`);
+        for await (const payloads of serverSentData(withIdle(response.body, idle))) {
+          const values = parsePayloads(payloads, url);
+          const failed = values.findIndex((value) => streamedError(value, url) !== null);
+          if (failed < 0) {
+            yield values;
+            continue;
           }
-          const message = errorMessageOf(value);
-          if (message !== null && typeof value === 'object' && value !== null && 'error' in value) {
-            const code = (value as { error?: { code?: unknown } }).error?.code;
-            throw new ServerHttpError(typeof code === 'number' ? code : 500, message, null, url);
-          }
-          yield value;
+          if (failed > 0) yield values.slice(0, failed);
+          throw streamedError(values[failed], url);
         }
       } catch (error) {
         throw this.asConnectionError(error, url, signal, idle);
@@ -212,6 +209,26 @@ export class ServerClient {
     if (error instanceof ApiError) return error;
     return new ServerConnectionError(networkReason(error), url);
   }
+}
+
+/** The JSON of each event of a batch; an event that is not JSON is named. */
+function parsePayloads(payloads: readonly string[], url: string): unknown[] {
+  return payloads.map((payload) => {
+    try {
+      return JSON.parse(payload) as unknown;
+    } catch {
+      throw remoteError('remote-bad-response', `${url} streamed something other than JSON: "${payload.slice(0, 120)}"`);
+    }
+  });
+}
+
+/** An event that reports a failure (`{"error": …}`) as the HTTP error it stands for; null for any other. */
+function streamedError(value: unknown, url: string): ServerHttpError | null {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return null;
+  const message = errorMessageOf(value);
+  if (message === null) return null;
+  const code = (value as { error?: { code?: unknown } }).error?.code;
+  return new ServerHttpError(typeof code === 'number' ? code : 500, message, null, url);
 }
 
 /** Why a fetch failed, from undici's error and its cause ("connect ECONNREFUSED 127.0.0.1:9", "other side closed"). */

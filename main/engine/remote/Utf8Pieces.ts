@@ -10,6 +10,10 @@ export class Utf8Pieces {
 
   /** The text this token adds. */
   push(bytes: Uint8Array): string {
+    // Most tokens are a few ASCII bytes with nothing held: no copy, no decoder call.
+    if (this.held.length === 0 && bytes.length <= ASCII_FAST_PATH && isAscii(bytes)) {
+      return String.fromCharCode.apply(null, bytes as unknown as number[]);
+    }
     const joined = concat(this.held, bytes);
     const complete = completePrefixLength(joined);
     this.held = joined.slice(complete);
@@ -20,6 +24,14 @@ export class Utf8Pieces {
   peek(bytes: Uint8Array): string {
     return this.decoder.decode(concat(this.held, bytes));
   }
+}
+
+/** Longest token taken by the ASCII fast path (longer ones are rare, and the decoder is fine for them). */
+const ASCII_FAST_PATH = 64;
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return false;
+  return true;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

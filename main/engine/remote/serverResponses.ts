@@ -111,6 +111,64 @@ export const completionChunk = z.looseObject({
 });
 export type CompletionChunk = z.infer<typeof completionChunk>;
 
+/**
+ * One streamed event as the client reads it: `completionChunk` checked field by field without
+ * copying (tens of thousands arrive per second; zod's parse copied every object of every one).
+ * What it does not accept goes through the schema, which names the field that is wrong.
+ */
+export function readCompletionChunk(value: unknown, url: string): CompletionChunk {
+  if (isRecord(value)) {
+    const { choices, usage } = value;
+    if ((usage === undefined || usage === null || isUsage(usage)) && (choices === undefined || isChoices(choices))) {
+      return (choices === undefined ? { ...value, choices: [] } : value) as CompletionChunk;
+    }
+  }
+  return parseServerJson(completionChunk, value, url);
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isAbsent = (value: unknown) => value === undefined || value === null;
+const isOptionalString = (value: unknown) => isAbsent(value) || typeof value === 'string';
+const isUsage = (value: unknown) =>
+  isRecord(value) && Number.isInteger(value.prompt_tokens) && Number.isInteger(value.completion_tokens);
+
+function isArrayOf(value: unknown, item: (v: unknown) => boolean): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const v of value) if (!item(v)) return false;
+  return true;
+}
+
+const isByte = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255;
+const isCandidate = (v: unknown) => isRecord(v) && Number.isInteger(v.id) && typeof v.logprob === 'number';
+const isContentEntry = (v: unknown) =>
+  isRecord(v) &&
+  Number.isInteger(v.id) &&
+  (v.token === undefined || typeof v.token === 'string') &&
+  (isAbsent(v.bytes) || isArrayOf(v.bytes, isByte)) &&
+  (isAbsent(v.top_logprobs) || isArrayOf(v.top_logprobs, isCandidate));
+const isKeyedCandidates = (v: unknown) => {
+  if (v === null) return true;
+  if (!isRecord(v)) return false;
+  for (const key in v) if (typeof v[key] !== 'number') return false;
+  return true;
+};
+const isLogprobs = (v: unknown) =>
+  isAbsent(v) ||
+  (isRecord(v) &&
+    (isAbsent(v.content) || isArrayOf(v.content, isContentEntry)) &&
+    (isAbsent(v.tokens) || isArrayOf(v.tokens, (t) => typeof t === 'string')) &&
+    (isAbsent(v.text_offset) || isArrayOf(v.text_offset, Number.isInteger)) &&
+    (isAbsent(v.top_logprobs) || isArrayOf(v.top_logprobs, isKeyedCandidates)));
+const isChoice = (v: unknown) =>
+  isRecord(v) &&
+  (v.index === undefined || Number.isInteger(v.index)) &&
+  isOptionalString(v.text) &&
+  isOptionalString(v.finish_reason) &&
+  isLogprobs(v.logprobs) &&
+  (isAbsent(v.token_ids) || isArrayOf(v.token_ids, Number.isInteger));
+const isChoices = (v: unknown) => isArrayOf(v, isChoice);
+
 /** The error bodies servers send: OpenAI/llama-server `{error: {message}}`, vLLM `{message}`, FastAPI `{detail}`. */
 export function errorMessageOf(body: unknown): string | null {
   if (!body || typeof body !== 'object') return null;

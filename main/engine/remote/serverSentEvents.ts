@@ -1,58 +1,77 @@
 /**
  * The `data:` payloads of a server-sent event stream (the format of `stream: true` completions),
- * in order; the OpenAI terminator `[DONE]` ends it. Comments and other fields are skipped.
+ * in order, a batch per chunk of the body (all the events the chunk completes): a fast server
+ * sends dozens of one-token events per network read, and taking them one `await` at a time cost
+ * more than parsing them. The OpenAI terminator `[DONE]` ends the stream. Comments and other
+ * fields are skipped; llama-server's `error:` lines become an `{"error": …}` payload.
  */
-export async function* serverSentData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffered = '';
-  let data: string[] = [];
-  const lines = function* (text: string, final: boolean) {
+export async function* serverSentData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
+  const parser = new EventParser();
+  for await (const bytes of body) {
+    const batch = parser.push(bytes);
+    if (batch.length > 0) yield batch;
+    if (parser.done) return;
+  }
+  const last = parser.end();
+  if (last.length > 0) yield last;
+}
+
+const CARRIAGE_RETURN = 13;
+
+class EventParser {
+  private readonly decoder = new TextDecoder();
+  private buffered = '';
+  private data: string[] = [];
+  done = false;
+
+  push(bytes: Uint8Array): string[] {
+    const text = this.buffered + this.decoder.decode(bytes, { stream: true });
+    const out: string[] = [];
     let start = 0;
     for (;;) {
       const end = text.indexOf('\n', start);
       if (end < 0) break;
-      yield text.slice(start, end).replace(/\r$/, '');
+      this.line(text.slice(start, text.charCodeAt(end - 1) === CARRIAGE_RETURN && end > start ? end - 1 : end), out);
       start = end + 1;
+      if (this.done) return out;
     }
-    buffered = text.slice(start);
-    if (final && buffered.length > 0) {
-      yield buffered.replace(/\r$/, '');
-      buffered = '';
-    }
-  };
-  const dispatch = function* () {
-    if (data.length === 0) return;
-    const payload = data.join('\n');
-    data = [];
-    yield payload;
-  };
-  const handle = function* (chunk: string, final: boolean) {
-    for (const line of lines(chunk, final)) {
-      if (line === '') {
-        yield* dispatch();
-        continue;
-      }
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      let value = colon < 0 ? '' : line.slice(colon + 1);
-      if (value.startsWith(' ')) value = value.slice(1);
-      // llama-server reports a failure inside a stream as an `error:` line.
-      if (field === 'data') data.push(value);
-      else if (field === 'error') data.push(JSON.stringify({ error: safeJson(value) ?? value }));
-    }
-  };
-  for await (const bytes of body) {
-    for (const payload of handle(buffered + decoder.decode(bytes, { stream: true }), false)) {
-      if (payload === '[DONE]') return;
-      yield payload;
-    }
+    this.buffered = start === 0 ? text : text.slice(start);
+    return out;
   }
-  for (const payload of handle(buffered + decoder.decode(), true)) {
-    if (payload === '[DONE]') return;
-    yield payload;
+
+  /** The body ended: a last line without its newline, and an event without its blank line. */
+  end(): string[] {
+    const out: string[] = [];
+    const rest = this.buffered + this.decoder.decode();
+    this.buffered = '';
+    if (rest.length > 0)
+      this.line(rest.charCodeAt(rest.length - 1) === CARRIAGE_RETURN ? rest.slice(0, -1) : rest, out);
+    if (!this.done) this.dispatch(out);
+    return out;
   }
-  for (const payload of dispatch()) if (payload !== '[DONE]') yield payload;
+
+  private line(line: string, out: string[]): void {
+    if (line.length === 0) return this.dispatch(out);
+    // The common case first: "data: {…}".
+    if (line.startsWith('data:')) {
+      this.data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+      return;
+    }
+    if (line.charCodeAt(0) === 58) return; // ":" a comment
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'error') this.data.push(JSON.stringify({ error: safeJson(value) ?? value }));
+  }
+
+  private dispatch(out: string[]): void {
+    if (this.data.length === 0) return;
+    const payload = this.data.length === 1 ? this.data[0]! : this.data.join('\n');
+    this.data = [];
+    if (payload === '[DONE]') this.done = true;
+    else out.push(payload);
+  }
 }
 
 function safeJson(text: string): unknown {

@@ -26,7 +26,7 @@ function replay(scripts: Array<Array<unknown>>): CompletionSource & { opened: Ar
       opened.push({ prompt: [...prompt], maxTokens });
       for (const event of scripts[opened.length - 1] ?? []) {
         if (event instanceof Error) throw event;
-        yield event;
+        yield [event];
       }
     },
   };

@@ -2,15 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { serverSentData } from '../../../main/engine/remote/serverSentEvents';
 import { completePrefixLength, Utf8Pieces } from '../../../main/engine/remote/Utf8Pieces';
 
-async function collect(chunks: string[]): Promise<string[]> {
+async function batches(chunks: string[]): Promise<string[][]> {
   const encoder = new TextEncoder();
   async function* body() {
     for (const chunk of chunks) yield encoder.encode(chunk);
   }
-  const out: string[] = [];
-  for await (const data of serverSentData(body())) out.push(data);
+  const out: string[][] = [];
+  for await (const batch of serverSentData(body())) out.push(batch);
   return out;
 }
+
+const collect = async (chunks: string[]) => (await batches(chunks)).flat();
 
 describe('server-sent events', () => {
   it('yields each data payload, whatever the chunking, and stops at [DONE]', async () => {
@@ -19,6 +21,11 @@ describe('server-sent events', () => {
     expect(whole).toEqual(['{"a":1}', '{"b":\n2}']);
     const byteByByte = await collect([...stream]);
     expect(byteByByte).toEqual(whole);
+  });
+
+  it('delivers the events a chunk completes as one batch, in order', async () => {
+    const events = Array.from({ length: 5 }, (_, i) => `data: {"n":${i}}\n\n`).join('');
+    expect(await batches([events.slice(0, 30), events.slice(30)])).toEqual([['{"n":0}', '{"n":1}'], ['{"n":2}', '{"n":3}', '{"n":4}']]);
   });
 
   it("turns llama-server's error lines into an error payload", async () => {

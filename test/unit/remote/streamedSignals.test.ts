@@ -28,7 +28,7 @@ function replay(scripts: unknown[][]): CompletionSource & { bodies: unknown[] } 
     explain: (error) => (error instanceof Error ? error : new Error(String(error))),
     async *open(prompt, maxTokens, parameters) {
       bodies.push(completionBody('llama-server', 'm', prompt, maxTokens, parameters));
-      yield* scripts[bodies.length - 1] ?? [];
+      for (const event of scripts[bodies.length - 1] ?? []) yield [event];
     },
   };
 }
