@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { RunRecord } from '../../../common/api/contract/runs';
-import { compareStoredRuns, exportRuns } from '../../runner/runQueries';
+import type { RunRecord, SampleSignals } from '../../../common/api/contract/runs';
+import { compareStoredRuns, exportRuns, signalsOf } from '../../runner/runQueries';
 import { RunStore } from '../../store/RunStore';
 import { defaultStoreDir, STORE_ENV } from '../../store/storeDir';
 import { EXIT, UsageError, flagString, parseArgs, type CliIo } from '../cliIo';
@@ -11,10 +11,13 @@ export const runsUsage = `z1wb runs list [--store DIR] [--notebook FILE] [--stat
 z1wb runs show ID [--store DIR] [--json]
 z1wb runs export ID... [--what samples|summary] [--format csv|jsonl|markdown|latex] [--out FILE] [--store DIR]
 z1wb runs compare A B [--store DIR] [--json]
+z1wb runs signals ID KEY [--store DIR] [--json]
 z1wb runs regrade ID... [--settings JSON] [--store DIR] [--json]
   Lists, shows, exports and compares the runs in a store (default: $${STORE_ENV} or the
   per-OS app-data folder). Exports: samples as CSV (default) or JSONL; summaries as CSV,
   Markdown or LaTeX (default for --what summary: markdown). Without --out they go to stdout.
+  Signals prints one sample's per-token signals (a run that recorded them), a token per line
+  with its phase, and where the phases change, the window cut and the probes lie.
   Regrade grades stored runs again (with --settings, a grader's settings as JSON; without, the
   runs' own under today's rules) into new runs beside them: no model runs, nothing is generated.`;
 
@@ -32,6 +35,31 @@ function table(rows: string[][]): string {
       )
       .join('\n') + '\n'
   );
+}
+
+/** A sample's signals as text: what is marked on the trace, then one line per token. */
+function signalsTable(s: SampleSignals): string {
+  const value = (v: number | null) => (v === null ? '–' : v.toFixed(4));
+  const phaseAt = (i: number) => s.spans.find((span) => i >= span.start && i < span.end);
+  const marks = [
+    `sample ${s.key}: ${s.tokens} tokens, signals over the top ${s.topK}`,
+    `phases: ${s.spans.map((span) => `${span.phase}${span.inserted ? ' (inserted)' : ''} ${span.start}–${span.end}`).join(', ')}`,
+    s.cutIndex === null ? '' : `window cut before token ${s.cutIndex}`,
+    ...s.probes.map(
+      (p) =>
+        `probe at token ${p.atIndex}: ${p.tokens} tokens, score ${p.score.toFixed(4)}${p.exited ? ', exited' : ''}`,
+    ),
+  ];
+  const rows = [['TOKEN', 'PHASE', 'LOGPROB', 'ENTROPY', 'CONFIDENCE']];
+  for (let i = 0; i < s.tokens; i++)
+    rows.push([
+      String(i),
+      phaseAt(i)?.phase ?? '',
+      value(s.logprob[i]!),
+      value(s.entropy[i]!),
+      value(s.confidence[i]!),
+    ]);
+  return marks.filter(Boolean).join('\n') + '\n' + table(rows);
 }
 
 export async function runsCommand(args: string[], io: CliIo): Promise<number> {
@@ -161,10 +189,18 @@ export async function runsCommand(args: string[], io: CliIo): Promise<number> {
         }
         return EXIT.ok;
       }
+      case 'signals': {
+        if (ids.length !== 2) throw new UsageError('runs signals takes a run id and a sample key');
+        const signals = await signalsOf(store, ids[0]!, ids[1]!);
+        io.stdout.write(json ? JSON.stringify(signals) + '\n' : signalsTable(signals));
+        return EXIT.ok;
+      }
       case 'regrade':
         return await regradeCommand(store, ids, flagString(parsed, 'settings'), { json, storeDir }, io);
       default:
-        throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'expected list, show, export, compare or regrade');
+        throw new UsageError(
+          sub ? `unknown subcommand "${sub}"` : 'expected list, show, export, compare, signals or regrade',
+        );
     }
   } finally {
     await store.close();

@@ -1,50 +1,13 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { RunStore } from '../../../main/store/RunStore';
 import { summarizeRun } from '../../../main/store/runSummary';
-import { REPO_ROOT } from '../../helpers/headlessHost';
 import { runCli as cli } from '../../helpers/runCli';
 import { newRun, sample } from '../../unit/store/sampleFactory';
-import { Z1WB } from './cliProcess';
-
-const READER = 'z1wbreader';
-
-/**
- * `z1wb ARGS` as an unprivileged user: root (CI) ignores file permissions, so a read-only store
- * is only read-only for another uid. That user is created here when missing.
- */
-async function asReader(args: string[]): Promise<{ code: number; stdout: string; stderr: string; uid: number }> {
-  const root = process.getuid?.() === 0;
-  if (root && spawnSync('id', ['-u', READER]).status !== 0) {
-    const made = spawnSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', READER]);
-    if (made.status !== 0) throw new Error(`useradd ${READER}: ${made.stderr}`);
-  }
-  const command = root
-    ? ['runuser', '-u', READER, '--', process.execPath, Z1WB, ...args]
-    : [process.execPath, Z1WB, ...args];
-  const uid = root ? Number(spawnSync('id', ['-u', READER]).stdout.toString()) : process.getuid!();
-  try {
-    const { stdout, stderr } = await promisify(execFile)(command[0]!, command.slice(1), { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr, uid };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr, uid };
-  }
-}
-
-/** Every file under a folder with its size and modification time: a store left untouched keeps it. */
-async function snapshot(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { recursive: true })) {
-    const info = await stat(path.join(dir, entry));
-    out.push(`${entry} ${info.size} ${info.mtimeMs}`);
-  }
-  return out.sort();
-}
+import { asReader, snapshot } from '../store/readOnlyHelpers';
 
 /** Two runs, one complete and one cut off while running with its index 4 samples behind its files. */
 async function storeWithRuns(): Promise<{ storeDir: string; complete: string; cutOff: string }> {

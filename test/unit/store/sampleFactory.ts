@@ -1,7 +1,10 @@
 import type { TokenSignals } from '../../../common/api/contract/generation';
 import type { RunRecord, SampleRecord, Trajectory } from '../../../common/api/contract/runs';
 import type { NewRun } from '../../../main/store/RunStore';
-import type { SampleWithTrajectory } from '../../../main/store/RunFiles';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { encodeLine, encodeRowLine } from '../../../main/store/checksummedLines';
+import { SAMPLES_FILE, TRAJECTORIES_FILE, type SampleWithTrajectory } from '../../../main/store/RunFiles';
 
 /** A graded sample of problem `p{problem}` with a given thinking length and grade. */
 export function sample(
@@ -108,4 +111,47 @@ export function newRun(overrides: Partial<NewRun> = {}): NewRun {
     RunRecord,
     'id' | 'createdAt' | 'updatedAt' | 'finishedAt' | 'issues' | 'summary' | 'done' | 'status' | 'error'
   >;
+}
+
+/** The columns of samples.jsonl before signal summaries were added. */
+const FIRST_COLUMNS = [
+  'index',
+  'key',
+  'problemId',
+  'sampleIndex',
+  'seed',
+  'phase1Tokens',
+  'delimitedThinkingTokens',
+  'answerTokens',
+  'totalTokens',
+  'cut',
+  'cutAt',
+  'stopReason',
+  'extensions',
+  'outcome',
+  'correct',
+  'extracted',
+  'answerKey',
+  'gold',
+  'generateMs',
+  'tokensPerSecond',
+  't',
+] as const;
+
+/** A run folder's sample files as the store wrote them before signal summaries (those fields left out). */
+export async function writeFirstLayoutFiles(dir: string, samples: SampleWithTrajectory[]): Promise<void> {
+  let offset = 0;
+  const trajectoryLines: Buffer[] = [];
+  const rows: string[] = [];
+  for (const s of samples) {
+    const line = encodeLine(s.trajectory);
+    trajectoryLines.push(line);
+    const fields = s.record as unknown as Record<string, unknown>;
+    rows.push(encodeRowLine(FIRST_COLUMNS.map((c) => (c === 't' ? [offset, line.length] : fields[c]))));
+    offset += line.length;
+  }
+  const header = encodeLine({ format: 'z1-samples', version: 1, columns: FIRST_COLUMNS }).toString();
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, TRAJECTORIES_FILE), Buffer.concat(trajectoryLines));
+  await writeFile(path.join(dir, SAMPLES_FILE), header + rows.join(''));
 }

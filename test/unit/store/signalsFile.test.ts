@@ -3,13 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TokenSignals } from '../../../common/api/contract/generation';
-import { encodeLine, encodeRowLine } from '../../../main/store/checksummedLines';
 import { fromHalf, toHalf } from '../../../main/store/float16';
 import { RunFiles, SAMPLES_FILE, TRAJECTORIES_FILE } from '../../../main/store/RunFiles';
 import { summarizeRun } from '../../../main/store/runSummary';
 import { SIGNALS_FILE } from '../../../main/store/signalBlocks';
 import { SAMPLES_CACHE_FILE } from '../../../main/store/samplesCache';
-import { sample, signalsOf } from './sampleFactory';
+import { sample, signalsOf, writeFirstLayoutFiles } from './sampleFactory';
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'z1wb-signals-'));
 
@@ -171,48 +170,11 @@ describe("signals.bin: a run's per-token signals", () => {
   });
 });
 
-/** The columns of samples.jsonl before signal summaries were added. */
-const FIRST_COLUMNS = [
-  'index',
-  'key',
-  'problemId',
-  'sampleIndex',
-  'seed',
-  'phase1Tokens',
-  'delimitedThinkingTokens',
-  'answerTokens',
-  'totalTokens',
-  'cut',
-  'cutAt',
-  'stopReason',
-  'extensions',
-  'outcome',
-  'correct',
-  'extracted',
-  'answerKey',
-  'gold',
-  'generateMs',
-  'tokensPerSecond',
-  't',
-] as const;
-
 describe('runs stored before signal summaries', () => {
   it('read with null summaries and no discarded tokens or probes, and are brought to the current columns once', async () => {
     const dir = await tempDir();
     const samples = Array.from({ length: 6 }, (_, i) => sample(i));
-    let offset = 0;
-    const trajectoryLines: Buffer[] = [];
-    const rows: string[] = [];
-    for (const s of samples) {
-      const line = encodeLine(s.trajectory);
-      trajectoryLines.push(line);
-      const fields = s.record as unknown as Record<string, unknown>;
-      rows.push(encodeRowLine(FIRST_COLUMNS.map((c) => (c === 't' ? [offset, line.length] : fields[c]))));
-      offset += line.length;
-    }
-    const header = encodeLine({ format: 'z1-samples', version: 1, columns: FIRST_COLUMNS }).toString();
-    await writeFile(path.join(dir, TRAJECTORIES_FILE), Buffer.concat(trajectoryLines));
-    await writeFile(path.join(dir, SAMPLES_FILE), header + rows.join(''));
+    await writeFirstLayoutFiles(dir, samples);
 
     const full = await RunFiles.open(dir, { cache: false });
     expect(full.issues).toEqual([]);
