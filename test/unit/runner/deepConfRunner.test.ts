@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { SampleResult } from '../../../common/api/contract/generation';
+import type { SampleRecord } from '../../../common/api/contract/runs';
+import { strategySettings } from '../../../common/settings/strategy';
+import { runDeepConf, type DeepConfItem, type DeepConfUnit } from '../../../main/runner/deepConfRunner';
+import type { PlannedItem } from '../../../main/runner/runPlan';
+
+/** Problem A's traces by sample index: [answer, lowest group confidence]. Problem B always answers 42 at 5. */
+const A: Array<[string, number]> = [
+  ['42', 5],
+  ['7', 1],
+  ['42', 3],
+  ['42', 4],
+  ['42', 2],
+  ['42', 6],
+];
+
+function unit(id: string, keepPercent: number, consensus: number): DeepConfUnit {
+  const strategy = strategySettings.parse({ strategy: 'deepconf', warmupTraces: 2, keepPercent, consensus });
+  const settings = { strategy, samples: A.length };
+  const records: SampleRecord[] = [];
+  const files = {
+    records: () => records,
+    get count() {
+      return records.length;
+    },
+  };
+  return { unit: { record: { id, settings }, planned: { settings } }, files } as unknown as DeepConfUnit;
+}
+
+const items: PlannedItem[] = ['A', 'B'].flatMap((problemId) =>
+  A.map((_, sampleIndex) => ({ key: `${problemId}#${sampleIndex}`, problemId, sampleIndex }) as PlannedItem),
+);
+
+/**
+ * The engine and the grader, faked (the rounds' bookkeeping is what is tested here; the real
+ * engine and store run in test/integration/runner/deepConfRun.test.ts): a trace is stopped when
+ * its lowest group confidence is below the item's threshold.
+ */
+async function run(units: DeepConfUnit[]) {
+  const requests: string[][] = [];
+  const settled = await runDeepConf({
+    units,
+    items,
+    cancelled: () => false,
+    async generate(_batch, _run, batch: DeepConfItem[], onSample) {
+      requests.push(
+        batch.map(
+          (i) => `${i.key}${i.stopBelowConfidence === undefined ? '' : `<${i.stopBelowConfidence.toFixed(6)}`}`,
+        ),
+      );
+      for (const item of batch) {
+        const [answer, lowest] = item.problemId === 'A' ? A[item.sampleIndex]! : ['42', 5];
+        const stopped = item.stopBelowConfidence !== undefined && lowest < item.stopBelowConfidence;
+        const result = { answer, lowest, stopped } as unknown as SampleResult;
+        await onSample(item, [result]);
+      }
+    },
+    async store(into, item, results) {
+      into.forEach((target, i) => {
+        const { answer, lowest, stopped } = results[i] as unknown as {
+          answer: string;
+          lowest: number;
+          stopped: boolean;
+        };
+        (target.files.records() as SampleRecord[]).push({
+          key: item.key,
+          problemId: item.problemId,
+          sampleIndex: item.sampleIndex,
+          answerKey: answer,
+          correct: answer === '42',
+          lowestGroupConfidence: lowest,
+          bottomGroupConfidence: lowest,
+          tailConfidence: lowest,
+          stopReason: stopped ? 'low-confidence' : 'end-of-generation',
+        } as SampleRecord);
+      });
+    },
+  });
+  return { requests, settled };
+}
+
+const stored = (u: DeepConfUnit, problemId: string) =>
+  u.files
+    .records()
+    .filter((r) => r.problemId === problemId)
+    .map((r) => `${r.sampleIndex}${r.stopReason === 'low-confidence' ? ' stopped' : ''}`);
+
+describe('runDeepConf: rounds over problems, traces shared between runs (fake engine and grader)', () => {
+  it('generates each warm-up once for a sweep, and later traces once per distinct threshold', async () => {
+    // η = 10: s = 90th percentile of warm-up lowest {5, 1} = 4.6; η = 90: s = 1.4.
+    const low = unit('low', 10, 0.9);
+    const high = unit('high', 90, 0.9);
+    const highStricter = unit('high-0.95', 90, 0.95);
+    const { requests, settled } = await run([low, high, highStricter]);
+    expect(requests).toEqual([
+      // The warm-up of both problems, once for the three runs.
+      ['A#0', 'A#1', 'B#0', 'B#1'],
+      // B agrees after its warm-up; A goes on, one trace per threshold (the two η = 90 runs share).
+      ['A#2<4.599999'],
+      ['A#2<1.399999'],
+      ['A#3<4.599999'],
+      ['A#3<1.399999'],
+      // η = 90, τ = 0.9: 42 holds 12 of 13 after A#3, settled; τ = 0.95 goes on alone.
+      ['A#4<4.599999'],
+      ['A#4<1.399999'],
+      ['A#5<4.599999'],
+      ['A#5<1.399999'],
+    ]);
+    expect(settled).toEqual(new Set(['low', 'high', 'high-0.95']));
+    expect(stored(low, 'B')).toEqual(['0', '1']);
+    // η = 10 stops A#2-4 (lowest 3, 4, 2 < 4.6); A#5 (6) votes: 42 holds 11 of 12 ≥ 0.9 at the last trace.
+    expect(stored(low, 'A')).toEqual(['0', '1', '2 stopped', '3 stopped', '4 stopped', '5']);
+    expect(stored(high, 'A')).toEqual(['0', '1', '2', '3']);
+    // τ = 0.95: 14 of 15 after A#4, 20 of 21 after A#5.
+    expect(stored(highStricter, 'A')).toEqual(['0', '1', '2', '3', '4', '5']);
+  });
+
+  it('asks for nothing when every problem is settled (a finished run resumed)', async () => {
+    const done = unit('done', 90, 0.5);
+    await run([done]);
+    const again = await run([done]);
+    expect(again.requests).toEqual([]);
+    expect(again.settled).toEqual(new Set(['done']));
+  });
+});
