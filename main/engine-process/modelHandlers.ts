@@ -6,6 +6,7 @@ import { ApiError } from '../../common/api/messages';
 import { ensureLlamaCppTools } from '../llama-builds/llamaCppTools';
 import { buildNativeAddon } from '../llama-builds/nativeAddonBuild';
 import { engineAutoBuild } from '../llama-builds/engineAutoBuild';
+import type { AutoNativeBuild } from '../llama-builds/AutoNativeBuild';
 import { currentNativeAddon, verifyNativeAddon } from '../llama-builds/buildVerification';
 import { defaultStoreDir } from '../store/storeDir';
 
@@ -32,12 +33,16 @@ export function engineModelRegistry(): ModelRegistry {
  * engine.hardware / inspectModel / loadModel / unloadModel, downloads of hf: models with
  * progress and cancel, the suggested models, and the optional native builds.
  */
-export function createModelHandlers(registry: ModelRegistry, events?: EventHub): Handlers {
+export function createModelHandlers(
+  registry: ModelRegistry,
+  events?: EventHub,
+  autoBuild: AutoNativeBuild | null = engineAutoBuild(),
+): Handlers {
   const downloads = new Map<string, AbortController>();
   const builds = new Map<string, Promise<unknown>>();
 
   // The automatic native build reports like engine.buildNative does (docs/models.md, "Builds").
-  engineAutoBuild()?.subscribe((s) =>
+  autoBuild?.subscribe((s) =>
     events?.emit('engine.buildProgress', {
       target: 'addon',
       stage: s.stage ?? 'done',
@@ -80,7 +85,7 @@ export function createModelHandlers(registry: ModelRegistry, events?: EventHub):
       return { cancelled: controller !== undefined };
     },
 
-    'engine.cancelBuild': () => ({ cancelled: engineAutoBuild()?.cancel() ?? false }),
+    'engine.cancelBuild': () => ({ cancelled: autoBuild?.cancel() ?? false }),
 
     'engine.buildNative': async ({ target }) => {
       if (builds.has(target)) throw new ApiError('build-in-progress', `a ${target} build is already running`);

@@ -115,7 +115,7 @@ export class AutoNativeBuild {
 
   /** Stops a running job (its compilers too); true when one was running. */
   cancel(): boolean {
-    if (!this.controller) return false;
+    if (!this.controller || this.controller.signal.aborted) return false;
     this.controller.abort();
     return true;
   }
