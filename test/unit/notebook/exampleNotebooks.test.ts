@@ -11,6 +11,8 @@ describe('example notebooks in experiments/', () => {
     const examples = await exampleNotebooks();
     expect(examples.map((e) => path.basename(e.path))).toEqual([
       'code-problems.z1.json',
+      'confidence-strategies-math500.z1.json',
+      'confidence-strategies.z1.json',
       'gpqa-diamond.z1.json',
       'livecodebench.z1.json',
       'math500.z1.json',
