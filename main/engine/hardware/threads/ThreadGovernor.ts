@@ -31,24 +31,31 @@ export interface ThreadGovernorOptions {
 
 /**
  * Keeps a context's thread count right while it generates. It watches the speed of
- * token-by-token decodes; when it stays below half (or above 1.5×) of what the count was measured
- * at, it re-measures on the live decodes themselves (a few at each candidate count, in turn), and
- * keeps the fastest. Under load a second thread that only spins can cost most of the speed
+ * token-by-token decodes, per batch size; when it stays below half (or above 1.5×) of what the
+ * count was measured at, it re-measures on the live decodes themselves (a few at each candidate
+ * count, in turn, on batches of one size), and keeps the fastest. Under load a second thread that only spins can cost most of the speed
  * (docs/models.md, "Threads"), which is what this catches; when the load goes, the rise brings
  * the count back.
  */
 export class ThreadGovernor {
   private threadsInUse: number;
-  private reference: number;
-  private window: DecodeWindow = { tokens: 0, decodes: 0, ms: 0 };
-  private probe: { index: number; window: DecodeWindow; measured: ThreadMeasurement[] } | null = null;
+  /**
+   * Expected speed per batch size (tokens per decode): parallel sequences decode several tokens
+   * at once, faster in tokens/s than one, so each size is compared with itself. Size 1 starts
+   * from the load-time measurement; another size learns its reference from its first window.
+   */
+  private references = new Map<number, number>();
+  private readonly windows = new Map<number, DecodeWindow>();
+  /** A re-check in progress: the candidate at `index`, timed on batches of `size` tokens only (a fair race). */
+  private probe: { index: number; size: number | null; window: DecodeWindow; measured: ThreadMeasurement[] } | null =
+    null;
   private readonly rule: RecheckRule;
   private readonly rechecks: Recheck[] = [];
   private readonly unhook: () => void;
 
   constructor(private readonly options: ThreadGovernorOptions) {
     this.threadsInUse = options.current;
-    this.reference = options.referenceTokensPerSecond;
+    this.references.set(1, options.referenceTokensPerSecond);
     this.rule = { ...DEFAULT_RECHECK_RULE, ...options.rule };
     this.unhook = options.threads.hookDecodes({
       before: () => this.beforeDecode(),
@@ -70,7 +77,7 @@ export class ThreadGovernor {
 
   /** Starts a re-check at the next decode (what a sustained drop does). */
   recheck(): void {
-    if (!this.probe) this.probe = { index: 0, window: { tokens: 0, decodes: 0, ms: 0 }, measured: [] };
+    if (!this.probe) this.probe = { index: 0, size: null, window: { tokens: 0, decodes: 0, ms: 0 }, measured: [] };
   }
 
   dispose(): void {
@@ -86,15 +93,28 @@ export class ThreadGovernor {
   private afterDecode(tokens: number, ms: number): void {
     if (tokens === 0 || tokens > this.options.maxDecodeBatch) return;
     if (this.probe) return this.probeStep(tokens, ms);
-    this.window = { tokens: this.window.tokens + tokens, decodes: this.window.decodes + 1, ms: this.window.ms + ms };
-    const verdict = throughputVerdict(this.window, this.reference, this.rule);
-    if (verdict === 'wait') return;
-    this.window = { tokens: 0, decodes: 0, ms: 0 };
-    if (verdict === 'recheck') this.recheck();
+    const w = this.windows.get(tokens) ?? { tokens: 0, decodes: 0, ms: 0 };
+    const window = { tokens: w.tokens + tokens, decodes: w.decodes + 1, ms: w.ms + ms };
+    const reference = this.references.get(tokens);
+    const verdict = throughputVerdict(window, reference ?? (1000 * window.tokens) / window.ms, this.rule);
+    if (verdict === 'wait') {
+      this.windows.set(tokens, window);
+      return;
+    }
+    this.windows.delete(tokens);
+    if (reference === undefined) this.references.set(tokens, (1000 * window.tokens) / window.ms);
+    else if (verdict === 'recheck') this.recheck();
   }
 
   private probeStep(tokens: number, ms: number): void {
     const probe = this.probe!;
+    probe.size ??= tokens;
+    if (tokens !== probe.size) {
+      // The batches changed (a sequence finished or joined): the race is no longer fair. Back to
+      // the count in use; a speed that is still off triggers a new re-check.
+      this.probe = null;
+      return;
+    }
     const w = probe.window;
     probe.window = { tokens: w.tokens + tokens, decodes: w.decodes + 1, ms: w.ms + ms };
     if (probe.window.decodes < this.rule.probeDecodes) return;
@@ -114,7 +134,9 @@ export class ThreadGovernor {
     };
     this.threadsInUse = chosen;
     this.options.threads.set(chosen); // between decodes: the one that just ended is the last of the probe
-    this.reference = probe.measured.find((m) => m.threads === chosen)!.tokensPerSecond;
+    // At the new count the probe's size has its measured speed; other sizes learn theirs again.
+    this.references = new Map([[probe.size, probe.measured.find((m) => m.threads === chosen)!.tokensPerSecond]]);
+    this.windows.clear();
     this.probe = null;
     this.rechecks.push(recheck);
     this.options.onRecheck?.(recheck);
