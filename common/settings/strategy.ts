@@ -140,23 +140,107 @@ function defineStrategies<T extends z.ZodType>(count: (base: z.ZodNumber) => T) 
     })
     .strict();
 
-  return [shiftedWindowSettings, budgetForcingSettings, hardCutSettings, unboundedSettings, deepConfSettings] as const;
+  const earlyExitSettings = z
+    .object({
+      strategy: z
+        .literal('early-exit')
+        .describe(
+          'DEER-style early exit (arXiv 2504.15895): at each reasoning transition a trial answer is induced and scored; the sample exits with it when the score reaches the threshold, else the trial is erased and the thinking goes on.',
+        ),
+      threshold: sweptOr(
+        z.number().min(-1000).max(1),
+        DEER_THRESHOLD,
+        'Exit when the trial answer scores at least this (DEER: 0.95): a probability for "mean-probability", a log-probability (≤ 0) for "mean-logprob". A list sweeps, sharing every probe.',
+      ),
+      score: z
+        .enum(['mean-probability', 'mean-logprob'])
+        .default('mean-probability')
+        .describe(
+          "The trial answer's score: the mean probability of its tokens (DEER's default; the max-probability under greedy decoding), or their mean log-probability (the log of DEER's geometric mean, its Qwen3 variant).",
+        ),
+      transitions: z
+        .array(z.string().min(1))
+        .default([...EARLY_EXIT_TRANSITIONS])
+        .describe(
+          'Texts where the model moves to a new reasoning step; a trial answer is induced just before each (DEER: "Wait"; default also paragraph breaks). Transitions in a row count as one.',
+        ),
+      inducingText: z
+        .string()
+        .min(1)
+        .default(DEER_INDUCING_TEXT)
+        .describe(
+          'Inserted after the thinking so far to induce the trial answer (DEER: "\\n**Final Answer**\\n\\\\boxed").',
+        ),
+      trialStopStrings: z
+        .array(z.string().min(1))
+        .default([DEER_TRIAL_STOP])
+        .describe('The trial answer ends at any of these (DEER: the closing brace of \\boxed{…}).'),
+      trialBudget: tokensOr(DEER_TRIAL_BUDGET, 'Tokens a trial answer may take (DEER: 20).'),
+      maxProbes: z
+        .number()
+        .int()
+        .min(0)
+        .default(DEER_MAX_PROBES)
+        .describe('Trial answers per sample at most (DEER: 10); after them the thinking goes on to its end.'),
+      window: tokensOr(
+        EARLY_EXIT_WINDOW,
+        "The hard maximum of thinking tokens: as in Z1's shifted window, a thinking still going at W gets the hint and its answer (DEER: 0.9 of the 16384 budget).",
+      ),
+      hint: z.string().default(Z1_HINT).describe("Text appended when the window cuts the thinking (Z1's hint)."),
+      answerBudget: tokensOr(1024, 'Tokens the model may generate for its answer after the hint.'),
+      endOfThinking: z
+        .string()
+        .default('</think>')
+        .describe('The delimiter that ends thinking: after it the model answers and no trial answer is induced.'),
+      maxTokens: overallBudget,
+    })
+    .strict();
+
+  return [
+    shiftedWindowSettings,
+    budgetForcingSettings,
+    hardCutSettings,
+    unboundedSettings,
+    deepConfSettings,
+    earlyExitSettings,
+  ] as const;
 }
 
 const single = defineStrategies((n) => n);
-export const [shiftedWindowSettings, budgetForcingSettings, hardCutSettings, unboundedSettings, deepConfSettings] =
-  single;
+export const [
+  shiftedWindowSettings,
+  budgetForcingSettings,
+  hardCutSettings,
+  unboundedSettings,
+  deepConfSettings,
+  earlyExitSettings,
+] = single;
 
 export const strategySettings = z.discriminatedUnion('strategy', [...single]);
 export type StrategySettings = z.infer<typeof strategySettings>;
 export type StrategyName = StrategySettings['strategy'];
 export type DeepConfSettings = Extract<StrategySettings, { strategy: 'deepconf' }>;
-export const strategyNames = ['shifted-window', 'budget-forcing', 'hard-cut', 'unbounded', 'deepconf'] as const;
+export const strategyNames = [
+  'shifted-window',
+  'budget-forcing',
+  'hard-cut',
+  'unbounded',
+  'deepconf',
+  'early-exit',
+] as const;
 
 /** A count, or a list of counts to sweep over (a window cell's `"window": [512, 1024, 2048]`). */
 const sweepable = (n: z.ZodNumber) =>
   z.union([n, z.array(n).min(1)], { error: 'expected a whole number of tokens (≥ 0) or a non-empty list of them' });
 const swept = defineStrategies(sweepable);
+
+/**
+ * Whether a value in a window cell is a list to sweep over: a list of numbers. Lists of texts
+ * (early exit's `transitions`) are one setting.
+ */
+export function isSweptValue(value: unknown): value is number[] {
+  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number');
+}
 export const sweepableStrategySettings = z.discriminatedUnion('strategy', [...swept]);
 export type SweepableStrategySettings = z.infer<typeof sweepableStrategySettings>;
 
@@ -176,17 +260,20 @@ export function strategyLabel(strategy: StrategySettings): string {
       return `unbounded (${strategy.maxTokens} tokens)`;
     case 'deepconf':
       return `deepconf η=${strategy.keepPercent}% τ=${strategy.consensus}`;
+    case 'early-exit':
+      return `early-exit θ=${strategy.threshold}${strategy.score === 'mean-logprob' ? ' (log-prob)' : ''} W=${strategy.window}`;
   }
 }
 
 /**
- * The W a strategy stands at on a window axis: its window, or the budget maximum of budget
- * forcing; null for unbounded (no window).
+ * The W a strategy stands at on a window axis: its window (early exit's hard maximum), or the
+ * budget maximum of budget forcing; null for unbounded (no window).
  */
 export function strategyWindow(strategy: StrategySettings): number | null {
   switch (strategy.strategy) {
     case 'shifted-window':
     case 'hard-cut':
+    case 'early-exit':
       return strategy.window;
     case 'budget-forcing':
       return strategy.maxThinkingTokens;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { strategySettings, sweepableStrategySettings, type StrategySettings } from './strategy';
+import { isSweptValue, strategySettings, sweepableStrategySettings, type StrategySettings } from './strategy';
 
 /**
  * What a window cell holds: one strategy, a strategy whose counts are lists (a sweep over their
@@ -27,7 +27,7 @@ export function expandWindowCell(cell: z.output<typeof windowCellSettings>): Str
   return entries.flatMap((entry) => {
     let combinations: Array<Record<string, unknown>> = [{}];
     for (const [key, value] of Object.entries(entry)) {
-      const values = Array.isArray(value) ? value : [value];
+      const values = isSweptValue(value) ? value : [value];
       combinations = combinations.flatMap((partial) => values.map((v) => ({ ...partial, [key]: v })));
     }
     return combinations.map((combination) => strategySettings.parse(combination));

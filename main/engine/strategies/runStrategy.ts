@@ -2,6 +2,7 @@ import type { StrategyResult } from '../../../common/api/contract/generation';
 import type { StrategySettings } from '../../../common/settings/strategy';
 import { runBudgetForcing } from './budgetForcing';
 import { runDeepConf } from './deepConf';
+import { runEarlyExit } from './earlyExit';
 import { runHardCut } from './hardCut';
 import type { SampleRun } from './SampleRun';
 import { runShiftedWindow } from './shiftedWindow';
@@ -20,5 +21,7 @@ export function runStrategy(settings: StrategySettings, run: SampleRun): Promise
       return runUnbounded(settings, run);
     case 'deepconf':
       return runDeepConf(settings, run);
+    case 'early-exit':
+      return runEarlyExit(settings, run);
   }
 }
