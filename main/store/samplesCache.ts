@@ -53,7 +53,13 @@ interface CacheHeader {
 
 type CacheTables = Record<StringTable, string[]>;
 
-type ColumnType = 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'f64';
+/**
+ * Besides the plain types: 'null' (every value null: no bytes), 'i32n' (integers, some null:
+ * int32 with −2^31 for null), 'd6' (values with at most 6 decimals, as the signal summaries are
+ * stored: int32 millionths, −2^31 for null). Each is chosen only when it gives every value back
+ * exactly.
+ */
+type ColumnType = 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'f64' | 'null' | 'i32n' | 'd6';
 type Typed = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float64Array;
 const TYPES: Record<
   ColumnType,
@@ -66,7 +72,15 @@ const TYPES: Record<
   u32: { size: 4, make: (b, o, n) => new Uint32Array(b, o, n) },
   i32: { size: 4, make: (b, o, n) => new Int32Array(b, o, n) },
   f64: { size: 8, make: (b, o, n) => new Float64Array(b, o, n) },
+  null: { size: 0, make: (b, o) => new Float64Array(b, o, 0) },
+  i32n: { size: 4, make: (b, o, n) => new Int32Array(b, o, n) },
+  d6: { size: 4, make: (b, o, n) => new Int32Array(b, o, n) },
 };
+
+/** int32 columns with a null: the value that stands for it (no stored value can be it). */
+const NULL_I32 = -0x80000000;
+/** What a stored int32 is multiplied by to give the value ('d6' columns). */
+const SCALES: Partial<Record<ColumnType, number>> = { i32n: 1, d6: 1e6 };
 
 const COLUMN_NAMES = [...NUMBER_COLUMNS, ...ORDINAL_COLUMNS, 'flags'];
 
@@ -78,19 +92,24 @@ function describe(values: Float64Array | Int32Array | Uint8Array): { type: Colum
   let min = Infinity;
   let max = -Infinity;
   let integers = true;
+  let nulls = false;
+  let millionths = true;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v !== v) {
-      integers = false;
+      nulls = true;
       continue;
     }
     if (!Number.isInteger(v) || Object.is(v, -0)) integers = false;
+    if (millionths && (Math.round(v * 1e6) / 1e6 !== v || Object.is(v, -0))) millionths = false;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (min > max) return { type: values.length === 0 ? 'u8' : 'f64', min: 0, max: 0 };
+  if (min > max) return { type: values.length === 0 ? 'u8' : 'null', min: 0, max: 0 };
+  const int32 = (low: number, high: number) => low > NULL_I32 && high <= 0x7fffffff;
   let type: ColumnType = 'f64';
-  if (!integers) type = 'f64';
+  if (integers && nulls) type = int32(min, max) ? 'i32n' : 'f64';
+  else if (!integers) type = millionths && int32(min * 1e6, max * 1e6) ? 'd6' : 'f64';
   else if (min >= 0) type = max <= 0xff ? 'u8' : max <= 0xffff ? 'u16' : max <= 0xffffffff ? 'u32' : 'f64';
   else if (min >= -0x80 && max <= 0x7f) type = 'i8';
   else if (min >= -0x8000 && max <= 0x7fff) type = 'i16';
@@ -152,8 +171,11 @@ export function encodeSamplesCache(
   let offset = pad8(headerBytes.length);
   arrays.forEach((values, i) => {
     const type = TYPES[types[i]!];
+    if (type.size === 0) return; // every value null: nothing to write
     const target = type.make(new ArrayBuffer(n * type.size), 0, n);
-    target.set(values);
+    const scale = SCALES[types[i]!];
+    if (scale === undefined) target.set(values);
+    else for (let j = 0; j < n; j++) target[j] = values[j]! === values[j]! ? Math.round(values[j]! * scale) : NULL_I32;
     out.set(new Uint8Array(target.buffer), offset);
     offset += pad8(n * type.size);
   });
@@ -220,11 +242,11 @@ export function decodeSamplesCache(input: Buffer): LoadedCache | null {
   ];
   if (!counts.every((v) => Number.isInteger(v) && v >= 0)) return null;
   let offset = pad8(newline + 1);
-  const views: Typed[] = [];
+  const views: Array<{ view: Typed; scale: number | undefined }> = [];
   for (const [, type] of header.columns) {
     const t = TYPES[type];
     if (offset + n * t.size > end) return null;
-    views.push(t.make(data.buffer as ArrayBuffer, data.byteOffset + offset, n));
+    views.push({ view: t.make(data.buffer as ArrayBuffer, data.byteOffset + offset, n), scale: SCALES[type] });
     offset += pad8(n * t.size);
   }
   if (offset + header.tablesBytes + header.keysBytes !== end) return null;
@@ -256,7 +278,12 @@ export function decodeSamplesCache(input: Buffer): LoadedCache | null {
   }
   const columns = new SampleColumns(n, Object.fromEntries(tables));
   const arrays = columnArrays(columns);
-  views.forEach((view, i) => arrays[i]!.set(view));
+  views.forEach(({ view, scale }, i) => {
+    const column = arrays[i]!;
+    if (view.length === 0 && n > 0) column.fill(NaN, 0, n);
+    else if (scale === undefined) column.set(view);
+    else for (let j = 0; j < n; j++) column[j] = view[j] === NULL_I32 ? NaN : view[j]! / scale;
+  });
   columns.loadKeysLater(() => {
     const keys = JSON.parse(keysJson) as unknown;
     // Covered by the crc32 above: only a bug in the writer could get here.

@@ -132,6 +132,21 @@ describe('samples.cache', () => {
     expect(a.files.loaded).toEqual({ cachedSamples: 400, parsedLines: 0 });
     expect(a.files.summarize(K)).toStrictEqual(inSession);
     expect(a.files.summarize(K).majorityAccuracy).not.toBeNull();
+    // Each column in the narrowest type that gives its values back exactly (checked just above).
+    const header = JSON.parse((await readFile(path.join(dir, SAMPLES_CACHE_FILE), 'latin1')).split('\n')[0]!);
+    const types = Object.fromEntries((header.columns as Array<[string, string]>).map(([name, type]) => [name, type]));
+    expect(types).toMatchObject({
+      seed: 'u32',
+      cutAt: 'i32n', // 600 or null
+      generateMs: 'd6', // thousandths
+      bottomGroupConfidence: 'd6', // millionths or null
+      tailConfidence: 'd6',
+      meanLogprob: 'f64', // full doubles
+      tokensPerSecond: 'f64',
+      discardedTokens: 'u16',
+      sOffset: 'null', // no signals recorded
+      sLength: 'null',
+    });
     expect(a.files.records().map((r) => r.index)).toEqual(Array.from({ length: 400 }, (_, i) => i));
     // Keys, lookups and trajectories work from the cache; a resumed append skips what is stored.
     expect(a.files.has(a.files.records()[123]!.key)).toBe(true);
