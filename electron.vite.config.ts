@@ -15,6 +15,8 @@ export default defineConfig({
           // Answer graders run in worker threads with a time limit; the pool looks for this file
           // beside the bundle.
           gradingWorker: resolve(__dirname, 'main/grading/worker/gradingWorker.ts'),
+          // The check of a native llama.cpp build runs in a child process (main/llama-builds/greedyTokens.ts).
+          greedyTokens: resolve(__dirname, 'main/llama-builds/greedyTokens.ts'),
         },
       },
     },

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Llama } from 'node-llama-cpp';
@@ -35,7 +36,17 @@ export interface GreedyRunRequest {
   env?: NodeJS.ProcessEnv;
 }
 
-const ENTRY = fileURLToPath(import.meta.url);
+/**
+ * The child's code: this file through tsx when run from source, or greedyTokens.js beside the
+ * bundle (electron.vite.config.ts lists this file as an entry). Names built at run time so that
+ * the bundler does not take them for assets.
+ */
+function childEntry(): { file: string; execArgv: string[] } {
+  const here = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
+  const source = here(['greedyTokens', 'ts'].join('.'));
+  if (existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] };
+  return { file: here(['greedyTokens', 'js'].join('.')), execArgv: [] };
+}
 
 /** Path of the verification model (generated on first use, cached with the other fixtures). */
 export function verifyFixturePath(directory?: string): Promise<string> {
@@ -48,17 +59,17 @@ export function verifyFixturePath(directory?: string): Promise<string> {
 /** Runs the generation in a child Node process and returns what it printed. */
 export function greedyTokensInChild(request: GreedyRunRequest): Promise<GreedyRun> {
   return new Promise((resolve, reject) => {
+    const entry = childEntry();
     const args = [
-      '--import',
-      'tsx',
-      ENTRY,
+      ...entry.execArgv,
+      entry.file,
       request.build,
       request.modelPath,
       String(request.count ?? VERIFY_TOKENS),
       request.prompt ?? VERIFY_PROMPT,
     ];
     const child = spawn(process.execPath, args, {
-      cwd: path.dirname(ENTRY),
+      cwd: path.dirname(entry.file),
       env: {
         ...process.env,
         ...request.env,
@@ -110,7 +121,8 @@ async function generateHere(build: GreedyRunRequest['build'], modelPath: string,
   await llama.dispose();
 }
 
-if (process.argv[1] === ENTRY) {
+// By name: bundled, this module's code can also sit inside the engine's bundle, which must not run it.
+if (/greedyTokens\.(ts|js)$/.test(process.argv[1] ?? '')) {
   const [build, modelPath, count, prompt] = process.argv.slice(2);
   if ((build !== 'native' && build !== 'prebuilt') || !modelPath || !count || prompt === undefined) {
     process.stderr.write('usage: greedyTokens.ts native|prebuilt MODEL.gguf COUNT PROMPT\n');
