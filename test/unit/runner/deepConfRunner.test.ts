@@ -37,12 +37,12 @@ const items: PlannedItem[] = ['A', 'B'].flatMap((problemId) =>
  * engine and store run in test/integration/runner/deepConfRun.test.ts): a trace is stopped when
  * its lowest group confidence is below the item's threshold.
  */
-async function run(units: DeepConfUnit[]) {
+async function run(units: DeepConfUnit[], cancelAfter = Infinity) {
   const requests: string[][] = [];
   const settled = await runDeepConf({
     units,
     items,
-    cancelled: () => false,
+    cancelled: () => requests.length >= cancelAfter,
     async generate(_batch, _run, batch: DeepConfItem[], onSample) {
       requests.push(
         batch.map(
@@ -114,6 +114,21 @@ describe('runDeepConf: rounds over problems, traces shared between runs (fake en
     expect(stored(high, 'A')).toEqual(['0', '1', '2', '3']);
     // τ = 0.95: 14 of 15 after A#4, 20 of 21 after A#5.
     expect(stored(highStricter, 'A')).toEqual(['0', '1', '2', '3', '4', '5']);
+  });
+
+  it('resumes a cancelled run from its stored traces to the same traces as an uninterrupted one', async () => {
+    const whole = unit('whole', 10, 0.9);
+    await run([whole]);
+    const resumed = unit('resumed', 10, 0.9);
+    const first = await run([resumed], 3);
+    expect(first.requests).toHaveLength(3);
+    expect(first.settled).toEqual(new Set());
+    const rest = await run([resumed]);
+    // The warm-up and A#2, A#3 were stored; resuming asks for A#4 and A#5 only.
+    expect(rest.requests).toEqual([['A#4<4.599999'], ['A#5<4.599999']]);
+    expect(rest.settled).toEqual(new Set(['resumed']));
+    expect(stored(resumed, 'A')).toEqual(stored(whole, 'A'));
+    expect(stored(resumed, 'B')).toEqual(stored(whole, 'B'));
   });
 
   it('asks for nothing when every problem is settled (a finished run resumed)', async () => {
