@@ -10,7 +10,8 @@
  *   (naive tokens ÷ branched tokens; target ≥ 0.9 × ideal) and token-for-token identity;
  * - parallel: aggregate tokens/s with 1, 2 and 4 sequences of one context;
  * - seeded: the cost of per-position seeds (a sampler per token through `controlledEvaluate`)
- *   against a bare seeded `evaluate` loop (one sampler for the whole run).
+ *   against a bare seeded `evaluate` loop (one sampler for the whole run);
+ * - earlyExit: early exit's probes against their ideal cost (earlyExitProbes.ts).
  *
  * Everything is measured at the thread count the product picks and again at 1 thread
  * (`atOneThread`). Rounds alternate between the engine and the baseline, so a busy shared
@@ -34,6 +35,7 @@ import { runShiftedWindow } from '../../main/engine/strategies/shiftedWindow';
 import type { ShiftedWindowSettings } from '../../main/engine/strategies/types';
 import { runStrategy } from '../../main/engine/strategies/runStrategy';
 import { runBranchedSweep } from '../../main/engine/sweep/branchedSweep';
+import { measureEarlyExitProbes } from './earlyExitProbes';
 import { runLlamaBenchComparison } from './llamaBench';
 
 const PROMPT = 'q01: What is 2 + 3? Put the final answer in \\boxed{}.';
@@ -117,6 +119,9 @@ async function measureAt(model: LlamaModel, threads: number): Promise<Record<str
       sweep: await step('sweep', () => measureSweep(backend, prompt)),
       parallel: await step('parallel', () => measureParallel(backend, prompt)),
       seeded: await step('seeded', () => measureSeeded(backend, prompt)),
+      earlyExit: await step('earlyExit', () =>
+        measureEarlyExitProbes(backend, prompt, { timed, withSequence, startRun }),
+      ),
     };
   } finally {
     await context.dispose();
