@@ -11,7 +11,8 @@
  * - parallel: aggregate tokens/s with 1, 2 and 4 sequences of one context;
  * - seeded: the cost of per-position seeds (a sampler per token through `controlledEvaluate`)
  *   against a bare seeded `evaluate` loop (one sampler for the whole run);
- * - earlyExit: early exit's probes against their ideal cost (earlyExitProbes.ts).
+ * - signals: decode tokens/s with per-token signals on (mode "summary", K = 20) ÷ the same
+ *   generation with them off (target ≥ 0.95; docs/engine.md, "Token signals");
  *
  * Everything is measured at the thread count the product picks and again at 1 thread
  * (`atOneThread`). Rounds alternate between the engine and the baseline, so a busy shared
@@ -35,7 +36,7 @@ import { runShiftedWindow } from '../../main/engine/strategies/shiftedWindow';
 import type { ShiftedWindowSettings } from '../../main/engine/strategies/types';
 import { runStrategy } from '../../main/engine/strategies/runStrategy';
 import { runBranchedSweep } from '../../main/engine/sweep/branchedSweep';
-import { measureEarlyExitProbes } from './earlyExitProbes';
+import { signalSettings, type SignalSettings } from '../../common/settings/signals';
 import { runLlamaBenchComparison } from './llamaBench';
 
 const PROMPT = 'q01: What is 2 + 3? Put the final answer in \\boxed{}.';
@@ -54,6 +55,9 @@ const SWEEP_ANSWER = 16;
 const PARALLEL_SEQUENCES = [1, 2, 4];
 const PARALLEL_TOKENS = 64;
 const SEEDED_TOKENS = 128;
+/** Short runs, many rounds: the cost is a few per cent at most, so each side needs a clean best round. */
+const SIGNAL_TOKENS = 128;
+const SIGNAL_ROUNDS = 10;
 const CONTEXT_SIZE = 1024;
 
 /**
@@ -73,18 +77,20 @@ export async function runEngineBench(): Promise<Record<string, unknown>> {
   const productThreads = defaultThreadCount();
   // Z1WB_ENGINE_BENCH_THREADS=1 skips the product's thread count (e.g. on an oversubscribed machine).
   const only = process.env.Z1WB_ENGINE_BENCH_THREADS?.split(',').map(Number);
+  // Z1WB_ENGINE_BENCH_PARTS=signals measures only the parts named (and no contributions).
+  const parts = process.env.Z1WB_ENGINE_BENCH_PARTS?.split(',');
   try {
     const wanted = (threads: number) => !only || only.includes(threads);
     const skipped = (threads: number) => ({ threads, skipped: 'not measured (Z1WB_ENGINE_BENCH_THREADS)' });
-    const atOneThread = wanted(1) ? await measureAt(model, 1) : skipped(1);
+    const atOneThread = wanted(1) ? await measureAt(model, 1, parts) : skipped(1);
     const atProductThreads =
       productThreads === 1
         ? atOneThread
         : wanted(productThreads)
-          ? await measureAt(model, productThreads)
+          ? await measureAt(model, productThreads, parts)
           : skipped(productThreads);
     const contributed: Record<string, unknown> = {};
-    for (const [key, measure] of CONTRIBUTIONS) {
+    for (const [key, measure] of parts ? [] : CONTRIBUTIONS) {
       contributed[key] = await measure({ modelPath, threads: [...new Set([productThreads, 1])] });
     }
     return {
@@ -100,12 +106,17 @@ export async function runEngineBench(): Promise<Record<string, unknown>> {
   }
 }
 
-async function measureAt(model: LlamaModel, threads: number): Promise<Record<string, unknown>> {
+async function measureAt(
+  model: LlamaModel,
+  threads: number,
+  parts?: readonly string[],
+): Promise<Record<string, unknown>> {
   const context = await model.createContext({ contextSize: CONTEXT_SIZE, sequences: 4, threads });
   try {
     const backend = new LocalBackend({ model, context });
     const prompt = (await backend.renderPrompt(promptSettings(), PROMPT)).tokens as Token[];
-    const step = async <T>(name: string, measure: () => Promise<T>): Promise<T> => {
+    const step = async <T>(name: string, measure: () => Promise<T>): Promise<T | string> => {
+      if (parts && !parts.includes(name)) return 'not measured (Z1WB_ENGINE_BENCH_PARTS)';
       const started = performance.now();
       const result = await measure();
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -119,9 +130,7 @@ async function measureAt(model: LlamaModel, threads: number): Promise<Record<str
       sweep: await step('sweep', () => measureSweep(backend, prompt)),
       parallel: await step('parallel', () => measureParallel(backend, prompt)),
       seeded: await step('seeded', () => measureSeeded(backend, prompt)),
-      earlyExit: await step('earlyExit', () =>
-        measureEarlyExitProbes(backend, prompt, { timed, withSequence, startRun }),
-      ),
+      signals: await step('signals', () => measureSignals(backend, prompt)),
     };
   } finally {
     await context.dispose();
@@ -314,6 +323,50 @@ async function measureSeeded(backend: LocalBackend, prompt: Token[]) {
   };
 }
 
+/**
+ * The cost of token signals: the same greedy generation with signals off and in mode "summary"
+ * (what every run stores), in alternating rounds whose order flips each round, so a busy machine
+ * disturbs both sides alike. The tokens must be the same.
+ */
+async function measureSignals(backend: LocalBackend, prompt: Token[]) {
+  const settings = strategySettings.parse({ strategy: 'unbounded', maxTokens: SIGNAL_TOKENS });
+  const on = signalSettings.parse({ mode: 'summary' });
+  const off: Timing[] = [];
+  const withSignals: Timing[] = [];
+  let identical = true;
+  await withSequence(backend, async (sequence) => {
+    const generate = async (signals: SignalSettings | undefined, into: Timing[]) => {
+      const run = await startRun(backend, sequence, prompt, undefined, undefined, signals);
+      let text = '';
+      into.push(
+        await timed(async () => {
+          const result = await runStrategy(settings, run);
+          text = result.text;
+          return result.totalTokens;
+        }),
+      );
+      return text;
+    };
+    for (let round = 0; round < SIGNAL_ROUNDS; round++) {
+      const [first, second] = round % 2 === 0 ? [undefined, on] : [on, undefined];
+      const a = await generate(first, first ? withSignals : off);
+      const b = await generate(second, second ? withSignals : off);
+      identical &&= a === b;
+    }
+  });
+  return {
+    ratio: bestRate(withSignals, 'wall') / bestRate(off, 'wall'),
+    cpuRatio: bestRate(withSignals, 'cpu') / bestRate(off, 'cpu'),
+    medianRatio: median(withSignals.map((t, i) => rate(t, 'wall') / rate(off[i]!, 'wall'))),
+    tokensPerSecond: { signalsOff: bestRate(off, 'wall'), signalsOn: bestRate(withSignals, 'wall') },
+    mode: on.mode,
+    topK: on.topK,
+    tokensPerRun: SIGNAL_TOKENS,
+    identical,
+    rounds: SIGNAL_ROUNDS,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** Wall and CPU time of one measured run, and the tokens it generated. */
@@ -424,6 +477,7 @@ async function startRun(
   prompt: Token[],
   onGenerated?: (count: number) => void,
   sampling = { temperature: 0, topK: 40, topP: 0.95, minP: 0 },
+  signals?: SignalSettings,
 ): Promise<SampleRun> {
   const promptMs = await sequence.start(prompt);
   return new SampleRun({
@@ -436,6 +490,7 @@ async function startRun(
     endOfThinking: null,
     thinkingOpened: false,
     promptMs,
+    signals,
     onGenerated,
   });
 }

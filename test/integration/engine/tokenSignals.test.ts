@@ -156,7 +156,8 @@ describe('token signals on the oracle model (greedy)', () => {
   ];
 
   beforeAll(async () => {
-    engine = await loadLocalEngine('oracle');
+    // Two sequences: the probes of a batch's sequences run one after another on its logits.
+    engine = await loadLocalEngine('oracle', { sequences: 2 });
   });
   afterAll(async () => {
     await engine?.dispose();
@@ -227,7 +228,7 @@ describe('token signals on the stochastic model (seeded, temperature 1)', () => 
   const definition = stochasticModelDefinition();
 
   beforeAll(async () => {
-    engine = await loadLocalEngine('stochastic');
+    engine = await loadLocalEngine('stochastic', { sequences: 2 });
   });
   afterAll(async () => {
     await engine?.dispose();
