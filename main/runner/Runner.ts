@@ -419,7 +419,11 @@ export class Runner {
         const f = files[i];
         if (f) await f.flush().catch(() => undefined);
         const count = f?.count ?? u.record.done;
-        const isComplete = count >= u.items.length || settled.has(u.record.id);
+        // DeepConf runs settle with fewer samples than planned; so does a regrading of one.
+        const isComplete =
+          count >= u.items.length ||
+          settled.has(u.record.id) ||
+          (!u.planned && u.source?.status === 'complete' && count >= u.source.done);
         return store.updateRun(u.record.id, {
           done: count,
           summary: f && count > 0 ? summarizeRun(f.records(), u.record.settings.samples) : u.record.summary,

@@ -174,8 +174,30 @@ describe('z1wb run with a deepconf window (real llama.cpp, stochastic model)', (
       // The run's answer per problem is the weighted vote of the samples that were not stopped:
       // right wherever one of them answered (every answer the model reaches is right).
       expect(runOf('deepconf').summary!.deepconf!.weighted).toBe(answered / PROBLEMS.length);
+      expect(runOf('deepconf').done).toBeLessThan(runOf('deepconf').planned);
     } finally {
       await opened.close();
     }
+
+    // Graded again under another grader: complete with the same samples, none generated.
+    const source = JSON.parse(result.stdout).runs.find((r: { cell: string }) => r.cell === 'deepconf');
+    const regraded = await cli([
+      'runs',
+      'regrade',
+      source.id,
+      '--settings',
+      '{"grader":"exact"}',
+      '--store',
+      store,
+      '--json',
+    ]);
+    expect(regraded.code, regraded.stderr).toBe(0);
+    const again = JSON.parse(regraded.stdout).runs[0];
+    expect([again.status, again.origin, again.samples, again.regradeOf]).toEqual([
+      'complete',
+      'regraded',
+      source.samples,
+      source.id,
+    ]);
   });
 });
