@@ -1,4 +1,4 @@
-import type { SampleRecord } from '../../common/api/contract/runs';
+import { SIGNAL_SUMMARY_FIELDS, type SampleRecord } from '../../common/api/contract/runs';
 import { encodeLine } from './checksummedLines';
 
 /**
@@ -43,12 +43,7 @@ export const SAMPLE_COLUMNS = [
   'gold',
   'generateMs',
   'tokensPerSecond',
-  'meanLogprob',
-  'meanEntropy',
-  'meanConfidence',
-  'lowestGroupConfidence',
-  'bottomGroupConfidence',
-  'tailConfidence',
+  ...SIGNAL_SUMMARY_FIELDS,
   'discardedTokens',
   'probeCount',
   't',

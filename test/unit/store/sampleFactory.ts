@@ -4,6 +4,7 @@ import type { NewRun } from '../../../main/store/RunStore';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encodeLine, encodeRowLine } from '../../../main/store/checksummedLines';
+import { SAMPLE_COLUMNS } from '../../../main/store/sampleRows';
 import { SAMPLES_FILE, TRAJECTORIES_FILE, type SampleWithTrajectory } from '../../../main/store/RunFiles';
 
 /** A graded sample of problem `p{problem}` with a given thinking length and grade. */
@@ -113,30 +114,8 @@ export function newRun(overrides: Partial<NewRun> = {}): NewRun {
   >;
 }
 
-/** The columns of samples.jsonl before signal summaries were added. */
-const FIRST_COLUMNS = [
-  'index',
-  'key',
-  'problemId',
-  'sampleIndex',
-  'seed',
-  'phase1Tokens',
-  'delimitedThinkingTokens',
-  'answerTokens',
-  'totalTokens',
-  'cut',
-  'cutAt',
-  'stopReason',
-  'extensions',
-  'outcome',
-  'correct',
-  'extracted',
-  'answerKey',
-  'gold',
-  'generateMs',
-  'tokensPerSecond',
-  't',
-] as const;
+/** The columns of samples.jsonl before signal summaries were added: up to tokensPerSecond, then t. */
+const FIRST_COLUMNS = [...SAMPLE_COLUMNS.slice(0, SAMPLE_COLUMNS.indexOf('tokensPerSecond') + 1), 't'];
 
 /** A run folder's sample files as the store wrote them before signal summaries (those fields left out). */
 export async function writeFirstLayoutFiles(dir: string, samples: SampleWithTrajectory[]): Promise<void> {
