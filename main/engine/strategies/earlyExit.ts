@@ -4,7 +4,7 @@ import type { StrategySettings } from '../../../common/settings/strategy';
 import type { GenerateResult } from '../backend/GenerationBackend';
 import { scoreTrialAnswer } from './earlyExitScore';
 import { stopReasonOf, type RunCheckpoint, type SampleRun, type Verdict } from './SampleRun';
-import { thinkWithinWindow } from './thinkWithinWindow';
+import { thinkWithinWindow, type Phase1 } from './thinkWithinWindow';
 
 export type EarlyExitSettings = Extract<StrategySettings, { strategy: 'early-exit' }>;
 type Probe = NonNullable<StrategyResult['probes']>[number];
@@ -77,14 +77,22 @@ export async function runEarlyExitSweep(
 }
 
 /**
- * The thinking stopped for a reason other than a transition. After the end-of-thinking
- * delimiter, or at the window, the rest goes as in Z1's shifted window (thinkWithinWindow: the
- * token after the limit is looked at; a cut gets the hint and the answer).
+ * The thinking stopped for a reason other than a transition. At the limit, the token after it
+ * was looked at (as thinkWithinWindow does): a model that ends there is not cut; a cut by the
+ * window gets the hint and the answer, as in Z1's shifted window. After the end-of-thinking
+ * delimiter the rest of phase 1 goes as in the shifted window.
  */
 async function endOfThinking(settings: EarlyExitSettings, run: SampleRun, generated: GenerateResult): Promise<Verdict> {
-  const delimiter = generated.end === 'stop-string' && generated.stop?.text === settings.endOfThinking;
-  if (generated.end !== 'max-tokens' && !delimiter) return { cut: false, stopReason: stopReasonOf(generated.end) };
-  const phase1 = await thinkWithinWindow(run, settings.window, settings.maxTokens);
+  let phase1: Phase1;
+  if (generated.end === 'max-tokens') {
+    phase1 = generated.next?.endsGeneration
+      ? { cut: false, stopReason: 'end-of-generation' }
+      : { cut: true, by: settings.window < settings.maxTokens ? 'window' : 'budget' };
+  } else if (generated.end === 'stop-string' && generated.stop?.text === settings.endOfThinking) {
+    phase1 = await thinkWithinWindow(run, settings.window, settings.maxTokens);
+  } else {
+    phase1 = { cut: false, stopReason: stopReasonOf(generated.end) };
+  }
   if (!phase1.cut) return { cut: false, stopReason: phase1.stopReason };
   const cutAt = run.generatedIn('thinking');
   if (phase1.by === 'budget') return { cut: true, cutAt, stopReason: 'max-tokens' };

@@ -7,18 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SampleResult } from '../../../common/api/contract/generation';
 import { DEER_INDUCING_TEXT } from '../../../common/settings/strategy';
 import { confidenceProblems, expectEarlyExit, type EarlyExitCase } from '../../../main/fixtures/confidenceSpec';
+import { oracleProblems } from '../../../main/fixtures/oracleSpec';
 import { comparable, generationRequest, loadLocalEngine, runBatch, type LocalEngine } from './localEngine';
 
 let oracle: LocalEngine;
+let stochastic: LocalEngine;
 let inducingTokens: number;
 
 beforeAll(async () => {
-  oracle = await loadLocalEngine('oracle');
+  [oracle, stochastic] = await Promise.all([loadLocalEngine('oracle'), loadLocalEngine('stochastic')]);
   inducingTokens = (await oracle.backend.tokenize(DEER_INDUCING_TEXT)).length;
 });
 
 afterAll(async () => {
   await oracle?.dispose();
+  await stochastic?.dispose();
 });
 
 const items = confidenceProblems.map((p) => ({ key: p.id, problemId: p.id, sampleIndex: 0, message: p.problem }));
@@ -137,5 +140,35 @@ describe('early exit on real llama.cpp (oracle confidence problems, greedy)', ()
     const e01 = results.get('e01')![0]!;
     expect(e01.signals!.logprob).toHaveLength(e01.totalTokens);
     expect(Math.exp(e01.signals!.logprob.at(-1)!)).toBeCloseTo(0.92, 4);
+  });
+});
+
+describe('early exit, seeded (stochastic model at temperature 1)', () => {
+  it('a threshold sweep equals the independent runs, token for token', async () => {
+    // Plain mode: the answer intro "\n\nThe final answer is " is a paragraph break, so every
+    // sample takes one probe before its answer; θ = 0 exits there, θ = 1 never does.
+    const seededItems = oracleProblems.flatMap((p) =>
+      [0, 1, 2].map((s) => ({ key: `${p.id}#${s}`, problemId: p.id, sampleIndex: s, message: p.problem })),
+    );
+    const base = {
+      prompt: { template: '{{problem}}', thinkPrefix: '' },
+      items: seededItems,
+      sampling: { temperature: 1, topK: 40, topP: 0.95, minP: 0, seed: 11 },
+    };
+    const thresholds = [0, 0.5, 1];
+    const strategies = thresholds.map((threshold) => ({ strategy: 'early-exit', threshold, window: 48 }));
+    const swept = await runBatch(stochastic.backend, generationRequest({ ...base, strategies }));
+    const exits = thresholds.map(() => 0);
+    for (const [t, strategy] of strategies.entries()) {
+      const alone = await runBatch(stochastic.backend, generationRequest({ ...base, strategies: [strategy] }));
+      for (const item of seededItems) {
+        const result = swept.get(item.key)![t]!;
+        expect(comparable(result), `${item.key} θ=${thresholds[t]}`).toEqual(comparable(alone.get(item.key)![0]!));
+        if (result.probes?.some((p) => p.exited)) exits[t]! += 1;
+      }
+    }
+    // Not vacuous: θ = 0 exits every sample that reached its answer, θ = 1 none.
+    expect(exits[0]).toBeGreaterThan(20);
+    expect(exits[2]).toBe(0);
   });
 });
