@@ -232,11 +232,15 @@ export class SampleRun {
     };
   }
 
-  /** Returns to a checkpoint: the branch taken since is erased from the sequence. */
-  async restore(checkpoint: RunCheckpoint): Promise<void> {
+  /**
+   * Returns to a checkpoint: the branch taken since is erased from the sequence. `keepTime`: the
+   * time spent on it stays in the timings (an erased early-exit probe is the sample's own cost;
+   * a sweep's branch belongs to another result).
+   */
+  async restore(checkpoint: RunCheckpoint, options: { keepTime?: boolean } = {}): Promise<void> {
     await this.options.sequence.truncate(checkpoint.length);
     this.segments = checkpoint.segments.map(copySegment);
-    this.generateMs = checkpoint.generateMs;
+    if (!options.keepTime) this.generateMs = checkpoint.generateMs;
     this.lastEnd = checkpoint.lastEnd;
   }
 

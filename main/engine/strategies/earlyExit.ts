@@ -160,7 +160,7 @@ async function takeProbe(
     tokens: trial.tokens.length,
     score,
     async erase() {
-      await run.restore(before);
+      await run.restore(before, { keepTime: true });
       for (const token of written) run.accept('thinking', token);
     },
   };
