@@ -15,7 +15,7 @@ import type { EnginePort } from './EnginePort';
 import { provenanceOf, withGrading } from './provenance';
 import { Jobs, type Job, type JobOutcome } from './Jobs';
 import { byStrategyIndex } from './byStrategyIndex';
-import { runDeepConf } from './deepConfRunner';
+import { itemsAsGenerated, runDeepConf } from './deepConfRunner';
 import { backfillGenerationKeys, generationSourceOf } from './generationSources';
 import { GradedSamples, type GradeFunction, type WorkUnit } from './GradedSamples';
 import { JudgeClient } from './JudgeClient';
@@ -165,7 +165,12 @@ export class Runner {
     const files = await this.options.store.runFiles(runId);
     const stored = files.records().slice(0, limit ?? Infinity);
     const wanted = new Set(stored.map((s) => s.key));
-    const items = plan.items.filter((i) => wanted.has(i.key));
+    // DeepConf's traces after the warm-up are generated again under their stored thresholds.
+    const items = itemsAsGenerated(
+      planned,
+      plan.items.filter((i) => wanted.has(i.key)),
+      files.records(),
+    );
     const modelId = await this.loadModel(plan);
     const diff: SampleDiff = { runId, compared: 0, identical: 0, differing: [] };
     const comparisons: Array<Promise<void>> = [];

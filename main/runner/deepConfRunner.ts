@@ -109,6 +109,31 @@ interface Wanted {
   readonly into: DeepConfUnit[];
 }
 
+/**
+ * A stored run's items as they were generated (a re-run diff generates them again): for a
+ * deepconf run, each trace after its problem's warm-up carries the threshold the stored warm-up
+ * sets (less the stored summaries' rounding, as the runner asked for it); other runs' items as
+ * they are.
+ */
+export function itemsAsGenerated(
+  run: PlannedRun,
+  items: readonly PlannedItem[],
+  records: readonly SampleRecord[],
+): DeepConfItem[] {
+  const strategy = run.settings.strategy;
+  if (strategy.strategy !== 'deepconf') return [...items];
+  const stopBelow = new Map<string, number | null>();
+  for (const [problemId, list] of recordsByProblem(records)) {
+    const traces = list.map((r) => traceOfRecord(r, strategy.measure));
+    stopBelow.set(problemId, deepConfProblemState(strategy, run.settings.samples, traces).stopBelow);
+  }
+  const warmup = Math.min(strategy.warmupTraces, run.settings.samples);
+  return items.map((item) => {
+    const threshold = stopBelow.get(item.problemId) ?? null;
+    return item.sampleIndex < warmup || threshold === null ? item : { ...item, stopBelowConfidence: threshold };
+  });
+}
+
 export function deepConfSettingsOf(unit: WorkUnit): DeepConfSettings {
   const strategy = unit.record.settings.strategy;
   if (strategy.strategy !== 'deepconf') throw new Error(`run ${unit.record.id} is not a deepconf run`);

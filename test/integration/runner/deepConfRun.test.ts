@@ -15,7 +15,11 @@ import { stoppingThreshold } from '../../../common/signals/deepConfVote';
 import { windowMeans } from '../../../common/signals/summarizeSignals';
 import { stochasticConfidences } from '../../../main/fixtures/stochasticConfidence';
 import { stochasticProblems } from '../../../main/fixtures/stochasticSpec';
+import type { Experiments } from '../../../main/api/experiments';
+import { Workbench } from '../../../main/api/Workbench';
+import { spawnNodeEngine } from '../../../main/engine-supervisor/nodeEngineChild';
 import { RunStore } from '../../../main/store/RunStore';
+import { STORE_ENV } from '../../../main/store/storeDir';
 import { runCli as cli } from '../../helpers/runCli';
 
 const REPO = path.resolve('.');
@@ -74,6 +78,9 @@ async function notebook(dir: string, seed: number): Promise<string> {
   await writeFile(file, JSON.stringify({ format: 'z1-notebook', version: 1, metadata: { title: 'deepconf' }, cells }));
   return file;
 }
+
+const runOfId = (experiments: Experiments, cell: string) =>
+  experiments.store.list().find((r) => r.notebook.cellId === cell)!.id;
 
 interface FullTrace {
   record: SampleRecord;
@@ -177,6 +184,23 @@ describe('z1wb run with a deepconf window (real llama.cpp, stochastic model)', (
       expect(runOf('deepconf').done).toBeLessThan(runOf('deepconf').planned);
     } finally {
       await opened.close();
+    }
+
+    // Generated again from the stored run (later traces under their stored thresholds,
+    // itemsAsGenerated): token for token the same.
+    const workbench = new Workbench({
+      host: 'cli',
+      storeDir: store,
+      spawnEngine: spawnNodeEngine({ env: { [STORE_ENV]: store } }),
+    });
+    const experiments = await workbench.experiments();
+    try {
+      const diff = await experiments.runner.rerunDiff(runOfId(experiments, 'deepconf'));
+      expect(diff).toMatchObject({ compared: 8, identical: 8, differing: [] });
+    } finally {
+      await experiments.runner.close();
+      await experiments.store.close();
+      await workbench.close();
     }
 
     // Graded again under another grader: complete with the same samples, none generated.

@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { SampleResult } from '../../../common/api/contract/generation';
 import type { SampleRecord } from '../../../common/api/contract/runs';
 import { strategySettings } from '../../../common/settings/strategy';
-import { runDeepConf, type DeepConfItem, type DeepConfUnit } from '../../../main/runner/deepConfRunner';
-import type { PlannedItem } from '../../../main/runner/runPlan';
+import {
+  itemsAsGenerated,
+  runDeepConf,
+  type DeepConfItem,
+  type DeepConfUnit,
+} from '../../../main/runner/deepConfRunner';
+import type { PlannedItem, PlannedRun } from '../../../main/runner/runPlan';
 
 /** Problem A's traces by sample index: [answer, lowest group confidence]. Problem B always answers 42 at 5. */
 const A: Array<[string, number]> = [
@@ -137,5 +142,34 @@ describe('runDeepConf: rounds over problems, traces shared between runs (fake en
     const again = await run([done]);
     expect(again.requests).toEqual([]);
     expect(again.settled).toEqual(new Set(['done']));
+  });
+
+  it("gives a stored run's items as they were generated: later traces under the threshold its warm-up sets", async () => {
+    const low = unit('low', 10, 0.9);
+    await run([low]);
+    const planned = low.unit.planned as PlannedRun;
+    const again = itemsAsGenerated(planned, items, low.files.records());
+    // A: warm-up A#0, A#1 in full, the rest under 4.6 (less 1e-6); B's warm-up (5, 5) sets 5.
+    expect(
+      again.map((i) => `${i.key}${i.stopBelowConfidence === undefined ? '' : `<${i.stopBelowConfidence.toFixed(6)}`}`),
+    ).toEqual([
+      'A#0',
+      'A#1',
+      'A#2<4.599999',
+      'A#3<4.599999',
+      'A#4<4.599999',
+      'A#5<4.599999',
+      'B#0',
+      'B#1',
+      'B#2<4.999999',
+      'B#3<4.999999',
+      'B#4<4.999999',
+      'B#5<4.999999',
+    ]);
+    // Not a deepconf run: the items as they are.
+    const plain = {
+      settings: { ...planned.settings, strategy: { strategy: 'unbounded', maxTokens: 10 } },
+    } as PlannedRun;
+    expect(itemsAsGenerated(plain, items, low.files.records())).toEqual(items);
   });
 });
