@@ -15,10 +15,11 @@ import { IncrementalDetokenizer } from './IncrementalDetokenizer';
 import { nativeSequenceOf, type NativeSampler, type NativeSequence } from './nativeContext';
 import { probeSamplerOptions, signalFromProbe } from './signalProbe';
 
-/** A token drawn, with its signals when they were asked for. */
+/** A token drawn, with its signals over the top `topK` when they were asked for. */
 interface Drawn {
   readonly token: Token;
   readonly signal: TokenSignal | undefined;
+  readonly topK: number | undefined;
 }
 
 /**
@@ -42,7 +43,7 @@ export class LocalSequence implements BackendSequence {
   private sequenceTokens: Token[] = [];
   /** The tokens in the KV cache, in order from position 0. */
   private cached: Token[] = [];
-  private peeked: { length: number; key: string; drawn: Drawn; signalTopK: number | undefined } | null = null;
+  private peeked: { length: number; key: string; drawn: Drawn } | null = null;
   private readonly native: NativeSequence;
 
   constructor(
@@ -136,7 +137,7 @@ export class LocalSequence implements BackendSequence {
         peeked !== null &&
         peeked.length === this.sequenceTokens.length &&
         peeked.key === key &&
-        (signalTopK === undefined || peeked.signalTopK === signalTopK);
+        (signalTopK === undefined || peeked.drawn.topK === signalTopK);
       if (reusable) ready = peeked.drawn;
       else {
         // The last token's logits are gone (a branch was erased after it): evaluate it again.
@@ -172,7 +173,7 @@ export class LocalSequence implements BackendSequence {
       try {
         const token = await this.evaluate(pending, sampler, probe);
         if (token === null) throw new Error('llama.cpp returned no token');
-        return { token, signal: probe ? signalFromProbe(token, probed) : undefined };
+        return { token, signal: probe ? signalFromProbe(token, probed) : undefined, topK: signalTopK };
       } finally {
         if (sampler !== greedySampler) sampler.dispose();
       }
@@ -189,7 +190,7 @@ export class LocalSequence implements BackendSequence {
         const drawn = ready ?? (await draw(position));
         const { token, signal } = drawn;
         ready = null;
-        this.peeked = { length: position, key, drawn, signalTopK };
+        this.peeked = { length: position, key, drawn };
         const endsGeneration = this.model.isEogToken(token as LlamaToken);
         if (atLimit) {
           const text = endsGeneration ? '' : detokenizer.peek(token);

@@ -190,6 +190,41 @@ describe('token signals on the oracle model (greedy)', () => {
     });
   }
 
+  it('draws a token peeked without signals again when the next call asks for them', async () => {
+    const problem = oracleProblems.findIndex((p) => p.id === 'q04');
+    const request = generationRequest({ prompt: promptFor('think'), strategies: [{ strategy: 'unbounded' }], items });
+    const prompt = await promptTokens(engine, request, oracleProblems[problem]!.problem);
+    const sequence = await engine.backend.acquireSequence();
+    try {
+      await sequence.start(prompt);
+      const base = {
+        sampling: { temperature: 0, topK: 40, topP: 0.95, minP: 0 },
+        seed: { sampleSeed: 1, stream: 'thinking' as const },
+        stopStrings: [],
+      };
+      const first = await sequence.generate({ ...base, maxTokens: 3, peekAfterLimit: true });
+      expect(first.signals).toBeUndefined();
+      expect(first.next?.signal).toBeUndefined();
+      const second = await sequence.generate({ ...base, maxTokens: 2, peekAfterLimit: true, signals: { topK: 20 } });
+      expect(second.tokens[0]).toBe(first.next!.token);
+      expect(second.signals).toHaveLength(2);
+      const context = [...prompt, ...first.tokens];
+      const expected = [...second.tokens, second.next!.token].map((token) => {
+        const signal = expectedSignal(definition, context, problem, token, 20);
+        context.push(token);
+        return signal;
+      });
+      const got = [...second.signals!, second.next!.signal!];
+      got.forEach((signal, i) => {
+        for (const key of ['logprob', 'entropy', 'confidence'] as const)
+          expect(Math.abs(signal[key] - expected[i]![key])).toBeLessThan(TOLERANCE);
+      });
+    } finally {
+      await sequence.truncate(0);
+      sequence.release();
+    }
+  });
+
   it('summary mode stores the summary only, off stores nothing, and the tokens are those of a run without signals', async () => {
     const strategies = cases[0]!.strategies;
     const runWith = (signals?: Record<string, unknown>) =>
