@@ -13,6 +13,7 @@
  *   against a bare seeded `evaluate` loop (one sampler for the whole run);
  * - signals: decode tokens/s with per-token signals on (mode "summary", K = 20) ÷ the same
  *   generation with them off (target ≥ 0.95; docs/engine.md, "Token signals");
+ * - earlyExit: early exit's probes against their ideal cost (earlyExitProbes.ts).
  *
  * Everything is measured at the thread count the product picks and again at 1 thread
  * (`atOneThread`). Rounds alternate between the engine and the baseline, so a busy shared
@@ -37,6 +38,7 @@ import type { ShiftedWindowSettings } from '../../main/engine/strategies/types';
 import { runStrategy } from '../../main/engine/strategies/runStrategy';
 import { runBranchedSweep } from '../../main/engine/sweep/branchedSweep';
 import { signalSettings, type SignalSettings } from '../../common/settings/signals';
+import { measureEarlyExitProbes } from './earlyExitProbes';
 import { runLlamaBenchComparison } from './llamaBench';
 
 const PROMPT = 'q01: What is 2 + 3? Put the final answer in \\boxed{}.';
@@ -131,6 +133,9 @@ async function measureAt(
       parallel: await step('parallel', () => measureParallel(backend, prompt)),
       seeded: await step('seeded', () => measureSeeded(backend, prompt)),
       signals: await step('signals', () => measureSignals(backend, prompt)),
+      earlyExit: await step('earlyExit', () =>
+        measureEarlyExitProbes(backend, prompt, { timed, withSequence, startRun }),
+      ),
     };
   } finally {
     await context.dispose();
