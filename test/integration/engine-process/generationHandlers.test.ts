@@ -1,6 +1,7 @@
 /** engine.renderPrompt / engine.generate / engine.cancel through the API dispatcher, on real llama.cpp. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventMessage } from '../../../common/api/messages';
+import type { SampleResult } from '../../../common/api/contract/generation';
 import { Dispatcher } from '../../../main/messaging/Dispatcher';
 import { EventHub } from '../../../main/messaging/EventHub';
 import { createGenerationHandlers } from '../../../main/engine-process/generationHandlers';
@@ -105,6 +106,25 @@ describe('generation API handlers', () => {
     for (const result of sample.results) {
       expect(result.text).toBe(expectOutcome(problem, 'plain', strategies[result.strategyIndex]!).text);
     }
+  });
+
+  it("passes the request's token signals to every result: the summary, and in mode record every token's values", async () => {
+    events.length = 0;
+    const problem = oracleProblems.find((p) => p.id === 'q02')!;
+    await call('engine.generate', {
+      batchId: 'api-signals',
+      modelId: 'oracle',
+      prompt: { template: '{{problem}}' },
+      strategies: [{ strategy: 'shifted-window', window: 4 }],
+      sampling: {},
+      items: [{ key: problem.id, problemId: problem.id, sampleIndex: 0, message: problem.problem }],
+      signals: { mode: 'record', topK: 5, groupSize: 3 },
+    });
+    const [result] = (events.find((e) => e.event === 'engine.sample')!.data as { results: SampleResult[] }).results;
+    // 4 thinking tokens, the hint (no signals), the answer.
+    const inserted = result!.segments.flatMap((s) => s.tokens.map(() => s.inserted));
+    expect(result!.signals!.confidence.map((c) => c === null)).toEqual(inserted);
+    expect(result!.signalSummary).toMatchObject({ tokens: 5, topK: 5, groupSize: 3 });
   });
 
   it('cancels a running batch by id, and reports an unknown batch as not cancelled', async () => {
