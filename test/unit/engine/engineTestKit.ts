@@ -17,6 +17,8 @@ export interface RunOptions {
   endOfThinking?: string | null;
   /** Token signals, as an `engine.generate` request gives them (parsed: defaults filled in). */
   signals?: Record<string, unknown>;
+  /** The item's DeepConf threshold. */
+  stopBelowConfidence?: number;
 }
 
 export function strategy(input: Record<string, unknown>): StrategySettings {
@@ -46,6 +48,7 @@ export async function withRun<T>(
       thinkingOpened: delimiters !== null && rendered.text.trimEnd().endsWith(delimiters.open),
       promptMs,
       signals: options.signals ? signalSettings.parse(options.signals) : undefined,
+      ...(options.stopBelowConfidence !== undefined ? { stopBelowConfidence: options.stopBelowConfidence } : {}),
     });
     return await body(run);
   } finally {
