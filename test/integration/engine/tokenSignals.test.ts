@@ -4,10 +4,11 @@
  * entropy and confidence over the top K is known before the model runs; the tests compare the
  * engine's values with those, token by token.
  *
- * The fixture weights are f32 and its logits exactly the tables' sums, except for one known
- * factor: once the thinking has concluded (a ` Done.` in the context), the flag dimension adds
- * ε² = 1/256 to the residual's squared norm of 2, and RMS norm scales every logit by
- * √(2 / (2 + ε²)) (chainModel.ts, FLAG_SCALE = 1/16). What remains is float32 rounding: logits
+ * The fixture weights are f32 (the KV cache is f16: it holds values of exactly 1 and keys whose
+ * rounding only moves attention weights of ~e^-30), and the logits are the tables' sums, except
+ * for one known factor: once the thinking has concluded (a ` Done.` in the context), the flag
+ * dimension adds ε² = 1/256 to the residual's squared norm of 2, and RMS norm scales every logit
+ * by √(2 / (2 + ε²)) (chainModel.ts, FLAG_SCALE = 1/16). What remains is float32 rounding: logits
  * of up to ~160 carry errors of ~1e-5, and the engine reads logit differences back from float32
  * probabilities (relative error ~1e-7, times the probe temperature 4): ~1e-6. The tolerance,
  * 1e-3 in nats (the largest difference seen: 2.4e-5), is well above both and far below any
