@@ -2,11 +2,12 @@
 // (Code inside page.evaluate runs in the page: the DOM types describe it.)
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath } from '../helpers/chromium';
 import { REPO_ROOT, type TestHost } from '../helpers/headlessHost';
 import { geometryProblems, measure } from './figureGeometryChecks';
+import { drawn, drawnShades } from './drawnTraces';
 import { openFigureLab } from './figureLabPage';
 import type { FigureSample } from '../../renderer/src/figures/figureData';
 import { meanTraceOf } from '../../renderer/src/figures/meanTrace';
@@ -51,50 +52,6 @@ const GRADED: GradedTrace[] = [
   { correct: true, trace: { confidence: [6, 2, 6, 2, 6, 2, 6, 2], entropy: [0, 2, 0, 2, 0, 2, 0, 2] } },
   { correct: false, trace: { confidence: [1, null, 1, 3, 3], entropy: [2, 2, 2, 2] } },
 ];
-
-interface DrawnTrace {
-  name: string;
-  /** Each marker's centre, in data units of its axes (read back from the drawn pixels). */
-  points: Array<[number, number]>;
-  /** Each line's subpaths, as their first and last x in data units. */
-  lines: Array<[number, number]>;
-}
-
-/**
- * What Plotly drew for each trace of a figure, read from the SVG (not from the data it was
- * given): marker positions and line subpaths, converted back to data units with the axes'
- * own pixel mapping.
- */
-async function drawn(figure: Locator): Promise<DrawnTrace[]> {
-  return figure.evaluate((node) => {
-    type Axis = { p2l(px: number): number; _offset: number; _length: number; type: string };
-    const layout = (node as unknown as { _fullLayout: Record<string, Axis> })._fullLayout;
-    const value = (axis: Axis, px: number) => (axis.type === 'log' ? 10 ** axis.p2l(px) : axis.p2l(px));
-    // Three significant digits: what survives Plotly's rounding of pixel positions.
-    const round = (x: number) => (Math.abs(x) < 1e-3 ? 0 : Number(x.toPrecision(3)));
-    return [...node.querySelectorAll('.scatterlayer .trace')].map((group) => {
-      const trace = (group as unknown as { __data__: Array<{ trace: { name: string; xaxis: string; yaxis: string } }> })
-        .__data__[0]!.trace;
-      const xa = layout[trace.xaxis.replace('x', 'xaxis')]!;
-      const ya = layout[trace.yaxis.replace('y', 'yaxis')]!;
-      const points = [...group.querySelectorAll('path.point')].map((p) => {
-        const [, x, y] = /translate\(([-\d.e]+),\s*([-\d.e]+)\)/.exec(p.getAttribute('transform') ?? '')!;
-        return [round(value(xa, Number(x))), round(value(ya, Number(y)))] as [number, number];
-      });
-      const lines = [...group.querySelectorAll('path.js-line')].flatMap((line) =>
-        (line.getAttribute('d') ?? '')
-          .split('M')
-          .filter(Boolean)
-          .map((sub) => {
-            // x of each command: "x,y" after M and L, "x" after H; V keeps x.
-            const xs = [...('M' + sub).matchAll(/([MLH])([-\d.e]+)/g)].map((m) => Number(m[2]));
-            return [round(value(xa, xs[0]!)), round(value(xa, xs.at(-1)!))] as [number, number];
-          }),
-      );
-      return { name: trace.name, points, lines };
-    });
-  });
-}
 
 describe.skipIf(!chromiumPath)(
   'efficiency frontier and trace view, drawn in Chromium (figure lab on the headless host)',
@@ -168,16 +125,7 @@ describe.skipIf(!chromiumPath)(
     it('draws a sample\'s signals with its phases shaded, the cut, the "Wait" and the probes where they happened', async () => {
       const figure = page.getByTestId('figure-token-signals');
       // Five phase stretches, each shaded in both panels: their drawn left and right edges in tokens.
-      const shades = await figure.evaluate((node) => {
-        const layout = (
-          node as unknown as { _fullLayout: Record<string, { p2l(px: number): number; _offset: number }> }
-        )._fullLayout;
-        return [...node.querySelectorAll('.shapelayer path')].map((p) => {
-          const [x0, x1] = [...(p.getAttribute('d') ?? '').matchAll(/[MH]([-\d.]+)/g)].map((m) => Number(m[1]));
-          const axis = layout.xaxis!;
-          return [x0, x1].map((x) => Math.round(axis.p2l(x! - axis._offset) * 10) / 10);
-        });
-      });
+      const shades = await drawnShades(figure);
       expect(shades).toEqual([
         [-0.5, 5.5],
         [-0.5, 5.5],
@@ -207,12 +155,12 @@ describe.skipIf(!chromiumPath)(
           [15, 17],
         ],
       ]);
-      // Across both panels: the cut at token 12, the "Wait" at 6.
-      expect(named('window cut').map((d) => d.lines)).toEqual([[[12, 12]], [[12, 12]]]);
-      expect(named('"Wait" inserted').map((d) => d.lines)).toEqual([[[6, 6]], [[6, 6]]]);
-      // On the confidence line where they branched: the discarded probe at 4, the exit at 10.
-      expect(named('probe (discarded)').map((d) => d.points)).toEqual([[[4, 1.3]]]);
-      expect(named('probe that exited').map((d) => d.points)).toEqual([[[10, 1.9]]]);
+      // Across both panels, between two tokens: the cut before token 12, the "Wait" before 6.
+      expect(named('window cut').map((d) => d.lines)).toEqual([[[11.5, 11.5]], [[11.5, 11.5]]]);
+      expect(named('"Wait" inserted').map((d) => d.lines)).toEqual([[[5.5, 5.5]], [[5.5, 5.5]]]);
+      // On the confidence line at the last token before they branched (at 4, discarded; at 10, exited).
+      expect(named('probe (discarded)').map((d) => d.points)).toEqual([[[3, 1.3]]]);
+      expect(named('probe that exited').map((d) => d.points)).toEqual([[[9, 1.9]]]);
     });
 
     it('draws the mean trace of correct and wrong samples at the position-normalised means', async () => {

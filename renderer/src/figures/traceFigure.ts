@@ -42,11 +42,11 @@ export function phaseStretches(spans: SampleTrace['spans']): Array<{ phase: Trac
   return stretches;
 }
 
-/** The value a probe is drawn at: the last token with a value before it branched. */
-function valueBefore(values: ReadonlyArray<number | null>, index: number): number | null {
+/** Where a probe is drawn: the last token with a value before it branched, and that value. */
+function lastValueBefore(values: ReadonlyArray<number | null>, index: number): [number, number] | null {
   for (let i = Math.min(index, values.length) - 1; i >= 0; i--) {
     const value = values[i];
-    if (value !== null && value !== undefined) return value;
+    if (value !== null && value !== undefined) return [i, value];
   }
   return null;
 }
@@ -80,8 +80,9 @@ function marks(name: string, xs: readonly number[], ranges: Array<[number, numbe
 /**
  * One sample's trace: DeepConf token confidence (top panel) and entropy (bottom panel) over the
  * tokens of its trajectory, the phases shaded behind both, the window cut (dashed) and each
- * inserted "Wait" (dotted) as lines across both, early exit's probes as diamonds on the
- * confidence line where they branched (filled: the probe that exited). Inserted tokens have no
+ * inserted "Wait" (dotted) as lines across both on the boundary between two tokens, early exit's
+ * probes as diamonds on the confidence line at the last token before they branched (filled: the
+ * probe that exited). Inserted tokens have no
  * signals: the lines break there. Everything is named in the legend, which sits outside the data.
  */
 export function traceFigure(trace: SampleTrace, options: { dark?: boolean } = {}): FigureSpec {
@@ -140,18 +141,20 @@ export function traceFigure(trace: SampleTrace, options: { dark?: boolean } = {}
       hovertemplate: 'token %{x}: entropy %{y:.3f} nats<extra></extra>',
     } as PlotlyTrace,
   ];
-  if (trace.cutIndex !== null) data.push(...marks('window cut', [trace.cutIndex], ranges, 'dash'));
-  const waits = trace.spans.filter((s) => s.phase === 'wait' && s.inserted).map((s) => s.start);
+  // The cut and each "Wait" lie between two tokens: on the boundary before the first one after.
+  if (trace.cutIndex !== null) data.push(...marks('window cut', [trace.cutIndex - 0.5], ranges, 'dash'));
+  const waits = trace.spans.filter((s) => s.phase === 'wait' && s.inserted).map((s) => s.start - 0.5);
   if (waits.length > 0) data.push(...marks('"Wait" inserted', waits, ranges, 'dot'));
   for (const exited of [false, true]) {
     const probes = trace.probes.filter((p) => p.exited === exited);
     if (probes.length === 0) continue;
+    const at = probes.map((p) => lastValueBefore(trace.confidence, p.atIndex));
     data.push({
       type: 'scatter',
       mode: 'markers',
       name: exited ? 'probe that exited' : 'probe (discarded)',
-      x: probes.map((p) => p.atIndex),
-      y: probes.map((p) => valueBefore(trace.confidence, p.atIndex)),
+      x: at.map((point, i) => point?.[0] ?? probes[i]!.atIndex),
+      y: at.map((point) => point?.[1] ?? null),
       customdata: probes.map((p) => [p.score, p.tokens]),
       marker: {
         symbol: exited ? 'diamond' : 'diamond-open',
@@ -160,7 +163,7 @@ export function traceFigure(trace: SampleTrace, options: { dark?: boolean } = {}
         line: { width: 1, color: PHASE_COLOURS.hint },
       },
       cliponaxis: false,
-      hovertemplate: `probe at token %{x}: score %{customdata[0]:.3f}, %{customdata[1]} tokens<extra></extra>`,
+      hovertemplate: `probe after token %{x}: score %{customdata[0]:.3f}, %{customdata[1]} tokens<extra></extra>`,
     } as PlotlyTrace);
   }
   const shapes: Shape[] = stretches.flatMap((s) =>

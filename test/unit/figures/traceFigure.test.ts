@@ -48,21 +48,21 @@ describe('trace view of one sample', () => {
     // A line from 0 to 5% above the largest value in each panel.
     expect(byName('window cut').map((t) => [t.x, t.y])).toEqual([
       [
-        [12, 12, null],
+        [11.5, 11.5, null],
         [0, 2.7 * 1.05, null],
       ],
       [
-        [12, 12, null],
+        [11.5, 11.5, null],
         [0, 2 * 1.05, null],
       ],
     ]);
     expect(byName('"Wait" inserted').map((t) => t.x)).toEqual([
-      [6, 6, null],
-      [6, 6, null],
+      [5.5, 5.5, null],
+      [5.5, 5.5, null],
     ]);
-    // Drawn at the last value before the branch: tokens 3 and 9.
-    expect(byName('probe (discarded)').map((t) => [t.x, t.y])).toEqual([[[4], [1.3]]]);
-    expect(byName('probe that exited').map((t) => [t.x, t.y])).toEqual([[[10], [1.9]]]);
+    // Drawn at the last token before the branch: 3 and 9.
+    expect(byName('probe (discarded)').map((t) => [t.x, t.y])).toEqual([[[3], [1.3]]]);
+    expect(byName('probe that exited').map((t) => [t.x, t.y])).toEqual([[[9], [1.9]]]);
     // Inserted tokens have no value: the confidence line breaks there.
     expect(byName('confidence')[0]!.y.slice(5, 9)).toEqual([1.5, null, null, 1.8]);
     expect(figure.table.rows[6]).toEqual([6, 'wait', null, null]);
