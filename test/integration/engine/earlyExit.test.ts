@@ -53,7 +53,7 @@ function expectEarlyExitResult(result: SampleResult, expected: ReturnType<typeof
 }
 
 describe('early exit on real llama.cpp (oracle confidence problems, greedy)', () => {
-  const thresholds = [0.5, 0.8, 0.9, 0.95, 0.97, 0.995];
+  const thresholds = [0.5, 0.8, 0.9, 0.95, 0.965, 0.995];
 
   it('exits at the designed probe with the designed answer, for each threshold', async () => {
     for (const threshold of thresholds) {

@@ -81,7 +81,7 @@ describe('the confidence problems in the oracle tables', () => {
     expect(exits(0.95)).toEqual([null, [16, '25'], [5, '0'], null]);
     expect(exits(0.9)).toEqual([[12, '42'], [16, '25'], [5, '0'], null]);
     expect(exits(0.8)).toEqual([[12, '42'], [10, '25'], [5, '0'], null]);
-    expect(exits(0.97)).toEqual([null, [16, '25'], [11, '81'], null]);
+    expect(exits(0.965)).toEqual([null, [16, '25'], [11, '81'], null]);
     expect(exits(0.5)).toEqual([
       [4, '0'],
       [3, '0'],
