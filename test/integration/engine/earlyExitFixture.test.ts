@@ -2,11 +2,13 @@
  * The oracle model's confidence problems (main/fixtures/confidenceSpec.ts): its logit tables
  * against the spec, and its greedy chains through real llama.cpp.
  */
+import { readFileSync } from 'node:fs';
 import type { LlamaContext } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainModelLogits } from '../../../main/fixtures/chainModel';
 import {
   confidenceChain,
+  confidenceDatasetJsonl,
   confidenceNextToken,
   confidencePrompt,
   confidenceProblems,
@@ -33,6 +35,22 @@ function softmax(logits: Float64Array): Float64Array {
   const total = weights.reduce((a, b) => a + b, 0);
   return weights.map((w) => w / total);
 }
+
+describe('the confidence dataset', () => {
+  it('experiments/datasets/oracle-confidence.jsonl equals the spec', () => {
+    const file = readFileSync(
+      new URL('../../../experiments/datasets/oracle-confidence.jsonl', import.meta.url),
+      'utf8',
+    );
+    expect(file).toBe(confidenceDatasetJsonl());
+    expect(
+      file
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { id: string }).id),
+    ).toEqual(['e01', 'e02', 'e03', 'e04']);
+  });
+});
 
 describe('the confidence problems in the oracle tables', () => {
   it('pick confidenceNextToken in every paragraph, for every token and flag, by at least one unit', () => {

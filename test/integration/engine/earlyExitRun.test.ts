@@ -4,7 +4,7 @@
  * each sample with the spec's answer, tokens, discarded tokens and probes, and the efficiency
  * frontier (common/figures/efficiencyFrontier.ts) shows the known points.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,8 +19,7 @@ const THRESHOLDS = [0.5, 0.8, 0.95, 0.965];
 const MAX_TOKENS = 64;
 
 async function notebook(dir: string): Promise<string> {
-  const rows = confidenceProblems.map((p) => JSON.stringify({ id: p.id, problem: p.problem, answer: p.answer }));
-  await writeFile(path.join(dir, 'confidence.jsonl'), rows.join('\n') + '\n');
+  await copyFile(path.resolve('experiments/datasets/oracle-confidence.jsonl'), path.join(dir, 'confidence.jsonl'));
   const cells = [
     { type: 'model', id: 'oracle', metadata: {}, model: { source: 'fixture:oracle', contextSize: 256, threads: 1 } },
     {
