@@ -180,7 +180,19 @@ export function runSettingsOf(spec: RunSpec, strategy: StrategySettings): RunSet
 function withoutSignals(settings: RunSettings): Omit<RunSettings, 'signals'> {
   const { signals: _signals, ...rest } = settings;
   const { signals: _modelSignals, ...model } = settings.model;
-  return { ...rest, model };
+  return { ...rest, model, ...deepConfStopping(settings) };
+}
+
+/**
+ * Except for DeepConf: it stops traces on their confidences, so whether signals are on, their K
+ * and the group size change its samples (recording them or not still does not).
+ */
+function deepConfStopping(settings: RunSettings): {
+  deepConfSignals?: { on: boolean; topK: number; groupSize: number };
+} {
+  const signals = settings.signals ?? resolveSignals(settings.model.signals, false);
+  if (settings.strategy.strategy !== 'deepconf') return {};
+  return { deepConfSignals: { on: signals.mode !== 'off', topK: signals.topK, groupSize: signals.groupSize } };
 }
 
 /** The key that finds a cell's runs without hashing files: the settings as written (signals aside). */
@@ -204,6 +216,7 @@ export function generationKeyOf(settings: RunSettings, modelSha256: string, data
     prompt: settings.prompt,
     sampling: settings.sampling,
     strategy: settings.strategy,
+    ...deepConfStopping(settings),
     samples: settings.samples,
     datasetFingerprint,
     choiceOrder: grader.grader === 'mcq' ? { shuffle: grader.shuffle, seed: grader.seed } : null,
