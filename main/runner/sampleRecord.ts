@@ -1,10 +1,9 @@
 import type { SampleResult, SignalSummary, TokenSignals } from '../../common/api/contract/generation';
-import type { SampleRecord, SIGNAL_SUMMARY_FIELDS, Trajectory } from '../../common/api/contract/runs';
+import type { SampleRecord, Trajectory } from '../../common/api/contract/runs';
 import type { GradeItemInput, GradeResult } from '../grading';
 import type { SampleWithTrajectory } from '../store/RunFiles';
+import type { SignalSummaryField } from '../store/sampleRows';
 import type { PlannedItem } from './runPlan';
-
-type SignalSummaryField = (typeof SIGNAL_SUMMARY_FIELDS)[number];
 
 /** What a grader is given for one sample's response. */
 export function gradeInputOf(item: PlannedItem, response: string): GradeItemInput {

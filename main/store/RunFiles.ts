@@ -17,7 +17,7 @@ import {
   samplesHeader,
 } from './sampleRows';
 import { decodeSignalBlock, encodeSignalBlock, SIGNALS_FILE } from './signalBlocks';
-import { isNotWritable } from './readOnlyStore';
+import { isNotWritable } from './notWritable';
 import { summarizeColumns, summarizeRun } from './runSummary';
 import { SampleColumns } from './sampleColumns';
 import {

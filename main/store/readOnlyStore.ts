@@ -1,12 +1,8 @@
 import type { Adapter } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 
-/** What the file system says when a store cannot be written: read-only files, disk or another user's store. */
-const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);
-
-export function isNotWritable(error: unknown): boolean {
-  return NOT_WRITABLE.has((error as NodeJS.ErrnoException)?.code ?? '');
-}
+// Apart from lowdb, so that the run files load without it.
+export { isNotWritable } from './notWritable';
 
 /**
  * The index of a store opened read-only: read as usual, never written. What opening reconciles

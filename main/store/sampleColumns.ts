@@ -1,7 +1,5 @@
-import { SIGNAL_SUMMARY_FIELDS, type SampleRecord } from '../../common/api/contract/runs';
-import type { SampleLocation } from './sampleRows';
-
-type SignalSummaryField = (typeof SIGNAL_SUMMARY_FIELDS)[number];
+import type { SampleRecord } from '../../common/api/contract/runs';
+import { SIGNAL_SUMMARY_FIELDS, type SampleLocation, type SignalSummaryField } from './sampleRows';
 
 /** `flags` bits. */
 export const CORRECT = 1;

@@ -112,16 +112,6 @@ export const sampleRecord = z.object({
 });
 export type SampleRecord = z.infer<typeof sampleRecord>;
 
-/** The signal summary fields of a sample record, in column order. */
-export const SIGNAL_SUMMARY_FIELDS = [
-  'meanLogprob',
-  'meanEntropy',
-  'meanConfidence',
-  'lowestGroupConfidence',
-  'bottomGroupConfidence',
-  'tailConfidence',
-] as const satisfies ReadonlyArray<keyof SampleRecord>;
-
 /** A sample's whole trajectory, read lazily from the run's trajectory file. */
 export const trajectory = z.object({
   key: z.string(),
