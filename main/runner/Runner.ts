@@ -412,6 +412,8 @@ export class Runner {
           generate: (batch, run, items, onSample) =>
             this.generate(`${job.id}-deepconf-${batch}`, plan, [run], modelId, items, job, onSample),
           store: (into, item, results) => this.samples.storeGenerated(job, into, item, results, units, files),
+          // Problems that settle early never get their other samples: progress and ETA count what may come.
+          onRemaining: (traces) => (job.total = job.done + traces),
         });
         for (const id of done) settled.add(id);
       }

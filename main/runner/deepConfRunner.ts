@@ -29,6 +29,11 @@ export interface DeepConfRunOptions {
   /** Grades a result and stores it in each unit (results aligned with `into`). */
   readonly store: (into: DeepConfUnit[], item: PlannedItem, results: Array<SampleResult | undefined>) => Promise<void>;
   readonly cancelled: () => boolean;
+  /**
+   * At the start of every round, and with 0 at the end: how many traces the runs may still
+   * store at most (every open problem's samples not yet there), for progress and ETA.
+   */
+  readonly onRemaining?: (traces: number) => void;
 }
 
 /**
@@ -48,6 +53,7 @@ export async function runDeepConf(options: DeepConfRunOptions): Promise<Set<stri
   const settled = new Set<string>();
   for (let round = 0; !options.cancelled(); round++) {
     const wanted = new Map<string, Wanted>();
+    let remaining = 0;
     for (const target of options.units) {
       const settings = deepConfSettingsOf(target.unit);
       const samples = target.unit.record.settings.samples;
@@ -56,6 +62,7 @@ export async function runDeepConf(options: DeepConfRunOptions): Promise<Set<stri
       for (const [problemId, items] of byProblem) {
         const traces = (stored.get(problemId) ?? []).map((r) => traceOfRecord(r, settings.measure));
         const state = deepConfProblemState(settings, samples, traces);
+        if (state.next.length > 0) remaining += samples - traces.length;
         for (const sampleIndex of state.next) {
           const item = items[sampleIndex];
           if (!item) throw new Error(`deepconf: problem ${problemId} has no planned sample ${sampleIndex}`);
@@ -69,6 +76,7 @@ export async function runDeepConf(options: DeepConfRunOptions): Promise<Set<stri
       }
       if (!open) settled.add(target.unit.record.id);
     }
+    options.onRemaining?.(remaining);
     if (wanted.size === 0) break;
     const storedBefore = storedCount(options.units);
     let batch = 0;

@@ -132,6 +132,8 @@ describe('z1wb run with a deepconf window (real llama.cpp, stochastic model)', (
     const store = path.join(dir, 'store');
     const result = await cli(['run', await notebook(dir, SEED), '--store', store, '--json']);
     expect(result.code, result.stderr).toBe(0);
+    // Progress counts the samples that may still come, so the run ends at its total.
+    expect(result.stderr).toMatch(/deepconf \[#+\] 8\/8 samples/);
 
     const opened = await RunStore.open(store);
     try {

@@ -44,10 +44,12 @@ const items: PlannedItem[] = ['A', 'B'].flatMap((problemId) =>
  */
 async function run(units: DeepConfUnit[], cancelAfter = Infinity) {
   const requests: string[][] = [];
+  const remaining: number[] = [];
   const settled = await runDeepConf({
     units,
     items,
     cancelled: () => requests.length >= cancelAfter,
+    onRemaining: (traces) => remaining.push(traces),
     async generate(_batch, _run, batch: DeepConfItem[], onSample) {
       requests.push(
         batch.map(
@@ -82,7 +84,7 @@ async function run(units: DeepConfUnit[], cancelAfter = Infinity) {
       });
     },
   });
-  return { requests, settled };
+  return { requests, settled, remaining };
 }
 
 const stored = (u: DeepConfUnit, problemId: string) =>
@@ -97,7 +99,10 @@ describe('runDeepConf: rounds over problems, traces shared between runs (fake en
     const low = unit('low', 10, 0.9);
     const high = unit('high', 90, 0.9);
     const highStricter = unit('high-0.95', 90, 0.95);
-    const { requests, settled } = await run([low, high, highStricter]);
+    const { requests, settled, remaining } = await run([low, high, highStricter]);
+    // At most still to come, per round: 3 runs × 2 problems × 6 samples; then A's 4 in each run
+    // (B settled); 3 each; then η = 90, τ = 0.9 is settled: 2 and 2; 1 and 1; nothing.
+    expect(remaining).toEqual([36, 12, 9, 4, 2, 0]);
     expect(requests).toEqual([
       // The warm-up of both problems, once for the three runs.
       ['A#0', 'A#1', 'B#0', 'B#1'],
