@@ -49,7 +49,7 @@ export async function signalsOf(store: RunStore, runId: string, key: string): Pr
   if (!files.hasSignals(key)) {
     throw new ApiError(
       'no-signals',
-      `run ${runId}: sample "${key}" has no per-token signals (the run did not record them: set the model or run cell's signals mode to "record" and run it again)`,
+      `run ${runId}: sample "${key}" has no per-token signals (the run did not record them; to record them, set the model cell's signals mode to "record" or the run cell's "recordSignals" to true, then delete this run or change the seed: a run with the same samples is reused as it is)`,
     );
   }
   const [signals, trajectory] = await Promise.all([

@@ -127,6 +127,13 @@ describe('notebooks, runs and datasets over the API (a stand-in engine process a
       segments: [{ phase: 'thinking' }, { phase: 'hint', inserted: true }, { phase: 'answer' }],
     });
     expect(trajectory.text.slice(trajectory.hintOffset!)).toMatch(/^\n\nI overthought it/);
+    // The notebook keeps signal summaries only: no per-token signals to show.
+    await expect(call('runs.signals', { runId: w32!.id, key: 'q06#0' })).rejects.toMatchObject({
+      code: 'no-signals',
+      message: expect.stringContaining(
+        'set the model cell\'s signals mode to "record" or the run cell\'s "recordSignals"',
+      ),
+    });
 
     const compared = await call('runs.compare', { a: w32!.id, b: w8!.id, bootstrapSeed: 0 });
     expect(compared.paired).toMatchObject({ pairs: 12, bothCorrect: 1, onlyA: 5, onlyB: 0, neither: 6 });
