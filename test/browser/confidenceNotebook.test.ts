@@ -13,7 +13,7 @@ import { drawn, drawnShades } from './drawnTraces';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-results', 'figures');
 const NOTEBOOK = 'confidence-strategies.z1.json';
-const RUN_CELLS = ['run-z1', 'run-s1', 'run-deepconf', 'run-unbounded', 'run-majority'];
+const RUN_CELLS = ['run-z1', 'run-s1', 'run-early-exit', 'run-deepconf', 'run-unbounded', 'run-majority'];
 /** A drawn point matches within Plotly's pixel rounding: 1% of its tokens, 0.5 points of accuracy. */
 const near = ([x, y]: [number, number]) => [expect.closeTo(x, 1 - Math.floor(Math.log10(x))), expect.closeTo(y, 2)];
 
@@ -116,11 +116,12 @@ describe.skipIf(!chromiumPath)(
       const figure = cell.getByTestId('figure-efficiency-frontier');
       await cell.locator('.plotly-figure[data-state=drawn]').first().waitFor({ timeout: 60_000 });
       const traces = await drawn(figure);
-      // Ten runs: Z1 and s1 at three windows, DeepConf at η = 10 and 90 %, unbounded ×1 and ×8.
+      // Twelve runs: Z1 and s1 at three windows, early exit at θ = 0.5 and 0.9, DeepConf at η = 10 and 90 %,
+      // unbounded ×1 and ×8.
       expect(
         Object.fromEntries(traces.filter((d) => d.name !== 'Pareto front').map((d) => [d.name, d.points])),
       ).toEqual(Object.fromEntries([...expected].map(([name, points]) => [name, points.map(near)])));
-      expect([...expected.values()].flat()).toHaveLength(10);
+      expect([...expected.values()].flat()).toHaveLength(12);
       // The front: no drawn point is both cheaper and at least as accurate as a front point.
       const all = [...expected.values()].flat();
       const front = traces.find((d) => d.name === 'Pareto front')!.points;
@@ -130,7 +131,7 @@ describe.skipIf(!chromiumPath)(
           all.filter(([ox, oy]) => ox <= x && oy >= y && (ox < x || oy > y)),
           `front point ${x}, ${y}`,
         ).toEqual([]);
-      expect(await cell.getByTestId('tokens-saved').locator('tbody tr').count()).toBe(10);
+      expect(await cell.getByTestId('tokens-saved').locator('tbody tr').count()).toBe(12);
       await cell.screenshot({ path: path.join(ARTIFACTS, 'confidence-frontier-cell.png') });
     });
 
@@ -150,36 +151,22 @@ describe.skipIf(!chromiumPath)(
       const results = page.getByTestId('runs-browser').getByTestId('run-results');
       // A point of the per-problem scatter whose sample the window cut.
       const scatter = results.getByTestId('figure-per-problem-thinking');
-      await scatter.locator('.scatterlayer path.point').first().waitFor();
-      // Plotly opens the point nearest the mouse: take the cut sample's point farthest from any other.
-      const index = await scatter.evaluate((node, keys) => {
-        const points = [...node.querySelectorAll('.scatterlayer .trace')].flatMap((group) => {
-          const trace = (group as unknown as { __data__: Array<{ trace: { customdata: string[][] } }> }).__data__[0]!
-            .trace;
-          return [...group.querySelectorAll('path.point')].map((p) => {
-            const box = p.getBoundingClientRect();
-            const key = trace.customdata[(p as unknown as { __data__: { i: number } }).__data__.i]![1]!;
-            return { key, x: box.x + box.width / 2, y: box.y + box.height / 2 };
-          });
+      await results
+        .locator('.plotly-figure[data-state=drawn]', { has: page.getByTestId('figure-per-problem-thinking') })
+        .waitFor();
+      // The first cut sample's point, clicked as Plotly reports a click (points of the per-problem
+      // scatter can overlap, and a mouse click opens whichever is nearest).
+      await scatter.evaluate((node, key) => {
+        const traces = (node as unknown as { data: Array<{ name: string; customdata: string[][] }> }).data;
+        const trace = traces.find((t) => t.customdata.some((c) => c[1] === key))!;
+        const customdata = trace.customdata.find((c) => c[1] === key)!;
+        (node as unknown as { emit(event: string, data: unknown): void }).emit('plotly_click', {
+          points: [{ data: trace, customdata }],
         });
-        let best = -1;
-        let room = -1;
-        points.forEach((p, i) => {
-          if (!keys.includes(p.key)) return;
-          const nearest = Math.min(...points.filter((_, j) => j !== i).map((o) => Math.hypot(o.x - p.x, o.y - p.y)));
-          if (nearest > room) [best, room] = [i, nearest];
-        });
-        return best;
-      }, cutKeys);
-      expect(index).toBeGreaterThanOrEqual(0);
-      const point = scatter.locator('.scatterlayer path.point').nth(index);
-      await point.scrollIntoViewIfNeeded();
-      const box = (await point.boundingBox())!;
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      }, cutKeys[0]!);
       const dialog = page.getByTestId('trajectory');
       const key = (await dialog.getAttribute('aria-label'))!.replace('Trajectory of ', '');
-      expect(cutKeys).toContain(key);
+      expect(key).toBe(cutKeys[0]);
       const signals = await call<SampleSignals>('runs.signals', { runId: z1w16!.id, key });
       expect(signals.cutIndex).not.toBeNull();
 

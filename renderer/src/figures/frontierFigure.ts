@@ -45,11 +45,15 @@ export function toFrontierSample(sample: FigureSample): FrontierSample {
   };
 }
 
-/** What a point is called next to it: the run's label without its strategy ("W=512"). */
+/**
+ * What a point is called next to it: the run's label without its strategy ("W=512"), or the
+ * strategy when the rest only says what every run of it shares ("unbounded (320 tokens)").
+ */
 export function pointLabel(point: FrontierPoint): string {
-  const rest = point.runLabel.startsWith(point.strategy)
+  let rest = point.runLabel.startsWith(point.strategy)
     ? point.runLabel.slice(point.strategy.length).trim()
     : point.runLabel;
+  if (rest.startsWith('(')) rest = point.strategy;
   const votes = point.samplesPerProblem > 1 ? `×${point.samplesPerProblem}` : '';
   return [rest, votes].filter(Boolean).join(' ');
 }

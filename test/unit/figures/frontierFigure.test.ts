@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FigureSample } from '../../../renderer/src/figures/figureData';
-import { FRONTIER_X_TITLE, frontierFigure } from '../../../renderer/src/figures/frontierFigure';
+import type { FrontierPoint } from '../../../common/figures/efficiencyFrontier';
+import { FRONTIER_X_TITLE, frontierFigure, pointLabel } from '../../../renderer/src/figures/frontierFigure';
 import { sweepSamples } from './figureFixtures';
 
 type Trace = {
@@ -120,5 +121,17 @@ describe('efficiency frontier figure', () => {
 
   it('says why when there is nothing to draw', () => {
     expect(frontierFigure([]).empty).toBe('No runs to place on the frontier.');
+  });
+});
+
+describe('front labels', () => {
+  it('name a run by what sets it apart from its strategy, and its sample count', () => {
+    const point = (runLabel: string, strategy: string, samplesPerProblem = 1) =>
+      pointLabel({ runLabel, strategy, samplesPerProblem } as FrontierPoint);
+    expect(point('shifted-window W=512', 'shifted-window')).toBe('W=512');
+    expect(point('early-exit θ=0.9 W=64', 'early-exit')).toBe('θ=0.9 W=64');
+    expect(point('unbounded (320 tokens)', 'unbounded')).toBe('unbounded');
+    expect(point('unbounded (320 tokens)', 'unbounded', 8)).toBe('unbounded ×8');
+    expect(point('my baseline', 'unbounded')).toBe('my baseline');
   });
 });

@@ -5,7 +5,7 @@ import { strategyLabel } from '../../../common/settings/strategy';
 import { expandWindowCell } from '../../../common/settings/windowCell';
 import { EXAMPLES_DIR, openNotebookFile } from '../../../main/notebook/notebookFiles';
 
-const RUN_CELLS = ['run-z1', 'run-s1', 'run-deepconf', 'run-unbounded', 'run-majority'];
+const RUN_CELLS = ['run-z1', 'run-s1', 'run-early-exit', 'run-deepconf', 'run-unbounded', 'run-majority'];
 
 /** Each run cell's strategies (labels as the runner names its runs), samples and seed. */
 async function runsOf(file: string) {
@@ -26,7 +26,7 @@ async function runsOf(file: string) {
 }
 
 describe('the confidence-strategies examples', () => {
-  it('compare Z1, s1, DeepConf (low and high) and the unbounded baselines on the stochastic fixture, with one seed', async () => {
+  it('compare Z1, s1, early exit (two thresholds), DeepConf (low and high) and the unbounded baselines on the stochastic fixture, with one seed', async () => {
     const { notebook, runs, plots } = await runsOf('confidence-strategies.z1.json');
     expect(runs).toEqual([
       {
@@ -39,6 +39,13 @@ describe('the confidence-strategies examples', () => {
       {
         id: 'run-s1',
         strategies: ['budget-forcing max=16', 'budget-forcing max=32', 'budget-forcing max=64'],
+        samples: 1,
+        seed: 1,
+        model: 'stochastic',
+      },
+      {
+        id: 'run-early-exit',
+        strategies: ['early-exit θ=0.5 W=64', 'early-exit θ=0.9 W=64'],
         samples: 1,
         seed: 1,
         model: 'stochastic',
@@ -67,6 +74,7 @@ describe('the confidence-strategies examples', () => {
     expect(runs.map((r) => [r.id, r.strategies.length, r.samples, r.seed, r.model])).toEqual([
       ['run-z1', 3, 1, 0, 'r1-distill-7b'],
       ['run-s1', 3, 1, 0, 'r1-distill-7b'],
+      ['run-early-exit', 1, 1, 0, 'r1-distill-7b'],
       ['run-deepconf', 2, 16, 0, 'r1-distill-7b'],
       ['run-unbounded', 1, 1, 0, 'r1-distill-7b'],
       ['run-majority', 1, 16, 0, 'r1-distill-7b'],
