@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { tryPidLock } from '../locks/pidLock';
@@ -11,6 +12,7 @@ import {
 } from './buildVerification';
 import { workbenchCacheDir, type BuildProgress } from './llamaCppSource';
 import { buildNativeAddon, nodeLlamaCppBuildRunning } from './nativeAddonBuild';
+import { killGroup } from './runCommand';
 
 /**
  * The native build of the addon that the workbench prepares on its own (docs/models.md, "Builds"):
@@ -36,8 +38,17 @@ export interface AutoBuildStatus {
 
 /** The parts of the job that touch the world; tests run them on small real commands. */
 export interface AutoBuildSteps {
-  /** Compiles the addon (or whatever the test builds); throws when cancelled or failed. */
-  build(options: { signal: AbortSignal; onProgress: (progress: BuildProgress) => void }): Promise<void>;
+  /**
+   * Compiles the addon (or whatever the test builds) with its output in `logFile` and its
+   * process group reported to `onSpawn`, so that it can finish after this process is gone;
+   * throws when cancelled or failed.
+   */
+  build(options: {
+    signal: AbortSignal;
+    onProgress: (progress: BuildProgress) => void;
+    logFile: string;
+    onSpawn: (pid: number) => void;
+  }): Promise<void>;
   /** The finished build's file identity; null when there is none. */
   current(): Promise<AddonIdentity | null>;
   /** The recorded check of this build, if any. */
@@ -69,7 +80,7 @@ export class AutoNativeBuild {
     this.cacheDir = options.cacheDir ?? workbenchCacheDir();
     const cacheDir = this.cacheDir;
     this.steps = {
-      build: ({ signal, onProgress }) => buildNativeAddon({ signal, onProgress, nice: 19 }).then(() => undefined),
+      build: (options) => buildNativeAddon({ ...options, nice: 19 }).then(() => undefined),
       current: currentNativeAddon,
       verification: (addon) => verificationOf(addon, cacheDir),
       verify: (addon, { signal }) => verifyNativeAddon(addon, { cacheDir, signal }),
@@ -80,6 +91,28 @@ export class AutoNativeBuild {
 
   get lockFile(): string {
     return path.join(this.cacheDir, 'native-addon-build.lock');
+  }
+
+  /** The build's output (appended by every attempt). */
+  get logFile(): string {
+    return path.join(this.cacheDir, 'native-addon-build.log');
+  }
+
+  /** The process group of the last build started, which may outlive the job that started it. */
+  get buildPidFile(): string {
+    return path.join(this.cacheDir, 'native-addon-build.pid');
+  }
+
+  /** The group of a build still running (started by this job or by a job whose process died). */
+  private runningBuildGroup(): number | null {
+    const pid = Number(readFileOrEmpty(this.buildPidFile).trim());
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    try {
+      process.kill(-pid, 0);
+      return pid;
+    } catch {
+      return null;
+    }
   }
 
   status(): AutoBuildStatus {
@@ -116,6 +149,9 @@ export class AutoNativeBuild {
   /** Stops a running job (its compilers too); true when one was running. */
   cancel(): boolean {
     if (!this.controller || this.controller.signal.aborted) return false;
+    // Waiting on a build an earlier engine left running: stop that one too.
+    const orphan = this.current.state === 'waiting' ? this.runningBuildGroup() : null;
+    if (orphan !== null) killGroup(orphan);
     this.controller.abort();
     return true;
   }
@@ -130,7 +166,8 @@ export class AutoNativeBuild {
     let locked = false;
     try {
       await mkdir(this.cacheDir, { recursive: true });
-      while (!(locked = await tryPidLock(this.lockFile)) || (await this.steps.otherBuildRunning())) {
+      const otherBuild = async () => this.runningBuildGroup() !== null || (await this.steps.otherBuildRunning());
+      while (!(locked = await tryPidLock(this.lockFile)) || (await otherBuild())) {
         if (locked) {
           await rm(this.lockFile, { force: true });
           locked = false;
@@ -146,6 +183,8 @@ export class AutoNativeBuild {
         await this.steps.build({
           signal,
           onProgress: (p) => this.set({ state: 'building', stage: p.stage, percent: p.percent, message: p.line }),
+          logFile: this.logFile,
+          onSpawn: (pid) => writeFileSync(this.buildPidFile, `${pid}\n`),
         });
         addon = await this.steps.current();
         if (!addon) throw new Error('the build finished but left no addon');
@@ -183,5 +222,13 @@ export class AutoNativeBuild {
       });
     }
     return this.status();
+  }
+}
+
+function readFileOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
   }
 }

@@ -74,6 +74,9 @@ export interface NativeAddonBuildOptions {
   signal?: AbortSignal;
   /** Scheduling priority of the compilers (`nice -n`): the automatic build runs at 19, below any run. */
   nice?: number;
+  /** Output to this file instead of a pipe: the build then finishes even if this process dies. */
+  logFile?: string;
+  onSpawn?: (pid: number) => void;
 }
 
 /** A build of node-llama-cpp (ours or another process's) holds one of its lock files right now. */
@@ -128,6 +131,8 @@ export async function buildNativeAddon(options: NativeAddonBuildOptions = {}): P
   await runCommand(command, commandArgs, {
     env,
     signal: options.signal,
+    ...(options.logFile ? { logFile: options.logFile } : {}),
+    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
     onLine: (line) => {
       const percent = cmakePercent(line);
       if (percent !== null) stage = 'build';

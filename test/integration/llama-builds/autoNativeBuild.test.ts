@@ -45,6 +45,17 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The pid the build's second step wrote, once it has written it (the shell creates the file first). */
+async function step2Pid(): Promise<number> {
+  const file = path.join(dir, 'step2.pid');
+  let pid = 0;
+  await until('the second build step', async () => {
+    pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    return pid > 0;
+  });
+  return pid;
+}
+
 function recorder(): {
   statuses: AutoBuildStatus[];
   job: (extra?: Partial<ConstructorParameters<typeof AutoNativeBuild>[0]>) => AutoNativeBuild;
@@ -92,8 +103,7 @@ describe('the automatic native build job', () => {
     const { statuses, job } = recorder();
     const build = job();
     const ending = build.start();
-    await until('the second build step', () => existsSync(path.join(dir, 'step2.pid')));
-    const step2 = Number((await readFile(path.join(dir, 'step2.pid'), 'utf8')).trim());
+    const step2 = await step2Pid();
     expect(build.cancel()).toBe(true);
     expect(await ending).toMatchObject({ state: 'cancelled' });
     await until('the cancelled step to exit', () => !alive(step2), 5000);
@@ -107,22 +117,54 @@ describe('the automatic native build job', () => {
     expect(stepLines(statuses)).toEqual(['[1/1] RUN out.txt']);
   });
 
-  it('takes over from a job whose process was killed (kill -9), and resumes its build', async () => {
+  /** A job in a child process, killed with kill -9 once its build reached the second step. */
+  async function killedJob(): Promise<{ lockFile: string; step2: number; group: number; childPid: number }> {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', fileURLToPath(new URL('./autoBuildChild.ts', import.meta.url)), dir, cacheDir],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    await until('the killed job to reach its second step', () => existsSync(path.join(dir, 'step2.pid')));
+    const step2 = await step2Pid();
     const lockFile = path.join(cacheDir, 'native-addon-build.lock');
     expect(Number((await readFile(lockFile, 'utf8')).trim())).toBe(child.pid);
-    // The build's own process group outlives its parent; here it dies too (as a broken pipe would end it).
-    const step2 = Number((await readFile(path.join(dir, 'step2.pid'), 'utf8')).trim());
     const group = Number((await readFile(`/proc/${step2}/stat`, 'utf8')).split(' ')[4]);
     strays.push(group);
     child.kill('SIGKILL');
+    await until('the killed job to exit', () => !alive(child.pid!));
+    return { lockFile, step2, group, childPid: child.pid! };
+  }
+
+  it("lets a build outlive its job's killed process: the next job waits for it, then checks it and is ready", async () => {
+    const { lockFile, step2 } = await killedJob();
+    expect(alive(step2)).toBe(true); // the build writes to a log file, not to the dead process
+    const { statuses, job } = recorder();
+    const ending = job({ waitMs: 50 }).start();
+    await until('the job to wait for the running build', () =>
+      statuses.some((s) => s.message === 'another process is building llama.cpp'),
+    );
+    await writeFile(path.join(dir, 'fast'), '');
+    expect(await ending).toMatchObject({ state: 'ready' });
+    expect(stepLines(statuses)).toEqual([]); // it built nothing itself
+    expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it('stops, when cancelled while waiting, the build a killed job left running', async () => {
+    const { step2 } = await killedJob();
+    const { statuses, job } = recorder();
+    const build = job({ waitMs: 50 });
+    const ending = build.start();
+    await until('the job to wait for the running build', () =>
+      statuses.some((s) => s.message === 'another process is building llama.cpp'),
+    );
+    expect(build.cancel()).toBe(true);
+    expect(await ending).toMatchObject({ state: 'cancelled' });
+    await until('the left-over build to exit', () => !alive(step2), 5000);
+  });
+
+  it('takes over from a job killed with its build (kill -9 of both), and resumes the build', async () => {
+    const { lockFile, step2, group } = await killedJob();
     process.kill(-group, 'SIGKILL');
-    await until('the killed build to exit', () => !alive(step2), 5000);
+    await until('the killed build to exit', () => !alive(step2) && !alive(-group), 5000);
 
     const { statuses, job } = recorder();
     await writeFile(path.join(dir, 'fast'), '');

@@ -8,9 +8,9 @@ import { runCommand } from '../../../main/llama-builds/runCommand';
 
 /**
  * A real build small enough for a test, in place of the 7-minute llama.cpp one: ninja compiles a
- * C++ file (recording the priority it ran at), then runs the program, which is slow until a
- * `fast` file exists, so a test can cancel or kill the job half-way and see it resume. The
- * "check" compares what the program printed with what was expected.
+ * C++ file (recording the priority it ran at), then runs the program once a `fast` file exists,
+ * so a test can cancel or kill the job half-way and see it resume. The "check" compares what the
+ * program printed with what was expected.
  */
 export const SMALL_BUILD_OUTPUT = 'built by the test\n';
 
@@ -27,7 +27,7 @@ export async function writeSmallProject(dir: string): Promise<void> {
       '  description = CXX $out',
       'rule run',
       // The shell's pid, for the test to see that a cancel killed it; `$$` is ninja's `$`.
-      '  command = echo $$$$ > step2.pid; if [ ! -e fast ]; then sleep 30; fi; ./hello > $out',
+      '  command = echo $$$$ > step2.pid; while [ ! -e fast ]; do sleep 0.05; done; ./hello > $out',
       '  description = RUN $out',
       'build hello: cxx hello.cpp',
       'build out.txt: run hello',
@@ -38,10 +38,12 @@ export async function writeSmallProject(dir: string): Promise<void> {
 
 export function smallBuildSteps(dir: string, cacheDir: string, expected = SMALL_BUILD_OUTPUT): Partial<AutoBuildSteps> {
   return {
-    build: ({ signal, onProgress }) => {
+    build: ({ signal, onProgress, logFile, onSpawn }) => {
       const [command, args] = niced('ninja', ['-C', dir], 19);
       return runCommand(command, args, {
         signal,
+        logFile,
+        onSpawn,
         onLine: (line) => onProgress({ stage: 'build', percent: cmakePercent(line), line }),
       });
     },
