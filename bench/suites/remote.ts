@@ -1,109 +1,296 @@
 /**
- * The remote backend through a real llama-server (built from the llama.cpp source node-llama-cpp
- * ships) on the `bench` fixture model (random f16 weights of a small real shape: compute
- * dominates, and it never ends a generation by itself, so every sample has a known length):
+ * Parallel sampling, local backend against llama-server, on the same llama.cpp source (the
+ * llama-server of main/llama-builds, and the engine's Llama: the native build of the addon once
+ * made, else the prebuilt binary — `builds` says which), the `bench` fixture model (random f16
+ * weights of a small real shape: compute dominates, and it never ends a generation by itself, so
+ * every sample has a known length) and the same thread count:
  *
- * - inFlight: samples/s and tokens/s with 1, 2 and 4 requests in flight (llama-server with
- *   4 slots batches them);
- * - local: the local backend on the same model and threads, 4 sequences of one context;
- * - matchesLocal: greedy results token for token equal to the local backend's.
- *
- * Rounds alternate between the server and the local backend and the median is reported, so a
- * busy shared machine disturbs both sides alike.
+ * - sequences: tokens/s with 1, 2, 4 and 8 samples in flight, seeded sampling, SAMPLES samples
+ *   of TOKENS_PER_SAMPLE tokens each. Local: a context with that many sequences. Server: one
+ *   llama-server with 8 slots, asked through its own `/completion` endpoint by a minimal client
+ *   (llama-server's speed, not our remote client's), that many requests at a time. Rounds
+ *   alternate who goes first; each round's prompts are new to both sides (no prompt cache), the
+ *   ratio is the median of per-round ratios (a busy shared machine disturbs both sides alike).
+ *   CPU time per token beside it: the engine's process, and llama-server's from /proc.
+ * - seededIdentical: every seeded sample of the local backend is the same at 1, 2, 4 and 8
+ *   sequences. (llama-server draws a request's tokens from one random stream, the engine from a
+ *   seed per position, docs/engine.md "Seeded sampling": seeded samples of the two never match.)
+ * - greedyMatchesServer: greedy samples through the product's remote client (RemoteBackend),
+ *   token for token equal to the local backend's, at each number in flight.
  *
  * llama-server answers HTTP 500 ("does not match the expected Content-only format") when a
- * completion's text is not valid UTF-8, which the random-weight model writes after some
- * prompts (a lone byte token). The samples use prompts whose greedy output on the server is
- * valid text (each candidate asked once first).
+ * completion's text is not valid UTF-8, which the random-weight model writes after some prompts
+ * (a stray byte every ~30 tokens). That check runs in the HTTP thread after the slot has
+ * generated every token, so a timed request counts its TOKENS_PER_SAMPLE tokens either way; the
+ * greedy comparison uses short samples of prompts whose greedy output is valid text.
  */
-import { getLlama } from 'node-llama-cpp';
+import { readFileSync } from 'node:fs';
+import type { LlamaContext } from 'node-llama-cpp';
 import { apiMethods, type EventData } from '../../common/api/contract';
 import type { SampleResult } from '../../common/api/contract/generation';
 import { modelSettings } from '../../common/settings/model';
 import type { PromptSettings } from '../../common/settings/prompt';
 import type { GenerationBackend } from '../../main/engine/backend/GenerationBackend';
-import { benchModelParameterCount } from '../../main/fixtures/benchModel';
-import { ensureFixtureFile } from '../../main/fixtures/fixtureFiles';
-import { oracleProblems } from '../../main/fixtures/oracleSpec';
 import { GenerationBatch, type GenerationRequest } from '../../main/engine/generation/GenerationBatch';
+import { getWorkbenchLlama } from '../../main/engine/hardware/workbenchLlama';
 import { LocalBackend } from '../../main/engine/local/LocalBackend';
 import type { RemoteBackend } from '../../main/engine/remote/RemoteBackend';
 import { RemoteModels } from '../../main/engine/remote/RemoteModels';
+import { deriveSampleSeed } from '../../main/engine/sampling/seeds';
+import { benchModelParameterCount } from '../../main/fixtures/benchModel';
+import { ensureFixtureFile } from '../../main/fixtures/fixtureFiles';
+import { oracleProblems } from '../../main/fixtures/oracleSpec';
+import { findLlamaCppTools } from '../../main/llama-builds/llamaCppTools';
 import { startLlamaServer } from '../../test/integration/remote/llamaServer';
+import { median } from '../../common/math/average';
 
-/** Candidate prompts: the oracle problems, then variants of them. */
-const CANDIDATE_PROMPTS = ['', ' Think briefly.', ' Show your work.', ' Check the result.', ' Be careful.'].flatMap((suffix) =>
-  oracleProblems.map((p) => p.problem + suffix),
-);
+const SEQUENCES = [1, 2, 4, 8];
+const SLOTS = Math.max(...SEQUENCES);
 const SAMPLES = 8;
-const RAW_PROMPT: PromptSettings = { template: '{{problem}}', chatTemplate: 'raw', systemPrompt: null, thinkPrefix: '', stopStrings: [] };
-/** Short enough that enough prompts give valid text (the model writes a stray byte every ~30 tokens). */
-const TOKENS_PER_SAMPLE = 32;
-const IN_FLIGHT = [1, 2, 4];
-const SLOTS = 4;
+const TOKENS_PER_SAMPLE = 128;
+/** Short enough that enough prompts give valid text on the server (greedy comparison). */
+const CHECK_TOKENS = 32;
 const CONTEXT_PER_SEQUENCE = 512;
-const THREADS = 1;
-const ROUNDS = 3;
+/** 1 by default: the issue's measurement, and 2 threads on a busy 2-core machine measure the neighbours. */
+const THREADS = Number(process.env.Z1WB_REMOTE_BENCH_THREADS ?? 1);
+const ROUNDS = Number(process.env.Z1WB_REMOTE_BENCH_ROUNDS ?? 3);
+const RUN_SEED = 7;
+const SEEDED = { temperature: 1, topK: 40, topP: 0.95, minP: 0 };
+const RAW_PROMPT: PromptSettings = {
+  template: '{{problem}}',
+  chatTemplate: 'raw',
+  systemPrompt: null,
+  thinkPrefix: '',
+  stopStrings: [],
+};
+/** Candidate prompts for the greedy comparison: the oracle problems, then variants of them. */
+const CANDIDATE_PROMPTS = ['', ' Think briefly.', ' Show your work.', ' Check the result.', ' Be careful.'].flatMap(
+  (suffix) => oracleProblems.map((p) => p.problem + suffix),
+);
 
-interface Speed {
-  samplesPerSecond: number;
+interface Item {
+  key: string;
+  problemId: string;
+  message: string;
+}
+
+interface Run {
   tokensPerSecond: number;
+  cpuMsPerToken: number | null;
 }
 
 export async function runRemoteBench(): Promise<Record<string, unknown>> {
   const modelPath = await ensureFixtureFile('bench');
-  const server = await startLlamaServer({ modelPath, parallel: SLOTS, contextPerSlot: CONTEXT_PER_SEQUENCE, threads: THREADS });
-  const llama = await getLlama({ gpu: false });
+  const server = await startLlamaServer({
+    modelPath,
+    parallel: SLOTS,
+    contextPerSlot: CONTEXT_PER_SEQUENCE,
+    threads: THREADS,
+  });
+  const llama = await getWorkbenchLlama();
   const model = await llama.loadModel({ modelPath });
-  const context = await model.createContext({ contextSize: CONTEXT_PER_SEQUENCE, sequences: SLOTS, threads: THREADS });
-  const local = new LocalBackend({ model, context });
+  const contexts: LlamaContext[] = [];
   const remotes = new RemoteModels();
   try {
-    const backends = new Map<number, RemoteBackend>();
-    for (const inFlight of IN_FLIGHT) backends.set(inFlight, await connect(remotes, server.baseUrl, inFlight));
-    const prompts = await validTextPrompts(backends.get(SLOTS)!, server.baseUrl);
-    const request = (batchId: string) => batchRequest(batchId, prompts);
-
-    const rates = new Map<string, Speed[]>();
-    const results = new Map<string, Map<string, SampleResult[]>>();
-    const record = (name: string, run: { speed: Speed; samples: Map<string, SampleResult[]> }) => {
-      rates.set(name, [...(rates.get(name) ?? []), run.speed]);
-      results.set(name, run.samples);
-    };
-    for (let round = 0; round < ROUNDS; round++) {
-      record('local', await measure(local, request(`local-${round}`)));
-      for (const inFlight of IN_FLIGHT) {
-        const batch = request(`remote-${inFlight}-${round}`);
-        record(`inFlight${inFlight}`, await measure(backends.get(inFlight)!.forBatch(batch.strategies), batch));
-      }
-      console.error(`  remote bench: round ${round + 1}/${ROUNDS} done`);
+    const locals = new Map<number, LocalBackend>();
+    for (const sequences of SEQUENCES) {
+      const context = await model.createContext({ contextSize: CONTEXT_PER_SEQUENCE, sequences, threads: THREADS });
+      contexts.push(context);
+      locals.set(sequences, new LocalBackend({ model, context }));
     }
-
-    const inFlight = Object.fromEntries(IN_FLIGHT.map((n) => [String(n), medianSpeed(rates.get(`inFlight${n}`)!)]));
-    const localSpeed = medianSpeed(rates.get('local')!);
-    const matchesLocal = IN_FLIGHT.every((n) => sameResults(results.get(`inFlight${n}`)!, results.get('local')!) === SAMPLES);
+    const tools = await findLlamaCppTools();
+    const greedyMatchesServer = await compareGreedy(locals, remotes, server.baseUrl);
+    const { sequences, seededIdentical } = await compareThroughput(locals, server.baseUrl, server.process.pid);
     return {
       model: { file: modelPath, parameters: benchModelParameterCount() },
-      server: { ...backends.get(SLOTS)!.info, slots: SLOTS },
+      builds: {
+        local: llama.buildType,
+        localRelease: llama.llamaCppRelease,
+        server: { commit: tools?.commit ?? null, path: tools?.llamaServer ?? null },
+      },
       threads: THREADS,
       samples: SAMPLES,
       tokensPerSample: TOKENS_PER_SAMPLE,
-      inFlight,
-      local: { ...localSpeed, sequences: SLOTS },
-      /** Aggregate throughput with 4 in flight over 1 in flight: what server-side batching buys. */
-      inFlightSpeedup4: inFlight['4']!.tokensPerSecond / inFlight['1']!.tokensPerSecond,
-      /** Server at 4 in flight ÷ local backend at 4 sequences, same model and threads. */
-      remoteOverLocal: inFlight['4']!.tokensPerSecond / localSpeed.tokensPerSecond,
-      matchesLocal,
-      /** Samples (of SAMPLES) identical to the local backend's, per requests in flight. */
-      matchingSamples: Object.fromEntries(IN_FLIGHT.map((n) => [String(n), sameResults(results.get(`inFlight${n}`)!, results.get('local')!)])),
+      sampling: SEEDED,
+      rounds: ROUNDS,
+      sequences,
+      ratio4: (sequences['4'] as { ratio: number }).ratio,
+      ratio8: (sequences['8'] as { ratio: number }).ratio,
+      seededIdentical,
+      greedyMatchesServer,
     };
   } finally {
     await remotes.dispose();
-    await context.dispose();
+    for (const context of contexts) await context.dispose();
     await model.dispose();
     await server.kill();
   }
+}
+
+/** Paired rounds at each number of sequences: tokens/s, CPU per token, batch fill. */
+async function compareThroughput(locals: Map<number, LocalBackend>, baseUrl: string, serverPid: number | undefined) {
+  const local = new Map<number, Run[]>();
+  const remote = new Map<number, Run[]>();
+  const fill = new Map<number, number[]>();
+  let identical = 0;
+  let compared = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    // New prompts every round: neither side finds one in its cache.
+    const items = Array.from({ length: SAMPLES }, (_, i) => ({
+      key: `s${i}`,
+      problemId: `p${i}`,
+      message: `${oracleProblems[i % oracleProblems.length]!.problem} (${round})`,
+    }));
+    const first = new Map<string, string>();
+    for (const sequences of SEQUENCES) {
+      const backend = locals.get(sequences)!;
+      const runLocal = async () => {
+        const before = backend.decodeCounts;
+        const { run, samples } = await timeLocal(backend, items, `seeded-${sequences}-${round}`);
+        const after = backend.decodeCounts;
+        push(local, sequences, run);
+        push(fill, sequences, (after.tokens - before.tokens) / (after.decodes - before.decodes));
+        for (const [key, results] of samples) {
+          const tokens = JSON.stringify(results[0]!.segments.flatMap((segment) => segment.tokens));
+          if (!first.has(key)) first.set(key, tokens);
+          else {
+            compared += 1;
+            if (first.get(key) === tokens) identical += 1;
+          }
+        }
+      };
+      const runServer = async () =>
+        push(remote, sequences, await timeServer(backend, items, sequences, baseUrl, serverPid));
+      if (round % 2 === 0) {
+        await runServer();
+        await runLocal();
+      } else {
+        await runLocal();
+        await runServer();
+      }
+    }
+    console.error(`  remote bench: round ${round + 1}/${ROUNDS} done`);
+  }
+  const sequences = Object.fromEntries(
+    SEQUENCES.map((n) => {
+      const ours = local.get(n)!;
+      const theirs = remote.get(n)!;
+      const ratios = ours.map((run, i) => run.tokensPerSecond / theirs[i]!.tokensPerSecond);
+      return [
+        String(n),
+        {
+          local: median(ours.map((r) => r.tokensPerSecond)),
+          server: median(theirs.map((r) => r.tokensPerSecond)),
+          /** Median of the per-round ratios local ÷ server, and their range. */
+          ratio: median(ratios),
+          ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+          localCpuMsPerToken: median(ours.map((r) => r.cpuMsPerToken!)),
+          serverCpuMsPerToken: theirs.every((r) => r.cpuMsPerToken !== null)
+            ? median(theirs.map((r) => r.cpuMsPerToken!))
+            : null,
+          /** Tokens per decode over the run, prompts included: n when every decode holds every sequence. */
+          localTokensPerDecode: median(fill.get(n)!),
+        },
+      ];
+    }),
+  );
+  return { sequences, seededIdentical: { compared, identical } };
+}
+
+async function timeLocal(backend: LocalBackend, items: readonly Item[], batchId: string) {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const samples = await generate(
+    backend,
+    batchRequest(batchId, items, TOKENS_PER_SAMPLE, { ...SEEDED, seed: RUN_SEED }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  let tokens = 0;
+  for (const results of samples.values()) tokens += results[0]!.totalTokens;
+  if (tokens !== items.length * TOKENS_PER_SAMPLE)
+    throw new Error(`the local backend generated ${tokens} tokens, expected ${items.length * TOKENS_PER_SAMPLE}`);
+  const run: Run = { tokensPerSecond: tokens / seconds, cpuMsPerToken: (used.user + used.system) / 1000 / tokens };
+  return { run, samples };
+}
+
+/** The same prompts (the local backend's tokens) and sampling, `inFlight` requests at a time. */
+async function timeServer(
+  backend: LocalBackend,
+  items: readonly Item[],
+  inFlight: number,
+  baseUrl: string,
+  pid: number | undefined,
+): Promise<Run> {
+  const prompts = await Promise.all(items.map((item) => backend.renderPrompt(RAW_PROMPT, item.message)));
+  const queue = items.map((item, i) => ({ item, prompt: prompts[i]!.tokens }));
+  const cpu = processCpuMs(pid);
+  const started = performance.now();
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      await serverCompletion(baseUrl, {
+        prompt: next.prompt,
+        n_predict: TOKENS_PER_SAMPLE,
+        temperature: SEEDED.temperature,
+        top_k: SEEDED.topK,
+        top_p: SEEDED.topP,
+        min_p: SEEDED.minP,
+        seed: deriveSampleSeed(RUN_SEED, next.item.problemId, 0),
+        cache_prompt: false,
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const tokens = items.length * TOKENS_PER_SAMPLE;
+  const used = cpu === null ? null : processCpuMs(pid)! - cpu;
+  return { tokensPerSecond: tokens / seconds, cpuMsPerToken: used === null ? null : used / tokens };
+}
+
+/** One non-streamed completion; a text that is not valid UTF-8 still generated every token (see above). */
+async function serverCompletion(baseUrl: string, body: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${baseUrl.replace(/\/v1$/, '')}/completion`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.ok) {
+    const predicted = (JSON.parse(text) as { tokens_predicted?: number }).tokens_predicted;
+    if (predicted !== TOKENS_PER_SAMPLE)
+      throw new Error(`llama-server generated ${predicted} tokens, expected ${TOKENS_PER_SAMPLE}`);
+    return;
+  }
+  if (response.status === 500 && text.includes('does not match the expected')) return;
+  throw new Error(`llama-server answered ${response.status}: ${text.slice(0, 300)}`);
+}
+
+/** CPU time of a process (all its threads) in ms, from /proc: null where there is none. */
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const ticksPerSecond = 100; // USER_HZ, 100 on Linux
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}
+
+/** Greedy samples through the product's remote client equal the local backend's, at each number in flight. */
+async function compareGreedy(locals: Map<number, LocalBackend>, remotes: RemoteModels, baseUrl: string) {
+  const backends = new Map<number, RemoteBackend>();
+  for (const n of SEQUENCES) backends.set(n, await connect(remotes, baseUrl, n));
+  const messages = await validTextPrompts(backends.get(SLOTS)!, baseUrl);
+  const items = messages.map((message, i) => ({ key: `s${i}`, problemId: `p${i}`, message }));
+  const matching: Record<string, number> = {};
+  for (const n of SEQUENCES) {
+    const ours = await generate(locals.get(n)!, batchRequest(`greedy-local-${n}`, items, CHECK_TOKENS, {}));
+    const request = batchRequest(`greedy-remote-${n}`, items, CHECK_TOKENS, {});
+    const theirs = await generate(backends.get(n)!.forBatch(request.strategies), request);
+    matching[String(n)] = sameResults(ours, theirs);
+  }
+  return { samples: items.length, tokensPerSample: CHECK_TOKENS, matching };
 }
 
 async function connect(remotes: RemoteModels, baseUrl: string, maxInFlight: number): Promise<RemoteBackend> {
@@ -111,14 +298,19 @@ async function connect(remotes: RemoteModels, baseUrl: string, maxInFlight: numb
   return remotes.backend(loaded.modelId)!;
 }
 
-function batchRequest(batchId: string, prompts: readonly string[], maxTokens = TOKENS_PER_SAMPLE): GenerationRequest {
+function batchRequest(
+  batchId: string,
+  items: readonly Item[],
+  maxTokens: number,
+  sampling: Record<string, number>,
+): GenerationRequest {
   const { modelId: _modelId, ...parsed } = apiMethods['engine.generate'].params.parse({
     batchId,
     modelId: 'bench',
     prompt: RAW_PROMPT,
     strategies: [{ strategy: 'unbounded', maxTokens }],
-    sampling: {},
-    items: prompts.map((message, i) => ({ key: `s${i}`, problemId: `p${i}`, sampleIndex: 0, message })),
+    sampling,
+    items: items.map((item) => ({ ...item, sampleIndex: 0 })),
   });
   return parsed;
 }
@@ -134,7 +326,7 @@ async function validTextPrompts(backend: RemoteBackend, baseUrl: string): Promis
     const response = await fetch(`${baseUrl}/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ prompt: tokens, max_tokens: TOKENS_PER_SAMPLE + 1, temperature: 0 }),
+      body: JSON.stringify({ prompt: tokens, max_tokens: CHECK_TOKENS + 1, temperature: 0 }),
     });
     await response.text();
     if (response.ok) valid.push(message);
@@ -143,23 +335,14 @@ async function validTextPrompts(backend: RemoteBackend, baseUrl: string): Promis
   throw new Error(`only ${valid.length} of ${CANDIDATE_PROMPTS.length} prompts give valid text`);
 }
 
-async function measure(
-  backend: GenerationBackend,
-  request: GenerationRequest,
-): Promise<{ speed: Speed; samples: Map<string, SampleResult[]> }> {
+async function generate(backend: GenerationBackend, request: GenerationRequest): Promise<Map<string, SampleResult[]>> {
   const samples = new Map<string, SampleResult[]>();
-  let tokens = 0;
-  const started = performance.now();
   await new GenerationBatch(backend, request, {
-    sample: (data: EventData<'engine.sample'>) => {
-      samples.set(data.key, data.results);
-      tokens += data.results[0]!.totalTokens;
-    },
+    sample: (data: EventData<'engine.sample'>) => samples.set(data.key, data.results),
     token: () => {},
     progress: () => {},
   }).run();
-  const seconds = (performance.now() - started) / 1000;
-  return { speed: { samplesPerSecond: samples.size / seconds, tokensPerSecond: tokens / seconds }, samples };
+  return samples;
 }
 
 /** How many samples are identical (everything but timings) in both runs. */
@@ -168,10 +351,6 @@ function sameResults(a: Map<string, SampleResult[]>, b: Map<string, SampleResult
   return [...a].filter(([key, results]) => b.has(key) && strip(results) === strip(b.get(key)!)).length;
 }
 
-function medianSpeed(speeds: Speed[]): Speed {
-  const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
-  return {
-    samplesPerSecond: median(speeds.map((s) => s.samplesPerSecond)),
-    tokensPerSecond: median(speeds.map((s) => s.tokensPerSecond)),
-  };
+function push<T>(map: Map<number, T[]>, key: number, value: T): void {
+  map.set(key, [...(map.get(key) ?? []), value]);
 }

@@ -46,6 +46,8 @@ export class ContextDecoder {
   private readonly erasures: Array<() => void> = [];
   private decoding = false;
   private nextTurn: NodeJS.Immediate | null = null;
+  /** Decodes run and tokens they held (batch composition, for the benchmarks). */
+  readonly counts = { decodes: 0, tokens: 0 };
 
   constructor(
     private readonly native: NativeAccess,
@@ -164,6 +166,8 @@ export class ContextDecoder {
       }
       this.dequeue(finished.map((f) => f.item));
       await context.decodeBatch();
+      this.counts.decodes += 1;
+      this.counts.tokens += this.batchSize - space;
       for (const { item, logitIndex } of finished) {
         if (item.sampler === null) {
           item.resolve(null);

@@ -30,11 +30,13 @@ export class LocalBackend implements GenerationBackend {
   private readonly model: LlamaModel;
   private readonly context: LlamaContext;
   private readonly pool: SequencePool<LocalSequence>;
+  private readonly decoder: ContextDecoder;
 
   constructor(options: LocalBackendOptions) {
     this.model = options.model;
     this.context = options.context;
     const decoder = new ContextDecoder(nativeContextOf(options.context), options.context.batchSize);
+    this.decoder = decoder;
     this.pool = new SequencePool(
       options.context.totalSequences,
       (giveBack) => new LocalSequence(options.context.getSequence(), options.model, decoder, giveBack),
@@ -45,6 +47,11 @@ export class LocalBackend implements GenerationBackend {
 
   get parallelism(): number {
     return this.pool.size;
+  }
+
+  /** Decodes so far and the tokens they held: tokens ÷ decodes is how full batches were. */
+  get decodeCounts(): { readonly decodes: number; readonly tokens: number } {
+    return { ...this.decoder.counts };
   }
 
   get contextSize(): number {

@@ -116,6 +116,7 @@ describe('ContextDecoder (scripted native context: a stand-in for llama.cpp)', (
     expect(await Promise.all([first, second, third])).toEqual([101, 201, 301]);
     expect(native.batches).toHaveLength(1);
     expect(native.batches[0]!.map((part) => part.sequenceId)).toEqual([1, 2, 3]);
+    expect(decoder.counts).toEqual({ decodes: 1, tokens: 3 });
   });
 
   it('adds a batch in order of sequence id, whatever order the sequences queued in', async () => {
