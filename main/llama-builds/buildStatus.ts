@@ -54,7 +54,7 @@ export function buildReport(s: BuildSituation): BuildReport {
   if (s.setting === 'prebuilt') return report(`prebuilt binary, as set by ${s.settingFrom}`);
   if (s.backend !== 'cpu') {
     return report(
-      `prebuilt ${s.backend.toUpperCase()} binary: a GPU machine keeps it (set build to "native" to compile for this CPU instead)`,
+      `prebuilt ${s.backend.toUpperCase()} binary: a GPU machine keeps it (backend "cpu" with build "native" uses a build for this CPU instead)`,
     );
   }
   if (s.nativeAvailable && s.verification?.verified) {

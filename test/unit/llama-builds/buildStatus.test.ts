@@ -58,7 +58,8 @@ describe('which build runs, why, and whether to prepare the native one', () => {
 
   it('keeps the prebuilt GPU binary, and honours "prebuilt" wherever it was set', () => {
     expect(report({ backend: 'cuda' })).toMatchObject({
-      reason: 'prebuilt CUDA binary: a GPU machine keeps it (set build to "native" to compile for this CPU instead)',
+      reason:
+        'prebuilt CUDA binary: a GPU machine keeps it (backend "cpu" with build "native" uses a build for this CPU instead)',
       startAutoBuild: false,
     });
     expect(report({ setting: 'prebuilt', settingFrom: 'Z1WB_LLAMA_BUILD' })).toMatchObject({
