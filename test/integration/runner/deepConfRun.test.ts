@@ -1,6 +1,6 @@
 /**
- * DeepConf online through `z1wb run` (runner, store, engine on real llama.cpp, the stochastic
- * fixture model): a notebook runs the same traces twice, once as a deepconf run and once in full
+ * DeepConf online through `z1wb run` (runner, store, engine on real llama.cpp or through a real
+ * llama-server, the stochastic fixture model): a notebook runs the same traces twice, once as a deepconf run and once in full
  * (unbounded, the same seeds and budget), and the full run says what DeepConf must have done:
  * each problem's threshold (a percentile of its warm-up traces' lowest group confidences), which
  * later traces the threshold stopped and at which token, and after how many traces the weighted
@@ -9,7 +9,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SampleRecord } from '../../../common/api/contract/runs';
 import { stoppingThreshold } from '../../../common/signals/deepConfVote';
 import { windowMeans } from '../../../common/signals/summarizeSignals';
@@ -18,9 +18,12 @@ import { stochasticProblems } from '../../../main/fixtures/stochasticSpec';
 import type { Experiments } from '../../../main/api/experiments';
 import { Workbench } from '../../../main/api/Workbench';
 import { spawnNodeEngine } from '../../../main/engine-supervisor/nodeEngineChild';
+import { LOWEST_STREAMED_LOGPROB } from '../../../main/engine/remote/streamedSignals';
+import { ensureFixtureFile } from '../../../main/fixtures/fixtureFiles';
 import { RunStore } from '../../../main/store/RunStore';
 import { STORE_ENV } from '../../../main/store/storeDir';
 import { runCli as cli } from '../../helpers/runCli';
+import { startLlamaServer, type LlamaServer } from '../remote/llamaServer';
 
 const REPO = path.resolve('.');
 const SAMPLES = 8;
@@ -33,7 +36,7 @@ const MAX_TOKENS = 7;
 const PROBLEMS = ['q01a', 'q01b', 'q01c', 'q01d'];
 const SEED = 5;
 
-async function notebook(dir: string, seed: number): Promise<string> {
+async function notebook(dir: string, seed: number, model: Record<string, unknown>): Promise<string> {
   const q01 = (await readFile(path.join(REPO, 'experiments/datasets/oracle.jsonl'), 'utf8')).split('\n')[0]!;
   const rows = PROBLEMS.map((id) => q01.replace('"id":"q01"', `"id":"${id}"`));
   await writeFile(path.join(dir, 'problems.jsonl'), rows.join('\n') + '\n');
@@ -51,13 +54,7 @@ async function notebook(dir: string, seed: number): Promise<string> {
       type: 'model',
       id: 'stochastic',
       metadata: {},
-      model: {
-        source: 'fixture:stochastic',
-        contextSize: 256,
-        threads: 1,
-        parallel: 1,
-        signals: { mode: 'summary', topK: 20, groupSize: GROUP },
-      },
+      model: { ...model, signals: { mode: 'summary', topK: 20, groupSize: GROUP } },
     },
     {
       type: 'dataset',
@@ -126,67 +123,83 @@ function expectedOnline(full: FullTrace[]) {
   return { threshold, count, stops };
 }
 
+/**
+ * Runs the notebook and checks every problem's deepconf samples against its full traces: which
+ * exist, their stop reasons and token counts. Returns the store and what happened.
+ */
+async function runAndCheck(model: Record<string, unknown>, lowestLogprob?: number) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'z1wb-deepconf-'));
+  const store = path.join(dir, 'store');
+  const result = await cli(['run', await notebook(dir, SEED, model), '--store', store, '--json']);
+  expect(result.code, result.stderr).toBe(0);
+  // Progress counts the samples that may still come, so the run ends at its total.
+  expect(result.stderr).toMatch(/deepconf \[#+\] (\d+)\/\1 samples/);
+
+  const opened = await RunStore.open(store);
+  try {
+    const runOf = (cell: string) => opened.list().find((r) => r.notebook.cellId === cell)!;
+    expect(runOf('deepconf').status).toBe('complete');
+    const online = await opened.runFiles(runOf('deepconf').id);
+    const full = await opened.runFiles(runOf('full').id);
+    let continued = 0;
+    let stopped = 0;
+    let answered = 0;
+    for (const problemId of PROBLEMS) {
+      const traces: FullTrace[] = [];
+      const problemIndex = stochasticProblems.findIndex((p) => p.id === 'q01');
+      for (const record of full.records().filter((r) => r.problemId === problemId)) {
+        const tokens = (await full.readTrajectory(record.key)).segments.flatMap((s) => s.tokens);
+        traces.push({
+          record,
+          confidence: stochasticConfidences(problemIndex, 'plain', tokens, 20, { lowestLogprob }),
+        });
+      }
+      traces.sort((a, b) => a.record.sampleIndex - b.record.sampleIndex);
+      const want = expectedOnline(traces);
+      const got = online
+        .records()
+        .filter((r) => r.problemId === problemId)
+        .sort((a, b) => a.sampleIndex - b.sampleIndex);
+      expect(
+        got.map((r) => r.sampleIndex),
+        problemId,
+      ).toEqual([...Array(want.count).keys()]);
+      got.forEach((record, i) => {
+        const at = want.stops[i]!;
+        const reference = traces[i]!.record;
+        expect(record.stopReason, `${record.key}`).toBe(at === null ? reference.stopReason : 'low-confidence');
+        expect(record.totalTokens, `${record.key}`).toBe(at === null ? reference.totalTokens : at + 1);
+        if (at !== null) expect(record.lowestGroupConfidence!).toBeLessThan(want.threshold);
+      });
+      if (want.count > WARMUP) continued += 1;
+      if (got.some((r) => r.stopReason !== 'low-confidence' && r.answerKey !== null)) answered += 1;
+      stopped += want.stops.filter((s) => s !== null).length;
+    }
+    // The run's answer per problem is the weighted vote of the samples that were not stopped:
+    // right wherever one of them answered (every answer the model reaches is right).
+    expect(runOf('deepconf').summary!.deepconf!.weighted).toBe(answered / PROBLEMS.length);
+    expect(runOf('deepconf').done).toBeLessThanOrEqual(runOf('deepconf').planned);
+    return { store, stdout: result.stdout, continued, stopped, samples: runOf('deepconf').done };
+  } finally {
+    await opened.close();
+  }
+}
+
 describe('z1wb run with a deepconf window (real llama.cpp, stochastic model)', () => {
   it('stops the traces and the sampling exactly where the full traces say', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'z1wb-deepconf-'));
-    const store = path.join(dir, 'store');
-    const result = await cli(['run', await notebook(dir, SEED), '--store', store, '--json']);
-    expect(result.code, result.stderr).toBe(0);
-    // Progress counts the samples that may still come, so the run ends at its total.
-    expect(result.stderr).toMatch(/deepconf \[#+\] 8\/8 samples/);
-
-    const opened = await RunStore.open(store);
-    try {
-      const runOf = (cell: string) => opened.list().find((r) => r.notebook.cellId === cell)!;
-      expect(runOf('deepconf').status).toBe('complete');
-      const online = await opened.runFiles(runOf('deepconf').id);
-      const full = await opened.runFiles(runOf('full').id);
-      let continued = 0;
-      let stopped = 0;
-      let answered = 0;
-      for (const problemId of PROBLEMS) {
-        const traces: FullTrace[] = [];
-        const problemIndex = stochasticProblems.findIndex((p) => p.id === 'q01');
-        for (const record of full.records().filter((r) => r.problemId === problemId)) {
-          const tokens = (await full.readTrajectory(record.key)).segments.flatMap((s) => s.tokens);
-          traces.push({ record, confidence: stochasticConfidences(problemIndex, 'plain', tokens, 20) });
-        }
-        traces.sort((a, b) => a.record.sampleIndex - b.record.sampleIndex);
-        const want = expectedOnline(traces);
-        const got = online
-          .records()
-          .filter((r) => r.problemId === problemId)
-          .sort((a, b) => a.sampleIndex - b.sampleIndex);
-        expect(
-          got.map((r) => r.sampleIndex),
-          problemId,
-        ).toEqual([...Array(want.count).keys()]);
-        got.forEach((record, i) => {
-          const at = want.stops[i]!;
-          const reference = traces[i]!.record;
-          expect(record.stopReason, `${record.key}`).toBe(at === null ? reference.stopReason : 'low-confidence');
-          expect(record.totalTokens, `${record.key}`).toBe(at === null ? reference.totalTokens : at + 1);
-          if (at !== null) expect(record.lowestGroupConfidence!).toBeLessThan(want.threshold);
-        });
-        if (want.count > WARMUP) continued += 1;
-        if (got.some((r) => r.stopReason !== 'low-confidence' && r.answerKey !== null)) answered += 1;
-        stopped += want.stops.filter((s) => s !== null).length;
-      }
-      // With one warm-up trace that loops three times or more (cut, no answer: 109.84 is its lowest
-      // window), a problem samples on until a trace answers without being stopped; a trace that
-      // loops exactly twice answers, but its last window [105.34, 111.34, 111.34, 108] = 109.01
-      // is below the threshold: it stops at its answer token and does not vote. Seed 5 gives
-      // three problems sampled past the warm-up and one such stop (and later traces whose
-      // windows equal the threshold, which the rounding of stored summaries must not stop).
-      expect(continued).toBe(3);
-      expect(stopped).toBe(1);
-      // The run's answer per problem is the weighted vote of the samples that were not stopped:
-      // right wherever one of them answered (every answer the model reaches is right).
-      expect(runOf('deepconf').summary!.deepconf!.weighted).toBe(answered / PROBLEMS.length);
-      expect(runOf('deepconf').done).toBeLessThan(runOf('deepconf').planned);
-    } finally {
-      await opened.close();
-    }
+    const { store, stdout, continued, stopped, samples } = await runAndCheck({
+      source: 'fixture:stochastic',
+      contextSize: 256,
+      threads: 1,
+      parallel: 1,
+    });
+    // With one warm-up trace that loops three times or more (cut, no answer: 109.84 is its lowest
+    // window), a problem samples on until a trace answers without being stopped; a trace that
+    // loops exactly twice answers, but its last window [105.34, 111.34, 111.34, 108] = 109.01
+    // is below the threshold: it stops at its answer token and does not vote. Seed 5 gives
+    // three problems sampled past the warm-up and one such stop (and later traces whose
+    // windows equal the threshold, which the rounding of stored summaries must not stop).
+    expect([continued, stopped, samples]).toEqual([3, 1, 8]);
 
     // Generated again from the stored run (later traces under their stored thresholds,
     // itemsAsGenerated): token for token the same.
@@ -206,7 +219,7 @@ describe('z1wb run with a deepconf window (real llama.cpp, stochastic model)', (
     }
 
     // Graded again under another grader: complete with the same samples, none generated.
-    const source = JSON.parse(result.stdout).runs.find((r: { cell: string }) => r.cell === 'deepconf');
+    const source = JSON.parse(stdout).runs.find((r: { cell: string }) => r.cell === 'deepconf');
     const regraded = await cli([
       'runs',
       'regrade',
@@ -225,5 +238,28 @@ describe('z1wb run with a deepconf window (real llama.cpp, stochastic model)', (
       source.samples,
       source.id,
     ]);
+  });
+});
+
+describe('z1wb run with a deepconf window over llama-server (real llama-server, stochastic model)', () => {
+  let server: LlamaServer;
+  beforeAll(async () => {
+    server = await startLlamaServer({ modelPath: await ensureFixtureFile('stochastic'), parallel: 1 });
+  }, 900_000);
+  afterAll(async () => {
+    await server?.kill();
+  });
+
+  it('stops the traces and the sampling exactly where the full traces say, from the confidences the server reports', async () => {
+    // The server floors log-probabilities ~103 nats below the top: q01's confidences are 90.84,
+    // 84.19, 87.84 and 74.31 (docs/fixtures.md), so the answer token's is the lowest and every
+    // trace that answers after a cut warm-up trace (threshold 86.93) stops at its answer.
+    const { continued, stopped, samples } = await runAndCheck(
+      { source: `openai:${server.baseUrl}` },
+      LOWEST_STREAMED_LOGPROB,
+    );
+    // Seed 5 on the server (it draws its own tokens): three problems sampled past their warm-up,
+    // nine traces stopped, 25 of the 32 samples generated.
+    expect([continued, stopped, samples]).toEqual([3, 9, 25]);
   });
 });
