@@ -4,7 +4,6 @@ import type { StrategySettings } from '../../../common/settings/strategy';
 import type { GenerateResult } from '../backend/GenerationBackend';
 import { scoreTrialAnswer } from './earlyExitScore';
 import { stopReasonOf, type RunCheckpoint, type SampleRun, type Verdict } from './SampleRun';
-import { thinkWithinWindow, type Phase1 } from './thinkWithinWindow';
 
 export type EarlyExitSettings = Extract<StrategySettings, { strategy: 'early-exit' }>;
 type Probe = NonNullable<StrategyResult['probes']>[number];
@@ -17,12 +16,14 @@ type Probe = NonNullable<StrategyResult['probes']>[number];
  * 3. a score ≥ the threshold ends the sample with that answer; otherwise the trial is erased
  *    from the sequence (as a branched sweep erases its branches: no re-evaluation of the
  *    thinking) and the thinking goes on with the transition;
- * 4. the window stays the hard maximum: a thinking still going at W gets Z1's hint and answer.
+ * 4. the window stays the hard maximum: a thinking still going at W (the token after W looked
+ *    at first) gets Z1's hint and answer.
  * Once the model writes the end-of-thinking delimiter no trial is induced any more.
  *
- * `settings` may differ only in `threshold` (a threshold sweep): every probe is shared, each
- * threshold exits at the first probe that reaches it, the rest go on from there. Results come
- * back in the order given, each token for token the result of an independent run.
+ * `settings` may differ in `threshold` and `window` (a sweep): every probe is shared, each
+ * threshold exits at the first probe that reaches it, each window's hint and answer are
+ * branched off at W and erased, and the rest go on from there. Results come back in the order
+ * given, each token for token the result of an independent run.
  */
 export async function runEarlyExitSweep(
   settings: readonly EarlyExitSettings[],
@@ -33,74 +34,70 @@ export async function runEarlyExitSweep(
   const results = new Array<StrategyResult | undefined>(settings.length);
   let waiting = settings.map((_, index) => index);
   const probes: Probe[] = [];
+  const finish = async (indices: readonly number[], verdict: Verdict) => {
+    for (const index of indices) {
+      // A copy: the sweep goes on adding probes that are not this result's.
+      const own = [...(verdict.probes ?? probes)];
+      results[index] = await run.result(settings[index]!, { ...verdict, probes: own, discardedTokens: discarded(own) });
+    }
+    waiting = waiting.filter((index) => !indices.includes(index));
+  };
   /** Thinking tokens right after the last transition looked at: transitions in a row are one. */
   let afterTransition = -1;
+  /** The model wrote the end-of-thinking delimiter: no more probes. */
+  let thinkingEnded = false;
 
-  for (;;) {
-    const probing = probes.length < shared.maxProbes && shared.transitions.length > 0;
-    const thought = run.generatedIn('thinking');
+  while (waiting.length > 0) {
+    const window = Math.min(...waiting.map((index) => settings[index]!.window));
+    const probing = !thinkingEnded && probes.length < shared.maxProbes && shared.transitions.length > 0;
     const generated = await run.generate('thinking', {
-      maxTokens: Math.min(shared.window - thought, shared.maxTokens - run.tokensAfterPrompt),
+      maxTokens: Math.min(window, shared.maxTokens) - run.generatedIn('thinking'),
       peekAfterLimit: true,
-      stopStrings: [...(probing ? shared.transitions : []), ...[shared.endOfThinking].filter(Boolean)],
+      stopStrings: thinkingEnded
+        ? []
+        : [...(probing ? shared.transitions : []), ...[shared.endOfThinking].filter(Boolean)],
     });
-    const transition = transitionOf(generated, shared);
-    if (transition === null) {
-      const verdict = await endOfThinking(shared, run, generated);
-      for (const index of waiting) {
-        results[index] = await run.result(settings[index]!, { ...verdict, probes, discardedTokens: discarded(probes) });
-      }
-      return results.map((result) => result!);
+    if (!thinkingEnded && generated.end === 'stop-string' && generated.stop?.text === shared.endOfThinking) {
+      thinkingEnded = true;
+      continue;
     }
-    const point = run.generatedIn('thinking') - transition;
-    if (point <= afterTransition) {
+    const transition = transitionOf(generated, shared);
+    if (transition !== null) {
+      const point = run.generatedIn('thinking') - transition;
+      if (point > afterTransition) {
+        const probe = await takeProbe(run, shared, { point, transition });
+        const own = [...probes, { ...probe.record, exited: true }];
+        const exiting = waiting.filter((index) => probe.tokens > 0 && probe.score >= settings[index]!.threshold);
+        await finish(exiting, { cut: true, cutAt: point, probes: own });
+        probes.push({ ...probe.record, exited: false });
+        if (waiting.length > 0) await probe.erase();
+      }
       afterTransition = run.generatedIn('thinking');
       continue;
     }
-    const probe = await takeProbe(run, shared, { point, transition });
-    const exiting = waiting.filter((index) => probe.tokens > 0 && probe.score >= settings[index]!.threshold);
-    for (const index of exiting) {
-      const own = [...probes, { ...probe.record, exited: true }];
-      results[index] = await run.result(settings[index]!, {
-        cut: true,
-        cutAt: point,
-        probes: own,
-        discardedTokens: discarded(own),
-      });
+    if (generated.end !== 'max-tokens' || generated.next?.endsGeneration) {
+      // The model ended by itself (at the limit: the token after it says so), or was stopped.
+      const stopReason = generated.end === 'max-tokens' ? 'end-of-generation' : stopReasonOf(generated.end);
+      await finish(waiting, { cut: false, stopReason });
+      break;
     }
-    probes.push({ ...probe.record, exited: false });
-    waiting = waiting.filter((index) => !exiting.includes(index));
-    if (waiting.length === 0) return results.map((result) => result!);
-    await probe.erase();
-    afterTransition = run.generatedIn('thinking');
+    const cutAt = run.generatedIn('thinking');
+    if (window >= shared.maxTokens) {
+      await finish(waiting, { cut: true, cutAt, stopReason: 'max-tokens' });
+      break;
+    }
+    const branchPoint = run.checkpoint();
+    await run.insert('hint', shared.hint);
+    await run.generate('answer', {
+      maxTokens: Math.min(shared.answerBudget, shared.maxTokens - run.tokensAfterPrompt),
+    });
+    await finish(
+      waiting.filter((index) => settings[index]!.window === window),
+      { cut: true, cutAt },
+    );
+    if (waiting.length > 0) await run.restore(branchPoint);
   }
-}
-
-/**
- * The thinking stopped for a reason other than a transition. At the limit, the token after it
- * was looked at (as thinkWithinWindow does): a model that ends there is not cut; a cut by the
- * window gets the hint and the answer, as in Z1's shifted window. After the end-of-thinking
- * delimiter the rest of phase 1 goes as in the shifted window.
- */
-async function endOfThinking(settings: EarlyExitSettings, run: SampleRun, generated: GenerateResult): Promise<Verdict> {
-  let phase1: Phase1;
-  if (generated.end === 'max-tokens') {
-    phase1 = generated.next?.endsGeneration
-      ? { cut: false, stopReason: 'end-of-generation' }
-      : { cut: true, by: settings.window < settings.maxTokens ? 'window' : 'budget' };
-  } else if (generated.end === 'stop-string' && generated.stop?.text === settings.endOfThinking) {
-    phase1 = await thinkWithinWindow(run, settings.window, settings.maxTokens);
-  } else {
-    phase1 = { cut: false, stopReason: stopReasonOf(generated.end) };
-  }
-  if (!phase1.cut) return { cut: false, stopReason: phase1.stopReason };
-  const cutAt = run.generatedIn('thinking');
-  if (phase1.by === 'budget') return { cut: true, cutAt, stopReason: 'max-tokens' };
-  await run.insert('hint', settings.hint);
-  await run.generate('answer', {
-    maxTokens: Math.min(settings.answerBudget, settings.maxTokens - run.tokensAfterPrompt),
-  });
-  return { cut: true, cutAt };
+  return results.map((result) => result!);
 }
 
 /** One early-exit run: a sweep of one threshold. */
@@ -113,16 +110,16 @@ export function isThresholdSweep(settings: readonly StrategySettings[]): setting
   return settings[0]?.strategy === 'early-exit';
 }
 
-/** Settings that differ only in `threshold`: what one early-exit sweep shares. */
+/** Settings that differ only in `threshold` and `window`: what one early-exit sweep shares. */
 export function earlyExitSweepKey(settings: EarlyExitSettings): string {
-  const { threshold: _threshold, ...rest } = settings;
+  const { threshold: _threshold, window: _window, ...rest } = settings;
   return JSON.stringify(Object.entries(rest).sort(([x], [y]) => x.localeCompare(y)));
 }
 
 function assertOneSweep(settings: readonly EarlyExitSettings[]): void {
   const first = settings[0];
   if (!first || settings.some((s) => earlyExitSweepKey(s) !== earlyExitSweepKey(first))) {
-    throw new Error('an early-exit sweep needs early-exit settings that differ only in "threshold"');
+    throw new Error('an early-exit sweep needs early-exit settings that differ only in "threshold" and "window"');
   }
 }
 

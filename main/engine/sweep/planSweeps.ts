@@ -8,15 +8,15 @@ export type SweepPlanStep =
   | {
       readonly kind: 'sweep';
       readonly indices: readonly number[];
-      /** Windows of one window strategy, or thresholds of one early exit (strategies/earlyExit.ts). */
+      /** Windows of one window strategy, or thresholds and windows of one early exit (strategies/earlyExit.ts). */
       readonly settings: readonly WindowSettings[] | readonly EarlyExitSettings[];
     }
   | { readonly kind: 'single'; readonly index: number; readonly settings: StrategySettings };
 
 /**
  * Groups window strategies that differ only in `window` into one branched sweep each, and early
- * exits that differ only in `threshold` into one threshold sweep each; every other strategy runs
- * on its own. Steps keep the order of their first strategy.
+ * exits that differ only in `threshold` and `window` into one early-exit sweep each; every other
+ * strategy runs on its own. Steps keep the order of their first strategy.
  */
 export function planSweeps(strategies: readonly StrategySettings[]): SweepPlanStep[] {
   const steps: SweepPlanStep[] = [];

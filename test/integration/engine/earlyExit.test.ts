@@ -92,6 +92,25 @@ describe('early exit on real llama.cpp (oracle confidence problems, greedy)', ()
     }
   });
 
+  it('a sweep over thresholds and windows equals the independent runs and the spec', async () => {
+    // Windows before the first exits, between probes, just after e01's </think>, and past every chain.
+    const grid = [0.5, 0.8, 0.95, 0.965].flatMap((threshold) =>
+      [8, 12, 19, 64].map((window) => ({ threshold, window })),
+    );
+    const strategies = grid.map((cell) => ({ strategy: 'early-exit', ...cell }));
+    const swept = await run(strategies);
+    for (const [i, strategy] of strategies.entries()) {
+      const alone = await run([strategy]);
+      for (const problem of confidenceProblems) {
+        const result = swept.get(problem.id)![i]!;
+        expect(comparable(result), `${problem.id} ${JSON.stringify(grid[i])}`).toEqual(
+          comparable(alone.get(problem.id)![0]!),
+        );
+        expectEarlyExitResult(result, expectEarlyExit(problem, grid[i]!));
+      }
+    }
+  });
+
   const variants: Array<{ name: string; settings: Omit<EarlyExitCase, 'threshold'> }> = [
     { name: 'only "Wait" as a transition', settings: { transitions: ['Wait'] } },
     { name: 'at most one probe', settings: { maxProbes: 1 } },
@@ -144,7 +163,7 @@ describe('early exit on real llama.cpp (oracle confidence problems, greedy)', ()
 });
 
 describe('early exit, seeded (stochastic model at temperature 1)', () => {
-  it('a threshold sweep equals the independent runs, token for token', async () => {
+  it('a sweep over thresholds and windows equals the independent runs, token for token', async () => {
     // Plain mode: the answer intro "\n\nThe final answer is " is a paragraph break, so every
     // sample takes one probe before its answer; θ = 0 exits there, θ = 1 never does.
     const seededItems = oracleProblems.flatMap((p) =>
@@ -156,19 +175,23 @@ describe('early exit, seeded (stochastic model at temperature 1)', () => {
       sampling: { temperature: 1, topK: 40, topP: 0.95, minP: 0, seed: 11 },
     };
     const thresholds = [0, 0.5, 1];
-    const strategies = thresholds.map((threshold) => ({ strategy: 'early-exit', threshold, window: 48 }));
+    const strategies = thresholds.flatMap((threshold) =>
+      [16, 48].map((window) => ({ strategy: 'early-exit', threshold, window })),
+    );
     const swept = await runBatch(stochastic.backend, generationRequest({ ...base, strategies }));
-    const exits = thresholds.map(() => 0);
+    const exits = strategies.map(() => 0);
     for (const [t, strategy] of strategies.entries()) {
       const alone = await runBatch(stochastic.backend, generationRequest({ ...base, strategies: [strategy] }));
       for (const item of seededItems) {
         const result = swept.get(item.key)![t]!;
-        expect(comparable(result), `${item.key} θ=${thresholds[t]}`).toEqual(comparable(alone.get(item.key)![0]!));
+        expect(comparable(result), `${item.key} ${JSON.stringify(strategy)}`).toEqual(
+          comparable(alone.get(item.key)![0]!),
+        );
         if (result.probes?.some((p) => p.exited)) exits[t]! += 1;
       }
     }
-    // Not vacuous: θ = 0 exits every sample that reached its answer, θ = 1 none.
-    expect(exits[0]).toBeGreaterThan(20);
-    expect(exits[2]).toBe(0);
+    // Not vacuous: θ = 0 exits every sample that reached its answer within W = 48, θ = 1 none.
+    expect(exits[1]).toBeGreaterThan(20);
+    expect(exits[5]).toBe(0);
   });
 });
