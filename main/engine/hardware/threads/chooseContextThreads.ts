@@ -45,14 +45,17 @@ export async function chooseContextThreads(request: ChooseThreadsRequest): Promi
   let chosen = cached?.threads ?? 0;
   if (!cached) {
     source = 'measured';
-    measured = await measureDecodeThreads(threads, request.model, candidates);
+    measured = await measureDecodeThreads(threads, request.model, candidates, {
+      contextSize: request.context.contextSize,
+    });
     chosen = chooseThreads(measured);
     await request.cache.set(key, { threads: chosen, measured, measuredAt: new Date().toISOString() });
   }
   threads.set(chosen);
   const reference = measured.find((m) => m.threads === chosen)?.tokensPerSecond;
+  // One candidate (a 1-core machine) leaves nothing to re-check.
   const governor =
-    reference === undefined
+    reference === undefined || candidates.length < 2
       ? null
       : new ThreadGovernor({
           threads,

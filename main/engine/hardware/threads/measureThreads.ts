@@ -7,6 +7,8 @@ export interface MeasureOptions {
   steps?: number;
   /** The sequence the measurement may use; its cells are erased afterwards. */
   sequenceId?: number;
+  /** The context's size per sequence: prompt and decodes stay within half of it. */
+  contextSize?: number;
 }
 
 function median(values: number[]): number {
@@ -29,7 +31,9 @@ export async function measureDecodeThreads(
   const steps = options.steps ?? 6;
   const sequenceId = options.sequenceId ?? 0;
   const context = threads.native.context;
-  const prompt = Uint32Array.from(model.tokenize('Thread count check: how fast does this machine decode?').map(Number));
+  const room = Math.max(2, Math.floor((options.contextSize ?? 512) / 2) - steps - 1);
+  const text = model.tokenize('Thread count check: how fast does this machine decode?').map(Number);
+  const prompt = Uint32Array.from(text.length > 0 ? text.slice(0, room) : [0]);
   const token = Uint32Array.of(prompt[prompt.length - 1] ?? 0);
   const lastLogit = Uint32Array.of(0);
   const handle = threads.native.preventDisposal();
