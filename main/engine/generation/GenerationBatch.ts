@@ -2,7 +2,7 @@ import type { ParsedParams, EventData } from '../../../common/api/contract';
 import type { SampleResult } from '../../../common/api/contract/generation';
 import type { BackendSequence, GenerationBackend, RenderedPrompt } from '../backend/GenerationBackend';
 import { deriveSampleSeed } from '../sampling/seeds';
-import { isThresholdSweep, runEarlyExitSweep } from '../strategies/earlyExit';
+import { isEarlyExitSweep, runEarlyExitSweep } from '../strategies/earlyExit';
 import { runStrategy } from '../strategies/runStrategy';
 import { SampleRun } from '../strategies/SampleRun';
 import { runBranchedSweep } from '../sweep/branchedSweep';
@@ -148,7 +148,7 @@ export class GenerationBatch {
         onGenerated: (count) => (this.generatedTokens += count),
       });
       if (step.kind === 'sweep') {
-        const swept = isThresholdSweep(step.settings)
+        const swept = isEarlyExitSweep(step.settings)
           ? await runEarlyExitSweep(step.settings, run)
           : await runBranchedSweep(step.settings, run);
         step.indices.forEach((index, i) => {

@@ -105,8 +105,8 @@ export async function runEarlyExit(settings: EarlyExitSettings, run: SampleRun):
   return (await runEarlyExitSweep([settings], run))[0]!;
 }
 
-/** Whether a sweep's settings are early exits (a threshold sweep) rather than windows. */
-export function isThresholdSweep(settings: readonly StrategySettings[]): settings is readonly EarlyExitSettings[] {
+/** Whether a sweep's settings are early exits (thresholds and windows) rather than a window strategy's. */
+export function isEarlyExitSweep(settings: readonly StrategySettings[]): settings is readonly EarlyExitSettings[] {
   return settings[0]?.strategy === 'early-exit';
 }
 

@@ -8,6 +8,8 @@ import type { SampleResult } from '../../../common/api/contract/generation';
 import { DEER_INDUCING_TEXT } from '../../../common/settings/strategy';
 import { confidenceProblems, expectEarlyExit, type EarlyExitCase } from '../../../main/fixtures/confidenceSpec';
 import { oracleProblems } from '../../../main/fixtures/oracleSpec';
+import type { BackendSequence, GenerateRequest } from '../../../main/engine/backend/GenerationBackend';
+import type { LocalBackend } from '../../../main/engine/local/LocalBackend';
 import { comparable, generationRequest, loadLocalEngine, runBatch, type LocalEngine } from './localEngine';
 
 let oracle: LocalEngine;
@@ -98,9 +100,11 @@ describe('early exit on real llama.cpp (oracle confidence problems, greedy)', ()
       [8, 12, 19, 64].map((window) => ({ threshold, window })),
     );
     const strategies = grid.map((cell) => ({ strategy: 'early-exit', ...cell }));
-    const swept = await run(strategies);
+    const counted = countingGenerated(oracle.backend);
+    const swept = await runBatch(counted.backend, generationRequest({ prompt, items, strategies }));
+    const sweptTokens = counted.tokens();
     for (const [i, strategy] of strategies.entries()) {
-      const alone = await run([strategy]);
+      const alone = await runBatch(counted.backend, generationRequest({ prompt, items, strategies: [strategy] }));
       for (const problem of confidenceProblems) {
         const result = swept.get(problem.id)![i]!;
         expect(comparable(result), `${problem.id} ${JSON.stringify(grid[i])}`).toEqual(
@@ -109,6 +113,8 @@ describe('early exit on real llama.cpp (oracle confidence problems, greedy)', ()
         expectEarlyExitResult(result, expectEarlyExit(problem, grid[i]!));
       }
     }
+    // Shared: the sweep generated each thinking token and each probe once (16 runs: 5× fewer tokens).
+    expect(counted.tokens() - sweptTokens).toBeGreaterThan(5 * sweptTokens);
   });
 
   const variants: Array<{ name: string; settings: Omit<EarlyExitCase, 'threshold'> }> = [
@@ -195,3 +201,30 @@ describe('early exit, seeded (stochastic model at temperature 1)', () => {
     expect(exits[5]).toBe(0);
   });
 });
+
+/** The backend as it is, counting the tokens its sequences generate (probes and branches included). */
+function countingGenerated(backend: LocalBackend): { backend: LocalBackend; tokens(): number } {
+  let tokens = 0;
+  const bound = <T extends object>(target: T, prop: string | symbol) => {
+    const value = Reflect.get(target, prop) as unknown;
+    return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+  };
+  const counting = (sequence: BackendSequence): BackendSequence =>
+    new Proxy(sequence, {
+      get: (target, prop) =>
+        prop === 'generate'
+          ? async (request: GenerateRequest) => {
+              const result = await target.generate(request);
+              tokens += result.tokens.length;
+              return result;
+            }
+          : bound(target, prop),
+    });
+  const wrapped = new Proxy(backend, {
+    get: (target, prop) =>
+      prop === 'acquireSequence'
+        ? async (signal?: AbortSignal) => counting(await target.acquireSequence(signal))
+        : bound(target, prop),
+  });
+  return { backend: wrapped, tokens: () => tokens };
+}
