@@ -8,6 +8,7 @@ import type { RunSummary, SampleRecord, Trajectory } from '../../common/api/cont
 import { encodeRowLine } from '../../main/store/checksummedLines';
 import { RunFiles, type SampleWithTrajectory } from '../../main/store/RunFiles';
 import { sampleToRow } from '../../main/store/sampleRows';
+import { runSignalsBench } from './storeSignals';
 import { RunStore } from '../../main/store/RunStore';
 import { summarizeRun } from '../../main/store/runSummary';
 import { SampleColumns } from '../../main/store/sampleColumns';
@@ -276,6 +277,7 @@ export async function runStoreBench(): Promise<Record<string, unknown>> {
         records: recordCount,
       },
       readTrajectoryMs: trajectoryMs,
+      signals: await runSignalsBench(),
       files: {
         samplesBytes,
         samplesCacheBytes: cacheBytes,

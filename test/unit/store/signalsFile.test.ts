@@ -46,6 +46,29 @@ describe('float16: the per-token signal encoding', () => {
     for (let bits = 0; bits < 0x7c00; bits++) expect(toHalf(fromHalf(bits))).toBe(bits);
   });
 
+  it('gives the nearest half, ties to the even one, for any double (checked against its neighbours)', () => {
+    const wrong: number[] = [];
+    const check = (x: number) => {
+      const bits = toHalf(x);
+      const error = Math.abs(fromHalf(bits) - x);
+      const magnitude = bits & 0x7fff;
+      for (const neighbour of [magnitude - 1, magnitude + 1]) {
+        if (neighbour < 0 || neighbour > 0x7bff) continue;
+        const other = Math.abs(fromHalf((bits & 0x8000) | neighbour) - x);
+        if (other < error || (other === error && (magnitude & 1) === 1)) wrong.push(x);
+      }
+    };
+    for (let bits = 0; bits < 0x7bff; bits++) {
+      const a = fromHalf(bits);
+      const b = fromHalf(bits + 1);
+      for (const x of [(a + b) / 2, a + (b - a) * 0.25, a + (b - a) * 0.75, (a + b) / 2 + (b - a) * 1e-9]) {
+        check(x);
+        check(-x);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('keeps every value within 2^-11 relative (2^-25 absolute below 2^-14), the stated precision', () => {
     let worst = 0;
     const beyond: number[] = [];
