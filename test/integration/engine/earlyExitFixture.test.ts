@@ -3,22 +3,20 @@
  * against the spec, and its greedy chains through real llama.cpp.
  */
 import { readFileSync } from 'node:fs';
-import type { LlamaContext } from 'node-llama-cpp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chainModelLogits } from '../../../main/fixtures/chainModel';
 import {
   confidenceChain,
   confidenceDatasetJsonl,
   confidenceNextToken,
-  confidencePrompt,
   confidenceProblems,
   expectEarlyExit,
   TRIAL_CUE,
   trialAnswerDistribution,
 } from '../../../main/fixtures/confidenceSpec';
 import { ORACLE_LOGIT_UNIT, oracleModelDefinition } from '../../../main/fixtures/oracleModel';
-import { END_OF_TURN, oracleProblems } from '../../../main/fixtures/oracleSpec';
-import { generate, loadFixture, texts, type LoadedFixture } from '../fixtures/llamaHarness';
+import { oracleProblems } from '../../../main/fixtures/oracleSpec';
+import { generationRequest, loadLocalEngine, runBatch } from './localEngine';
 
 const definition = oracleModelDefinition();
 const { vocabulary } = definition;
@@ -114,32 +112,22 @@ describe('the confidence problems in the oracle tables', () => {
 });
 
 describe('the confidence problems through llama.cpp', () => {
-  let fixture: LoadedFixture;
-  let context: LlamaContext;
-
-  beforeAll(async () => {
-    fixture = await loadFixture('oracle');
-    // threads: 1 — the default thread count is 60–200× slower on a 2-core machine (docs/models.md, "Speed against llama-bench").
-    context = await fixture.model.createContext({ contextSize: 512, sequences: 1, threads: 1 });
-  });
-
-  afterAll(async () => {
-    await context?.dispose();
-    await fixture?.model.dispose();
-  });
-
   it('generate exactly the spec chain for every confidence problem (greedy)', async () => {
-    const sequence = context.getSequence();
+    const engine = await loadLocalEngine('oracle');
     try {
+      const items = confidenceProblems.map((p) => ({ key: p.id, problemId: p.id, sampleIndex: 0, message: p.problem }));
+      const prompt = { template: '{{problem}}', thinkPrefix: '<think>\n' };
+      const strategies = [{ strategy: 'unbounded', maxTokens: 200 }];
+      const results = await runBatch(engine.backend, generationRequest({ prompt, items, strategies }));
       for (const problem of confidenceProblems) {
-        await sequence.clearHistory();
-        const prompt = fixture.model.tokenize(confidencePrompt(problem), true);
-        const { tokens, ended } = await generate(sequence, prompt, 200);
-        expect(ended).toBe(true);
-        expect([...texts(fixture.model, tokens), END_OF_TURN], problem.id).toEqual(confidenceChain(problem));
+        const result = results.get(problem.id)![0]!;
+        const chain = confidenceChain(problem);
+        expect(result.text, problem.id).toBe(chain.slice(0, -1).join(''));
+        expect([result.totalTokens, result.stopReason]).toEqual([chain.length - 1, 'end-of-generation']);
+        expect(result.delimitedThinkingTokens).toBe(problem.thinkingLength.think);
       }
     } finally {
-      sequence.dispose();
+      await engine.dispose();
     }
   });
 });
