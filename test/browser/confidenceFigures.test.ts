@@ -6,7 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath } from '../helpers/chromium';
 import { REPO_ROOT, type TestHost } from '../helpers/headlessHost';
-import { geometryProblems, measure } from './figureGeometryChecks';
+import { geometryProblems, measureSvg } from './figureGeometryChecks';
+import { PAPER_PRESETS } from '../../renderer/src/export/paperPresets';
 import { drawn, drawnShades } from './drawnTraces';
 import { openFigureLab } from './figureLabPage';
 import type { FigureSample } from '../../renderer/src/figures/figureData';
@@ -181,26 +182,32 @@ describe.skipIf(!chromiumPath)(
       expect(traces[0]!.points).toHaveLength(8);
     });
 
+    it('exports both trace views at every paper preset with no text cut off or overlapping and legends off the data', async () => {
+      const problems: string[] = [];
+      for (const preset of PAPER_PRESETS) {
+        for (const kind of ['token-signals', 'mean-trace'] as const) {
+          const svg = await page.evaluate(
+            ([k, p]) => window.z1Lab!.exportFigure({ kind: k, preset: p, format: 'svg' }),
+            [kind, preset.id] as const,
+          );
+          await writeFile(path.join(ARTIFACTS, `${kind}-${preset.id}.svg`), svg);
+          const geometry = await measureSvg(page, svg);
+          expect(geometry.plots, `${kind} at ${preset.id}`).toHaveLength(2);
+          problems.push(...geometryProblems(geometry).map((p) => `${kind} at ${preset.id}: ${p}`));
+        }
+      }
+      expect(problems).toEqual([]);
+    });
+
     it('exports the trace as a paper figure: legend and labels off the data, the shading kept', async () => {
       const svg = await download('export-token-signals-svg');
       expect(svg.name).toBe('token-signals-single-column.svg');
       const text = svg.bytes.toString('utf8');
       expect(text).toMatch(/<svg[^>]* width="3.3in"/);
-      const geometry = await page.evaluate((markup) => {
-        const holder = document.createElement('div');
-        holder.innerHTML = markup.replace(/^<\?xml[^>]*>\s*/, '');
-        const root = holder.querySelector('svg')!;
-        const [, , w, h] = root.getAttribute('viewBox')!.split(' ').map(Number);
-        root.setAttribute('width', String(w));
-        root.setAttribute('height', String(h));
-        document.body.appendChild(holder);
-        return { shapes: root.querySelectorAll('.shapelayer path').length };
-      }, text);
+      const geometry = await measureSvg(page, text);
       expect(geometry.shapes).toBe(10);
-      const measured = await page.locator('body > div:last-child svg').evaluate(measure);
-      await page.evaluate(() => document.body.lastElementChild!.remove());
-      expect(measured.plots).toHaveLength(2);
-      expect(geometryProblems(measured)).toEqual([]);
+      expect(geometry.plots).toHaveLength(2);
+      expect(geometryProblems(geometry)).toEqual([]);
       const frontier = await download('export-efficiency-frontier-csv');
       expect(frontier.bytes.toString('utf8').split(/\r?\n/)[4]).toBe(
         'early-exit t=0.9,early-exit,1,single,2,2,1,200,1,,,,unbounded ×2,800,0.8',

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath } from '../helpers/chromium';
 import { REPO_ROOT, type TestHost } from '../helpers/headlessHost';
-import { geometryProblems, measure, type Geometry } from './figureGeometryChecks';
+import { geometryProblems, measure, measureSvg } from './figureGeometryChecks';
 import { openFigureLab, showSamples } from './figureLabPage';
 import { FIGURE_KINDS, type FigureKind } from '../../renderer/src/figures/figureCatalog';
 import { PAPER_PRESETS } from '../../renderer/src/export/paperPresets';
@@ -36,27 +36,6 @@ describe.skipIf(!chromiumPath)('figure geometry at every paper preset, in Chromi
     ] as const);
   }
 
-  /** Draws an exported SVG at 1 unit = 1 px and measures it. */
-  async function measureSvg(svg: string): Promise<Geometry> {
-    const root = await page.evaluateHandle((text) => {
-      const holder = document.createElement('div');
-      holder.style.cssText = 'position:absolute;left:0;top:0;background:white;z-index:9';
-      holder.innerHTML = text.replace(/^<\?xml[^>]*>\s*/, '');
-      const svgRoot = holder.querySelector('svg')!;
-      const [, , w, h] = svgRoot.getAttribute('viewBox')!.split(' ').map(Number);
-      svgRoot.setAttribute('width', String(w));
-      svgRoot.setAttribute('height', String(h));
-      document.body.appendChild(holder);
-      return svgRoot;
-    }, svg);
-    try {
-      return await root.evaluate(measure);
-    } finally {
-      await root.evaluate((node) => node.parentElement!.remove());
-      await root.dispose();
-    }
-  }
-
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     if (DOC_FIGURES) await mkdir(DOC_FIGURES, { recursive: true });
@@ -74,12 +53,15 @@ describe.skipIf(!chromiumPath)('figure geometry at every paper preset, in Chromi
         const svg = await exportFigure(kind, preset.id);
         await writeFile(path.join(ARTIFACTS, `${kind}-${preset.id}.svg`), svg);
         if (DOC_FIGURES && preset.id === 'single-column') await writeFile(path.join(DOC_FIGURES, `${kind}.svg`), svg);
-        const geometry = await measureSvg(svg);
+        const geometry = await measureSvg(page, svg);
         expect(geometry.plots.length, `${kind}: plot areas found`).toBeGreaterThan(0);
         problems.push(...geometryProblems(geometry).map((p) => `${kind}: ${p}`));
       }
       // With the title drawn in: it takes its own room above the legend.
-      const titled = await measureSvg(await exportFigure('accuracy-vs-window', preset.id, { title: 'MATH500, Z1-7B' }));
+      const titled = await measureSvg(
+        page,
+        await exportFigure('accuracy-vs-window', preset.id, { title: 'MATH500, Z1-7B' }),
+      );
       expect(titled.texts.filter((x) => x.role === 'title').map((x) => x.text)).toEqual(['MATH500, Z1-7B']);
       problems.push(...geometryProblems(titled).map((p) => `titled accuracy-vs-window: ${p}`));
       expect(problems).toEqual([]);
@@ -87,7 +69,7 @@ describe.skipIf(!chromiumPath)('figure geometry at every paper preset, in Chromi
   }
 
   it('draws the histogram as small multiples with the W labels, the legend and the window axis where they belong', async () => {
-    const g = await measureSvg(await exportFigure('thinking-histogram', 'single-column'));
+    const g = await measureSvg(page, await exportFigure('thinking-histogram', 'single-column'));
     // One panel per window and one for the unbounded run; no legend (each panel is labelled).
     expect(g.plots.length).toBe(6);
     expect(g.legend).toBeNull();
@@ -103,14 +85,14 @@ describe.skipIf(!chromiumPath)('figure geometry at every paper preset, in Chromi
     const yTicks = g.texts.filter((x) => x.role === 'tick' && x.box.x1 < g.plots[0]!.x0).map((x) => x.text);
     expect(yTicks.every((x) => /^\d+$/.test(x))).toBe(true);
     // The step view overlays the groups: a legend above the plot and one W label per window.
-    const steps = await measureSvg(await exportFigure('thinking-histogram-steps', 'single-column'));
+    const steps = await measureSvg(page, await exportFigure('thinking-histogram-steps', 'single-column'));
     expect(steps.legend).not.toBeNull();
     expect(steps.legend!.y1).toBeLessThanOrEqual(steps.plots[0]!.y0);
     expect(steps.texts.filter((x) => x.role === 'annotation').map((x) => x.text)).toEqual(
       SWEEP_WINDOWS.map((w) => `W=${w}`),
     );
     // By strategy, on a log x axis: one W label per window above the panels, panels labelled.
-    const byStrategy = await measureSvg(await exportFigure('thinking-histogram-by-strategy', 'single-column'));
+    const byStrategy = await measureSvg(page, await exportFigure('thinking-histogram-by-strategy', 'single-column'));
     expect(byStrategy.plots.length).toBe(4);
     expect(byStrategy.texts.filter((x) => x.role === 'annotation').map((x) => x.text)).toEqual([
       'shifted-window',
@@ -125,7 +107,7 @@ describe.skipIf(!chromiumPath)('figure geometry at every paper preset, in Chromi
   });
 
   it('puts the scaling curve on a log2 window axis with a tick at each window and no other label', async () => {
-    const g = await measureSvg(await exportFigure('accuracy-vs-window', 'single-column'));
+    const g = await measureSvg(page, await exportFigure('accuracy-vs-window', 'single-column'));
     const xTicks = g.texts.filter((x) => x.role === 'tick' && x.box.y0 > g.plots[0]!.y1).map((x) => x.text);
     expect(xTicks).toEqual(['128', '256', '512', '1k', '2k']);
     // Three strategies and the unbounded reference, each once in the legend.
@@ -138,7 +120,7 @@ describe.skipIf(!chromiumPath)('figure geometry at every paper preset, in Chromi
   });
 
   it('letters the panels of a multi-panel figure and shares one legend', async () => {
-    const g = await measureSvg(await exportFigure('two-panels', 'double-column'));
+    const g = await measureSvg(page, await exportFigure('two-panels', 'double-column'));
     expect(g.plots.length).toBe(2);
     expect(g.texts.filter((x) => x.role === 'annotation').map((x) => x.text)).toEqual([
       '(a) even problems',

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // Geometry checks of drawn figures (`measure` runs in the page: the DOM types describe it).
+import type { Page } from 'playwright-core';
 
 export interface Box {
   x0: number;
@@ -92,4 +93,29 @@ export function geometryProblems(g: Geometry): string[] {
       if (overlaps(t.box, plot, 0.5)) problems.push(`${name(t)} lies on the data area`);
   }
   return problems;
+}
+
+/**
+ * Draws an exported SVG at 1 unit = 1 px on the page and measures it; also counts its shapes
+ * (shaded areas, lines drawn as layout shapes).
+ */
+export async function measureSvg(page: Page, svg: string): Promise<Geometry & { shapes: number }> {
+  const root = await page.evaluateHandle((text) => {
+    const holder = document.createElement('div');
+    holder.style.cssText = 'position:absolute;left:0;top:0;background:white;z-index:9';
+    holder.innerHTML = text.replace(/^<\?xml[^>]*>\s*/, '');
+    const svgRoot = holder.querySelector('svg')!;
+    const [, , w, h] = svgRoot.getAttribute('viewBox')!.split(' ').map(Number);
+    svgRoot.setAttribute('width', String(w));
+    svgRoot.setAttribute('height', String(h));
+    document.body.appendChild(holder);
+    return svgRoot;
+  }, svg);
+  try {
+    const shapes = await root.evaluate((node) => node.querySelectorAll('.shapelayer path').length);
+    return { ...(await root.evaluate(measure)), shapes };
+  } finally {
+    await root.evaluate((node) => node.parentElement!.remove());
+    await root.dispose();
+  }
 }

@@ -114,7 +114,7 @@ export function meanTraceFigure(
         range: [0, 1],
         tickformat: '.0%',
         tickvals: [0, 0.25, 0.5, 0.75, 1],
-        title: { text: "position in the sample's generated tokens" },
+        title: { text: 'position in generated tokens' },
       },
       yaxis: { domain: [0.54, 1], rangemode: 'tozero', title: { text: 'confidence' } },
       yaxis2: { domain: [0, 0.46], rangemode: 'tozero', title: { text: 'entropy (nats)' } },

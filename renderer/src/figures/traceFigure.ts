@@ -122,6 +122,8 @@ export function traceFigure(trace: SampleTrace, options: { dark?: boolean } = {}
       type: 'scatter',
       mode: 'lines',
       name: 'confidence',
+      // The panels' axis titles name the two lines: the legend keeps to the marks.
+      showlegend: false,
       x: index,
       y: [...trace.confidence],
       connectgaps: false,
@@ -132,6 +134,7 @@ export function traceFigure(trace: SampleTrace, options: { dark?: boolean } = {}
       type: 'scatter',
       mode: 'lines',
       name: 'entropy',
+      showlegend: false,
       xaxis: 'x2',
       yaxis: 'y2',
       x: index,

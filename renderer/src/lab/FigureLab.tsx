@@ -2,11 +2,11 @@ import { Profiler, useCallback, useEffect, useMemo, useRef, useState } from 'rea
 import { renderFigureFile } from '../export/figureFiles';
 import { DEFAULT_EXPORT_SETTINGS, presetById, type PaperPresetId } from '../export/paperPresets';
 import { buildFigure } from '../figures/figureCatalog';
-import type { FigureSample } from '../figures/figureData';
+import type { FigureSample, FigureSpec } from '../figures/figureData';
 import { EfficiencyView, PerProblemScatterView, ScalingCurveView, ThinkingHistogramView } from '../figures/FigureViews';
 import { FrontierView } from '../figures/FrontierView';
-import type { GradedTrace } from '../figures/meanTrace';
-import type { SampleTrace } from '../figures/traceFigure';
+import { meanTraceFigure, type GradedTrace } from '../figures/meanTrace';
+import { traceFigure, type SampleTrace } from '../figures/traceFigure';
 import { MeanTraceView, SampleTraceView } from '../figures/TraceViews';
 import { RunComparisonTable } from '../figures/RunComparisonTable';
 import { syntheticSamples } from '../figures/syntheticSamples';
@@ -32,8 +32,8 @@ export function FigureLab() {
     '{\n  "strategy": "shifted-window",\n  "window": [256, 512, 1024, 2048]\n}\n',
   );
   const [traces, setTraces] = useState<{ trace: SampleTrace; graded: GradedTrace[] } | null>(null);
-  const current = useRef({ samples, windows });
-  current.current = { samples, windows };
+  const current = useRef({ samples, windows, traces });
+  current.current = { samples, windows, traces };
   const listeners = useMemo(() => new Set<(chunk: TokenChunk) => void>(), []);
   const source = useCallback<TokenSource>(
     (push) => {
@@ -74,8 +74,11 @@ export function FigureLab() {
       },
       drawTimes: [],
       exportFigure: async ({ kind, preset, format, title, font }) => {
-        const { samples: now, windows: nowWindows } = current.current;
-        const figure = buildFigure(kind, now, { windows: nowWindows });
+        const { samples: now, windows: nowWindows, traces: nowTraces } = current.current;
+        const figure =
+          kind === 'token-signals' || kind === 'mean-trace'
+            ? traceViewFigure(kind, nowTraces)
+            : buildFigure(kind, now, { windows: nowWindows });
         const settings = {
           ...DEFAULT_EXPORT_SETTINGS,
           preset: preset as PaperPresetId,
@@ -153,3 +156,11 @@ export function FigureLab() {
 }
 
 let countCommit: () => void = () => undefined;
+
+function traceViewFigure(
+  kind: 'token-signals' | 'mean-trace',
+  traces: { trace: SampleTrace; graded: GradedTrace[] } | null,
+): FigureSpec {
+  if (!traces) throw new Error('the lab shows no traces: call showTraces first');
+  return kind === 'token-signals' ? traceFigure(traces.trace) : meanTraceFigure(traces.graded);
+}

@@ -17,7 +17,8 @@ export interface LabHandle {
    * PDF as base64. With a title, the title is drawn into the file.
    */
   exportFigure(request: {
-    kind: FigureKind;
+    /** A figure kind of the samples, or a trace view of what `showTraces` was given. */
+    kind: FigureKind | 'token-signals' | 'mean-trace';
     preset: string;
     format: 'svg' | 'pdf';
     title?: string;

@@ -37,8 +37,6 @@ describe('trace view of one sample', () => {
       'wait',
       'hint',
       'answer',
-      'confidence',
-      'entropy',
       'window cut',
       '"Wait" inserted',
       'probe (discarded)',
