@@ -8,7 +8,7 @@ import type { RunSummary, SampleRecord, Trajectory } from '../../common/api/cont
 import { encodeRowLine } from '../../main/store/checksummedLines';
 import { RunFiles, type SampleWithTrajectory } from '../../main/store/RunFiles';
 import { sampleToRow } from '../../main/store/sampleRows';
-import { runSignalsBench } from './storeSignals';
+import { appendDurably, runSignalsBench } from './storeSignals';
 import { RunStore } from '../../main/store/RunStore';
 import { summarizeRun } from '../../main/store/runSummary';
 import { SampleColumns } from '../../main/store/sampleColumns';
@@ -139,13 +139,7 @@ export async function runStoreBench(): Promise<Record<string, unknown>> {
     // Durable appends with up to IN_FLIGHT outstanding (each resolves once fsynced).
     let files = await store.runFiles(run.id);
     const appendStart = performance.now();
-    const inFlight = new Set<Promise<void>>();
-    for (const s of samples) {
-      const p = files.append([s]).then(() => void inFlight.delete(p));
-      inFlight.add(p);
-      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
+    await appendDurably(files, samples, IN_FLIGHT);
     const appendSeconds = (performance.now() - appendStart) / 1000;
     // Completing the run saves samples.cache (the columns), as the runner's last update does.
     const finalSummary = summarizeRun(files.records(), 4);

@@ -22,16 +22,21 @@ function signalsOf(index: number): TokenSignals {
   };
 }
 
+/** Durable appends of one sample each with up to `inFlight` outstanding (each resolves once fsynced). */
+export async function appendDurably(files: RunFiles, samples: SampleWithTrajectory[], inFlight: number): Promise<void> {
+  const pending = new Set<Promise<void>>();
+  for (const s of samples) {
+    const p = files.append([s]).then(() => void pending.delete(p));
+    pending.add(p);
+    if (pending.size >= inFlight) await Promise.race(pending);
+  }
+  await Promise.all(pending);
+}
+
 async function appendAll(dir: string, samples: SampleWithTrajectory[]): Promise<number> {
   const { files } = await RunFiles.open(dir);
   const start = performance.now();
-  const inFlight = new Set<Promise<void>>();
-  for (const s of samples) {
-    const p = files.append([s]).then(() => void inFlight.delete(p));
-    inFlight.add(p);
-    if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
+  await appendDurably(files, samples, IN_FLIGHT);
   const seconds = (performance.now() - start) / 1000;
   await files.close();
   return seconds;

@@ -9,7 +9,7 @@ import { promptSettings } from '../../settings/prompt';
 import { samplingSettings } from '../../settings/sampling';
 import { signalSettings } from '../../settings/signals';
 import { strategySettings } from '../../settings/strategy';
-import { exitProbe, generationPhase, stopReason, trajectorySegment } from './generation';
+import { exitProbe, generationPhase, signalSummary, stopReason, trajectorySegment } from './generation';
 
 /** A proportion with its Wilson score 95% interval. */
 export const proportion = z.object({
@@ -99,12 +99,14 @@ export const sampleRecord = z.object({
    * The sample's signal summary (common/api/contract/generation.ts, signalSummary), rounded to
    * 6 decimals; null when signals were off, the backend gave none, or the run predates them.
    */
-  meanLogprob: z.number().nullable(),
-  meanEntropy: z.number().nullable(),
-  meanConfidence: z.number().nullable(),
-  lowestGroupConfidence: z.number().nullable(),
-  bottomGroupConfidence: z.number().nullable(),
-  tailConfidence: z.number().nullable(),
+  ...signalSummary.pick({
+    meanLogprob: true,
+    meanEntropy: true,
+    meanConfidence: true,
+    lowestGroupConfidence: true,
+    bottomGroupConfidence: true,
+    tailConfidence: true,
+  }).shape,
   /** Tokens generated and thrown away (probes that did not exit); 0 for strategies without any. */
   discardedTokens: z.number().int(),
   /** Early-exit probes taken (their list is in the trajectory); 0 for other strategies. */
