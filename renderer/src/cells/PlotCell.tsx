@@ -116,13 +116,16 @@ export function PlotCell({ cell, cells, onChange, runRef }: CellProps<'plot'>) {
             </label>
           ))}
         </fieldset>
-        <label>
-          thinking tokens
-          <select value={count} onChange={(e) => set({ thinkingCount: e.target.value as ThinkingCount })}>
-            <option value="phase1">phase 1</option>
-            <option value="delimited">before &lt;/think&gt;</option>
-          </select>
-        </label>
+        {/* The frontier counts every generated token, whichever thinking count is chosen. */}
+        {plot.kind !== 'efficiency-frontier' && (
+          <label>
+            thinking tokens
+            <select value={count} onChange={(e) => set({ thinkingCount: e.target.value as ThinkingCount })}>
+              <option value="phase1">phase 1</option>
+              <option value="delimited">before &lt;/think&gt;</option>
+            </select>
+          </label>
+        )}
         <label>
           title
           <input value={title ?? ''} onChange={(e) => set({ title: e.target.value || undefined })} size={20} />

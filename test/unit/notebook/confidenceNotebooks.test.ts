@@ -80,7 +80,7 @@ describe('the confidence-strategies examples', () => {
       ['run-majority', 1, 16, 0, 'r1-distill-7b'],
     ]);
     expect(plots.map((p) => p.type === 'plot' && [p.plot.kind, p.plot.runs, p.plot.thinkingCount])).toEqual([
-      ['efficiency-frontier', RUN_CELLS, 'delimited'],
+      ['efficiency-frontier', RUN_CELLS, 'phase1'],
     ]);
   });
 });
