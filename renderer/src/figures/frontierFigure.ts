@@ -61,7 +61,7 @@ export function pointLabel(point: FrontierPoint): string {
 /**
  * The efficiency frontier (docs/figures.md): one point per run, its per-problem accuracy against
  * every token it generated per problem (kept and discarded, summed over the problem's samples),
- * on a log axis; one legend entry per strategy; the Pareto front as a staircase through ringed
+ * on a log axis; one legend entry per strategy (and model, when the runs have several); the Pareto front as a staircase through ringed
  * points, each labelled with the rest of its run's name (to the right of a front point, at least
  * its accuracy is reachable). Up and to the left is better.
  */
@@ -69,13 +69,17 @@ export function frontierFigure(samples: readonly FigureSample[], options: { dark
   const points = frontierPoints(samples.map(toFrontierSample));
   const table = { columns: TABLE_COLUMNS, rows: savingsRows(points) };
   if (points.length === 0) return emptyFigure('No runs to place on the frontier.', table);
-  const byStrategy = groupSamples(points, (p) => p.strategy);
-  const data: PlotlyTrace[] = [...byStrategy].map(([strategy, group], index) => {
+  // Runs of several models: a series per strategy and model, so two models' Z1 runs differ.
+  const modelOf = new Map(samples.map((s) => [s.runId, s.model]));
+  const severalModels = new Set(modelOf.values()).size > 1;
+  const seriesOf = (p: FrontierPoint) => (severalModels ? `${p.strategy}, ${modelOf.get(p.runId)}` : p.strategy);
+  const bySeries = groupSamples(points, seriesOf);
+  const data: PlotlyTrace[] = [...bySeries].map(([series, group], index) => {
     const style = seriesStyle(index, options.dark);
     return {
       type: 'scatter',
       mode: 'markers+text',
-      name: strategy,
+      name: series,
       x: group.map((p) => p.tokensPerProblem),
       y: group.map((p) => p.accuracy),
       // Only the front is labelled: it rises to the right, so a label up-left of its point
@@ -86,7 +90,7 @@ export function frontierFigure(samples: readonly FigureSample[], options: { dark
       cliponaxis: false,
       marker: { color: style.colour, size: 7, symbol: style.symbol, line: { width: 0 } },
       customdata: group.map((p) => [p.runLabel, p.samplesPerProblem, p.vote, p.problems]),
-      hovertemplate: `${escapeHover(strategy)}: %{customdata[0]}<br>%{y:.1%} of %{customdata[3]} problems at %{x:.0f} tokens per problem (k=%{customdata[1]}, %{customdata[2]})<extra></extra>`,
+      hovertemplate: `${escapeHover(series)}: %{customdata[0]}<br>%{y:.1%} of %{customdata[3]} problems at %{x:.0f} tokens per problem (k=%{customdata[1]}, %{customdata[2]})<extra></extra>`,
     } as PlotlyTrace;
   });
   const front = paretoFront(points);

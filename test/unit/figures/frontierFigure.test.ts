@@ -135,3 +135,16 @@ describe('front labels', () => {
     expect(point('my baseline', 'unbounded')).toBe('my baseline');
   });
 });
+
+describe('runs of several models', () => {
+  it('get a series per strategy and model', () => {
+    const samples = runs().map((s) => (s.runId === 'W=128' ? { ...s, model: 'other' } : s));
+    expect((frontierFigure(samples).data as Trace[]).map((t) => t.name)).toEqual([
+      'unbounded, m',
+      'shifted-window, m',
+      'early-exit, m',
+      'shifted-window, other',
+      'Pareto front',
+    ]);
+  });
+});
