@@ -61,9 +61,10 @@ export function pointLabel(point: FrontierPoint): string {
 /**
  * The efficiency frontier (docs/figures.md): one point per run, its per-problem accuracy against
  * every token it generated per problem (kept and discarded, summed over the problem's samples),
- * on a log axis; one legend entry per strategy (and model, when the runs have several); the Pareto front as a staircase through ringed
- * points, each labelled with the rest of its run's name (to the right of a front point, at least
- * its accuracy is reachable). Up and to the left is better.
+ * on a log axis; one legend entry per strategy (and model, when the runs have several); the
+ * Pareto front as a staircase through ringed points, each labelled with the rest of its run's
+ * name (to the right of a front point, at least its accuracy is reachable). Up and to the left
+ * is better.
  */
 export function frontierFigure(samples: readonly FigureSample[], options: { dark?: boolean } = {}): FigureSpec {
   const points = frontierPoints(samples.map(toFrontierSample));
