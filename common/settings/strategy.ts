@@ -148,7 +148,7 @@ function defineStrategies<T extends z.ZodType>(count: (base: z.ZodNumber) => T) 
           'DEER-style early exit (arXiv 2504.15895): at each reasoning transition a trial answer is induced and scored; the sample exits with it when the score reaches the threshold, else the trial is erased and the thinking goes on.',
         ),
       threshold: sweptOr(
-        z.number().min(-1000).max(1),
+        z.number().max(1),
         DEER_THRESHOLD,
         'Exit when the trial answer scores at least this (DEER: 0.95): a probability for "mean-probability", a log-probability (≤ 0) for "mean-logprob". A list sweeps, sharing every probe.',
       ),
@@ -194,7 +194,23 @@ function defineStrategies<T extends z.ZodType>(count: (base: z.ZodNumber) => T) 
         .describe('The delimiter that ends thinking: after it the model answers and no trial answer is induced.'),
       maxTokens: overallBudget,
     })
-    .strict();
+    .strict()
+    .superRefine((settings, context) => {
+      // A threshold the score can never reach (or always reaches) is a mistake, not a setting.
+      const [low, high] = settings.score === 'mean-probability' ? [0, 1] : [-Infinity, 0];
+      const thresholds: unknown = settings.threshold;
+      (Array.isArray(thresholds) ? thresholds : [thresholds]).forEach((threshold, i) => {
+        if (typeof threshold !== 'number' || (threshold >= low && threshold <= high)) return;
+        context.addIssue({
+          code: 'custom',
+          path: Array.isArray(thresholds) ? ['threshold', i] : ['threshold'],
+          message:
+            settings.score === 'mean-probability'
+              ? 'a threshold on the mean probability lies between 0 and 1'
+              : 'a threshold on the mean log-probability is at most 0',
+        });
+      });
+    });
 
   return [
     shiftedWindowSettings,

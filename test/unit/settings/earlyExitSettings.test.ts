@@ -47,4 +47,18 @@ describe('early-exit settings', () => {
     const empty = strategySettings.safeParse({ strategy: 'early-exit', inducingText: '' });
     expect(empty.error!.issues[0]!.path).toEqual(['inducingText']);
   });
+
+  it('refuse a threshold the score cannot reach', () => {
+    const negative = strategySettings.safeParse({ strategy: 'early-exit', threshold: -0.5 });
+    expect(negative.error!.issues.map((i) => [i.path, i.message])).toEqual([
+      [['threshold'], 'a threshold on the mean probability lies between 0 and 1'],
+    ]);
+    const positive = parseWindowCell({ strategy: 'early-exit', score: 'mean-logprob', threshold: [-0.1, 0.2] });
+    expect(positive.error!.issues.map((i) => [i.path, i.message])).toEqual([
+      [['threshold', 1], 'a threshold on the mean log-probability is at most 0'],
+    ]);
+    expect(strategySettings.safeParse({ strategy: 'early-exit', score: 'mean-logprob', threshold: -3 }).success).toBe(
+      true,
+    );
+  });
 });
