@@ -152,6 +152,9 @@ function serve(): void {
     });
   });
   server.keepAliveTimeout = 60_000;
+  // The parent holds our stdin open: when it exits, however it exits, so does the server.
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
     process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
@@ -168,7 +171,7 @@ export interface FakeOpenAiServer {
 /** Starts the server in a child process and waits until it listens. */
 export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, Z1WB_FAKE_OPENAI_SERVER: '1' },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -10,6 +10,7 @@ import type {
 } from '../backend/GenerationBackend';
 import { tokenSeed } from '../sampling/seeds';
 import { planSweeps } from '../sweep/planSweeps';
+import { parseCompletionEvent } from './completionEvents';
 import type { DrawParameters } from './Continuation';
 import type { RetryPolicy } from './retryPolicy';
 import { RemoteSequence, type SequenceHost } from './RemoteSequence';
@@ -143,7 +144,8 @@ export class RemoteBackend implements GenerationBackend {
       contextSize: this.options.contextSize,
       retry: client.retry as RetryPolicy,
       completionsUrl,
-      open: (prompt, maxTokens, draw, signal) => client.stream('/completions', completionBody(kind, model, prompt, maxTokens, draw), signal),
+      open: (prompt, maxTokens, draw, signal) =>
+        client.stream('/completions', completionBody(kind, model, prompt, maxTokens, draw), signal, parseCompletionEvent),
       explain: (error, attempts) => client.explain(error, attempts),
       rememberBytes: (token, bytes) => {
         const known = this.tokenBytes.get(token);

@@ -104,9 +104,15 @@ export class ServerClient {
    * One streamed POST: yields the JSON payloads of the events, a batch per chunk received.
    * Throws ServerHttpError / ServerConnectionError for the caller to retry or resume (after
    * yielding the events before the failure); aborting `signal` closes the connection, which
-   * makes llama-server and vLLM stop generating.
+   * makes llama-server and vLLM stop generating. `parse` reads an event's JSON (JSON.parse, or
+   * one that gives the same value faster for the events it knows).
    */
-  async *stream(path: string, body: unknown, signal: AbortSignal): AsyncGenerator<unknown[]> {
+  async *stream(
+    path: string,
+    body: unknown,
+    signal: AbortSignal,
+    parse: (payload: string) => unknown = JSON.parse,
+  ): AsyncGenerator<unknown[]> {
     const url = this.url(path);
     const idle = new IdleTimer(this.options.idleTimeoutMs);
     const combined = AbortSignal.any([signal, idle.signal]);
@@ -116,7 +122,7 @@ export class ServerClient {
       idle.touch();
       try {
         for await (const payloads of serverSentData(withIdle(response.body, idle))) {
-          const values = parsePayloads(payloads, url);
+          const values = parsePayloads(payloads, url, parse);
           const failed = values.findIndex((value) => streamedError(value, url) !== null);
           if (failed < 0) {
             yield values;
@@ -212,10 +218,10 @@ export class ServerClient {
 }
 
 /** The JSON of each event of a batch; an event that is not JSON is named. */
-function parsePayloads(payloads: readonly string[], url: string): unknown[] {
+function parsePayloads(payloads: readonly string[], url: string, parse: (payload: string) => unknown): unknown[] {
   return payloads.map((payload) => {
     try {
-      return JSON.parse(payload) as unknown;
+      return parse(payload);
     } catch {
       throw remoteError('remote-bad-response', `${url} streamed something other than JSON: "${payload.slice(0, 120)}"`);
     }
