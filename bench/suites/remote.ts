@@ -17,6 +17,8 @@
  *   seed per position, docs/engine.md "Seeded sampling": seeded samples of the two never match.)
  * - greedyMatchesServer: greedy samples through the product's remote client (RemoteBackend),
  *   token for token equal to the local backend's, at each number in flight.
+ * - loop: the same throughput comparison on a tiny model of the same vocabulary, where the
+ *   per-token loop is nearly all of the work: what the engine's loop costs against llama-server's.
  *
  * llama-server answers HTTP 500 ("does not match the expected Content-only format") when a
  * completion's text is not valid UTF-8, which the random-weight model writes after some prompts
@@ -25,7 +27,7 @@
  * greedy comparison uses short samples of prompts whose greedy output is valid text.
  */
 import { readFileSync } from 'node:fs';
-import type { LlamaContext } from 'node-llama-cpp';
+import type { Llama, LlamaContext } from 'node-llama-cpp';
 import { apiMethods, type EventData } from '../../common/api/contract';
 import type { SampleResult } from '../../common/api/contract/generation';
 import { modelSettings } from '../../common/settings/model';
@@ -48,6 +50,13 @@ const SEQUENCES = [1, 2, 4, 8];
 const SLOTS = Math.max(...SEQUENCES);
 const SAMPLES = 8;
 const TOKENS_PER_SAMPLE = 128;
+/**
+ * The loop comparison's model: the bench model's vocabulary (so sampling costs the same) on a
+ * tiny body (64 wide, 2 blocks: ~0.6M parameters), where a decode takes ~0.1 ms and the
+ * per-token loop (scheduling, sampling, hand-offs, JavaScript) is nearly all of the time.
+ */
+const TINY_SHAPE = { embedding: 64, blocks: 2, heads: 2, feedForward: 128 };
+const LOOP_TOKENS_PER_SAMPLE = 256;
 /** Short enough that enough prompts give valid text on the server (greedy comparison). */
 const CHECK_TOKENS = 32;
 const CONTEXT_PER_SEQUENCE = 512;
@@ -74,20 +83,62 @@ interface Item {
   message: string;
 }
 
+/** One round's samples: the same on both sides. */
+interface Workload {
+  items: readonly Item[];
+  tokensPerSample: number;
+}
+
 interface Run {
   tokensPerSecond: number;
   cpuMsPerToken: number | null;
 }
 
 export async function runRemoteBench(): Promise<Record<string, unknown>> {
-  const modelPath = await ensureFixtureFile('bench');
+  const llama = await getWorkbenchLlama();
+  const tools = await findLlamaCppTools();
+  const bench = await sideBySide(llama, await ensureFixtureFile('bench'), TOKENS_PER_SAMPLE, true);
+  const loop = await sideBySide(
+    llama,
+    await ensureFixtureFile('bench', { bench: TINY_SHAPE }),
+    LOOP_TOKENS_PER_SAMPLE,
+    false,
+  );
+  return {
+    model: { parameters: benchModelParameterCount() },
+    builds: {
+      local: llama.buildType,
+      localRelease: llama.llamaCppRelease,
+      server: { commit: tools?.commit ?? null, path: tools?.llamaServer ?? null },
+    },
+    threads: THREADS,
+    samples: SAMPLES,
+    tokensPerSample: TOKENS_PER_SAMPLE,
+    sampling: SEEDED,
+    rounds: ROUNDS,
+    sequences: bench.sequences,
+    ratio4: bench.sequences['4']!.ratio,
+    ratio8: bench.sequences['8']!.ratio,
+    seededIdentical: bench.seededIdentical,
+    greedyMatchesServer: bench.greedyMatchesServer,
+    /** The same on a tiny model of the same vocabulary, where the per-token loop is nearly all the work. */
+    loop: {
+      parameters: benchModelParameterCount(TINY_SHAPE),
+      tokensPerSample: LOOP_TOKENS_PER_SAMPLE,
+      sequences: loop.sequences,
+      seededIdentical: loop.seededIdentical,
+    },
+  };
+}
+
+/** A llama-server and the local backend on one model file, compared. */
+async function sideBySide(llama: Llama, modelPath: string, tokensPerSample: number, greedy: boolean) {
   const server = await startLlamaServer({
     modelPath,
     parallel: SLOTS,
     contextPerSlot: CONTEXT_PER_SEQUENCE,
     threads: THREADS,
   });
-  const llama = await getWorkbenchLlama();
   const model = await llama.loadModel({ modelPath });
   const contexts: LlamaContext[] = [];
   const remotes = new RemoteModels();
@@ -98,27 +149,9 @@ export async function runRemoteBench(): Promise<Record<string, unknown>> {
       contexts.push(context);
       locals.set(sequences, new LocalBackend({ model, context }));
     }
-    const tools = await findLlamaCppTools();
-    const greedyMatchesServer = await compareGreedy(locals, remotes, server.baseUrl);
-    const { sequences, seededIdentical } = await compareThroughput(locals, server.baseUrl, server.process.pid);
-    return {
-      model: { file: modelPath, parameters: benchModelParameterCount() },
-      builds: {
-        local: llama.buildType,
-        localRelease: llama.llamaCppRelease,
-        server: { commit: tools?.commit ?? null, path: tools?.llamaServer ?? null },
-      },
-      threads: THREADS,
-      samples: SAMPLES,
-      tokensPerSample: TOKENS_PER_SAMPLE,
-      sampling: SEEDED,
-      rounds: ROUNDS,
-      sequences,
-      ratio4: (sequences['4'] as { ratio: number }).ratio,
-      ratio8: (sequences['8'] as { ratio: number }).ratio,
-      seededIdentical,
-      greedyMatchesServer,
-    };
+    const greedyMatchesServer = greedy ? await compareGreedy(locals, remotes, server.baseUrl) : null;
+    const throughput = await compareThroughput(locals, tokensPerSample, server.baseUrl, server.process.pid);
+    return { ...throughput, greedyMatchesServer };
   } finally {
     await remotes.dispose();
     for (const context of contexts) await context.dispose();
@@ -128,7 +161,12 @@ export async function runRemoteBench(): Promise<Record<string, unknown>> {
 }
 
 /** Paired rounds at each number of sequences: tokens/s, CPU per token, batch fill. */
-async function compareThroughput(locals: Map<number, LocalBackend>, baseUrl: string, serverPid: number | undefined) {
+async function compareThroughput(
+  locals: Map<number, LocalBackend>,
+  tokensPerSample: number,
+  baseUrl: string,
+  serverPid: number | undefined,
+) {
   const local = new Map<number, Run[]>();
   const remote = new Map<number, Run[]>();
   const fill = new Map<number, number[]>();
@@ -146,7 +184,7 @@ async function compareThroughput(locals: Map<number, LocalBackend>, baseUrl: str
       const backend = locals.get(sequences)!;
       const runLocal = async () => {
         const before = backend.decodeCounts;
-        const { run, samples } = await timeLocal(backend, items, `seeded-${sequences}-${round}`);
+        const { run, samples } = await timeLocal(backend, { items, tokensPerSample }, `seeded-${sequences}-${round}`);
         const after = backend.decodeCounts;
         push(local, sequences, run);
         push(fill, sequences, (after.tokens - before.tokens) / (after.decodes - before.decodes));
@@ -160,7 +198,7 @@ async function compareThroughput(locals: Map<number, LocalBackend>, baseUrl: str
         }
       };
       const runServer = async () =>
-        push(remote, sequences, await timeServer(backend, items, sequences, baseUrl, serverPid));
+        push(remote, sequences, await timeServer(backend, { items, tokensPerSample }, sequences, baseUrl, serverPid));
       if (round % 2 === 0) {
         await runServer();
         await runLocal();
@@ -197,19 +235,16 @@ async function compareThroughput(locals: Map<number, LocalBackend>, baseUrl: str
   return { sequences, seededIdentical: { compared, identical } };
 }
 
-async function timeLocal(backend: LocalBackend, items: readonly Item[], batchId: string) {
+async function timeLocal(backend: LocalBackend, { items, tokensPerSample }: Workload, batchId: string) {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const samples = await generate(
-    backend,
-    batchRequest(batchId, items, TOKENS_PER_SAMPLE, { ...SEEDED, seed: RUN_SEED }),
-  );
+  const samples = await generate(backend, batchRequest(batchId, items, tokensPerSample, { ...SEEDED, seed: RUN_SEED }));
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   let tokens = 0;
   for (const results of samples.values()) tokens += results[0]!.totalTokens;
-  if (tokens !== items.length * TOKENS_PER_SAMPLE)
-    throw new Error(`the local backend generated ${tokens} tokens, expected ${items.length * TOKENS_PER_SAMPLE}`);
+  if (tokens !== items.length * tokensPerSample)
+    throw new Error(`the local backend generated ${tokens} tokens, expected ${items.length * tokensPerSample}`);
   const run: Run = { tokensPerSecond: tokens / seconds, cpuMsPerToken: (used.user + used.system) / 1000 / tokens };
   return { run, samples };
 }
@@ -217,7 +252,7 @@ async function timeLocal(backend: LocalBackend, items: readonly Item[], batchId:
 /** The same prompts (the local backend's tokens) and sampling, `inFlight` requests at a time. */
 async function timeServer(
   backend: LocalBackend,
-  items: readonly Item[],
+  { items, tokensPerSample }: Workload,
   inFlight: number,
   baseUrl: string,
   pid: number | undefined,
@@ -228,9 +263,9 @@ async function timeServer(
   const started = performance.now();
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      await serverCompletion(baseUrl, {
+      await serverCompletion(baseUrl, tokensPerSample, {
         prompt: next.prompt,
-        n_predict: TOKENS_PER_SAMPLE,
+        n_predict: tokensPerSample,
         temperature: SEEDED.temperature,
         top_k: SEEDED.topK,
         top_p: SEEDED.topP,
@@ -242,13 +277,13 @@ async function timeServer(
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   const seconds = (performance.now() - started) / 1000;
-  const tokens = items.length * TOKENS_PER_SAMPLE;
+  const tokens = items.length * tokensPerSample;
   const used = cpu === null ? null : processCpuMs(pid)! - cpu;
   return { tokensPerSecond: tokens / seconds, cpuMsPerToken: used === null ? null : used / tokens };
 }
 
 /** One non-streamed completion; a text that is not valid UTF-8 still generated every token (see above). */
-async function serverCompletion(baseUrl: string, body: Record<string, unknown>): Promise<void> {
+async function serverCompletion(baseUrl: string, tokens: number, body: Record<string, unknown>): Promise<void> {
   const response = await fetch(`${baseUrl.replace(/\/v1$/, '')}/completion`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -257,8 +292,7 @@ async function serverCompletion(baseUrl: string, body: Record<string, unknown>):
   const text = await response.text();
   if (response.ok) {
     const predicted = (JSON.parse(text) as { tokens_predicted?: number }).tokens_predicted;
-    if (predicted !== TOKENS_PER_SAMPLE)
-      throw new Error(`llama-server generated ${predicted} tokens, expected ${TOKENS_PER_SAMPLE}`);
+    if (predicted !== tokens) throw new Error(`llama-server generated ${predicted} tokens, expected ${tokens}`);
     return;
   }
   if (response.status === 500 && text.includes('does not match the expected')) return;

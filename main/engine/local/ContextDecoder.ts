@@ -36,9 +36,14 @@ export interface LogitProbe {
  *
  * Batching: a batch is decoded as soon as every active sequence has something queued (one
  * sequence: at once), otherwise at the next turn of the event loop, like node-llama-cpp's
- * "nextCycle" schedule. Sampling is one token at a time: llama.cpp reorders a batch's outputs
- * lazily on first access to its logits, so concurrent first accesses race (seen as tokens of
- * another sequence, test/integration/engine/parallelAndCancel.test.ts).
+ * "nextCycle" schedule.
+ *
+ * Drawing: the first draw after a decode runs alone, because llama.cpp reorders a batch's
+ * outputs lazily, in place, on the first access to its logits, and concurrent first accesses
+ * race (seen as tokens of another sequence, test/integration/engine/parallelAndCancel.test.ts).
+ * After it the logits are only read, so the other sequences' draws are queued at once: the
+ * worker thread runs them back to back instead of waiting for the main thread between two
+ * (3 hand-offs per decode of N sequences instead of N + 1; docs/models.md, "Parallel sampling").
  */
 export class ContextDecoder {
   private readonly queue: QueuedEvaluation[] = [];
@@ -168,26 +173,16 @@ export class ContextDecoder {
       await context.decodeBatch();
       this.counts.decodes += 1;
       this.counts.tokens += this.batchSize - space;
+      const draws: Array<() => Promise<void>> = [];
       for (const { item, logitIndex } of finished) {
-        if (item.sampler === null) {
-          item.resolve(null);
-          continue;
-        }
-        try {
-          const drawn = await context.sampleToken(logitIndex, item.sampler);
-          const token = Array.isArray(drawn) ? drawn[0] : drawn;
-          if (token === -1) {
-            item.reject(new Error('llama.cpp could not draw a token'));
-            continue;
-          }
-          if (item.probe) {
-            const probed = await context.sampleToken(logitIndex, item.probe.sampler, true);
-            item.probe.receive(Array.isArray(probed) && Array.isArray(probed[1]) ? (probed[1] as number[]) : []);
-          }
-          item.resolve(token);
-        } catch (error) {
-          item.reject(error);
-        }
+        const sampler = item.sampler;
+        if (sampler === null) item.resolve(null);
+        else draws.push(() => this.draw(item, sampler, logitIndex));
+      }
+      const [first, ...others] = draws;
+      if (first) {
+        await first();
+        await Promise.all(others.map((draw) => draw()));
       }
     } catch (error) {
       // A failed decode fails everything it held, including prompts evaluated in part.
@@ -199,6 +194,26 @@ export class ContextDecoder {
       this.decoding = false;
       for (const erase of this.erasures.splice(0)) erase();
       this.maybeDecode();
+    }
+  }
+
+  /** Draws the item's token (and runs its probe) and settles it; never throws. */
+  private async draw(item: QueuedEvaluation, sampler: NativeSampler, logitIndex: number): Promise<void> {
+    const context = this.native.context;
+    try {
+      const drawn = await context.sampleToken(logitIndex, sampler);
+      const token = Array.isArray(drawn) ? drawn[0] : drawn;
+      if (token === -1) {
+        item.reject(new Error('llama.cpp could not draw a token'));
+        return;
+      }
+      if (item.probe) {
+        const probed = await context.sampleToken(logitIndex, item.probe.sampler, true);
+        item.probe.receive(Array.isArray(probed) && Array.isArray(probed[1]) ? (probed[1] as number[]) : []);
+      }
+      item.resolve(token);
+    } catch (error) {
+      item.reject(error);
     }
   }
 

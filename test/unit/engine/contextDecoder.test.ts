@@ -12,6 +12,8 @@ function scriptedContext() {
   const batches: Array<Array<{ sequenceId: number; first: number; tokens: number[]; logits: number[] }>> = [];
   const events: string[] = [];
   const samples: Array<{ index: number; sampler: NativeSampler; probabilities: boolean }> = [];
+  /** When each draw started and ended: `start <index>`, `end <index>`. */
+  const draws: string[] = [];
   let current: (typeof batches)[number] = [];
   let finishDecode: (() => void) | null = null;
   let failNext: Error | null = null;
@@ -37,6 +39,9 @@ function scriptedContext() {
     },
     async sampleToken(index, sampler, probabilities = false) {
       samples.push({ index, sampler, probabilities });
+      draws.push(`start ${index}`);
+      await new Promise((resolve) => setImmediate(resolve)); // a worker thread's round trip
+      draws.push(`end ${index}`);
       let offset = 0;
       for (const part of batches.at(-1)!) {
         if (index < offset + part.tokens.length) {
@@ -58,6 +63,7 @@ function scriptedContext() {
     batches,
     events,
     samples,
+    draws,
     /** Lets the decode in flight finish. */
     finish: async () => {
       await until(() => finishDecode !== null);
@@ -133,6 +139,16 @@ describe('ContextDecoder (scripted native context: a stand-in for llama.cpp)', (
     await native.finish();
     expect(await Promise.all(drawn)).toEqual([305, 107, 206]);
     expect(native.batches[0]!.map((part) => part.sequenceId)).toEqual([1, 2, 3]);
+  });
+
+  it('draws the first token of a batch alone (llama.cpp reorders the outputs on that read), then the others at once', async () => {
+    const native = scriptedContext();
+    const decoder = new ContextDecoder(native.access, 8);
+    for (const id of [1, 2, 3]) decoder.activate(id);
+    const drawn = [1, 2, 3].map((id) => decoder.evaluate(id, 0, [1], sampler));
+    await native.finish();
+    expect(await Promise.all(drawn)).toEqual([101, 201, 301]);
+    expect(native.draws).toEqual(['start 0', 'end 0', 'start 1', 'start 2', 'end 1', 'end 2']);
   });
 
   it('does not wait longer than a turn of the event loop for an idle active sequence', async () => {
