@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromptSettings } from '../../../common/settings/prompt';
-import { ensureFixtureFile } from '../../../main/fixtures/fixtureFiles';
 import {
   expectAccuracy,
   expectOutcome,
@@ -16,10 +15,9 @@ import {
   oraclePrompt,
   type OracleStrategy,
 } from '../../../main/fixtures/oracleSpec';
-import { ensureLlamaCppTools } from '../../../main/llama-builds/llamaCppTools';
-import { comparable, generationRequest, loadLocalEngine, runBatch, type LocalEngine } from '../engine/localEngine';
-import { startLlamaServer, type LlamaServer } from './llamaServer';
-import { connectRemoteEngine, runRemoteBatch, type RemoteEngine } from './remoteEngine';
+import { comparable, generationRequest, runBatch, type LocalEngine } from '../engine/localEngine';
+import type { LlamaServer } from './llamaServer';
+import { oracleOnServerAndLocally, runRemoteBatch, type OracleOnBoth, type RemoteEngine } from './remoteEngine';
 import { expectMatches, histogram, items, MODES, promptFor, WINDOWS } from '../engine/oracleCases';
 
 let server: LlamaServer;
@@ -28,11 +26,9 @@ let local: LocalEngine;
 /** Completion requests the remote backend sent: prompt length and max_tokens of each. */
 const completions: Array<{ promptLength: number; maxTokens: number }> = [];
 
+let both: OracleOnBoth;
+
 beforeAll(async () => {
-  // On a fresh machine this compiles llama-server (about 5 minutes, once; cached outside the repo).
-  await ensureLlamaCppTools();
-  const modelPath = await ensureFixtureFile('oracle');
-  server = await startLlamaServer({ modelPath, parallel: 4 });
   // Counts the completions the server answered (a kept-alive socket the server had just closed
   // fails before that, and is repeated at once).
   const countingFetch: typeof fetch = async (input, init) => {
@@ -43,16 +39,12 @@ beforeAll(async () => {
     }
     return response;
   };
-  [remote, local] = await Promise.all([
-    connectRemoteEngine(server.baseUrl, {}, { fetch: countingFetch }),
-    loadLocalEngine('oracle', { sequences: 2 }),
-  ]);
+  both = await oracleOnServerAndLocally({ parallel: 4, connect: { fetch: countingFetch } });
+  ({ server, remote, local } = both);
 }, 900_000);
 
 afterAll(async () => {
-  await remote?.dispose();
-  await local?.dispose();
-  await server?.kill();
+  await both?.dispose();
 });
 
 /** Runs the same request on the server and on the local backend; every result must be identical. */

@@ -9,6 +9,9 @@ import { GenerationBatch, type GenerationRequest } from '../../../main/engine/ge
 import type { RemoteBackend } from '../../../main/engine/remote/RemoteBackend';
 import { RemoteModels } from '../../../main/engine/remote/RemoteModels';
 import type { ConnectOptions } from '../../../main/engine/remote/connectRemoteModel';
+import { ensureFixtureFile } from '../../../main/fixtures/fixtureFiles';
+import { loadLocalEngine, type LocalEngine } from '../engine/localEngine';
+import { startLlamaServer, type LlamaServer } from './llamaServer';
 
 export interface RemoteEngine {
   models: RemoteModels;
@@ -43,4 +46,38 @@ export async function runRemoteBatch(
     progress: () => {},
   }).run();
   return samples;
+}
+
+export interface OracleOnBoth {
+  server: LlamaServer;
+  remote: RemoteEngine;
+  local: LocalEngine;
+  dispose(): Promise<void>;
+}
+
+/**
+ * llama-server on the oracle model with the remote backend connected to it, and the local
+ * backend on the same file: what the tests that compare the two start from. On a fresh machine
+ * this compiles llama-server first (about 5 minutes, once; cached outside the repo).
+ */
+export async function oracleOnServerAndLocally(options: {
+  parallel: number;
+  connect?: ConnectOptions;
+}): Promise<OracleOnBoth> {
+  const modelPath = await ensureFixtureFile('oracle');
+  const server = await startLlamaServer({ modelPath, parallel: options.parallel });
+  const [remote, local] = await Promise.all([
+    connectRemoteEngine(server.baseUrl, {}, options.connect),
+    loadLocalEngine('oracle', { sequences: 2 }),
+  ]);
+  return {
+    server,
+    remote,
+    local,
+    async dispose() {
+      await remote.dispose();
+      await local.dispose();
+      await server.kill();
+    },
+  };
 }

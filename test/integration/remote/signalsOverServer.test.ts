@@ -12,33 +12,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerateRequest, Token, TokenSignal } from '../../../main/engine/backend/GenerationBackend';
 import { tokenSignalOf } from '../../../main/engine/backend/tokenSignal';
 import { chainModelLogits } from '../../../main/fixtures/chainModel';
-import { ensureFixtureFile } from '../../../main/fixtures/fixtureFiles';
 import { oracleModelDefinition } from '../../../main/fixtures/oracleModel';
 import { oracleProblems, type OracleMode } from '../../../main/fixtures/oracleSpec';
 import { LOWEST_STREAMED_LOGPROB } from '../../../main/engine/remote/streamedSignals';
-import { generationRequest, loadLocalEngine, runBatch, type LocalEngine } from '../engine/localEngine';
+import { generationRequest, runBatch, type LocalEngine } from '../engine/localEngine';
 import { items, promptFor } from '../engine/oracleCases';
-import { startLlamaServer, type LlamaServer } from './llamaServer';
-import { connectRemoteEngine, runRemoteBatch, type RemoteEngine } from './remoteEngine';
+import { oracleOnServerAndLocally, runRemoteBatch, type OracleOnBoth, type RemoteEngine } from './remoteEngine';
 
-let server: LlamaServer;
 let remote: RemoteEngine;
 let local: LocalEngine;
 const definition = oracleModelDefinition();
 const CONCLUDED_NORM_FACTOR = Math.sqrt(2 / (2 + (1 / 16) ** 2));
 
+let both: OracleOnBoth;
+
 beforeAll(async () => {
-  server = await startLlamaServer({ modelPath: await ensureFixtureFile('oracle'), parallel: 2 });
-  [remote, local] = await Promise.all([
-    connectRemoteEngine(server.baseUrl),
-    loadLocalEngine('oracle', { sequences: 2 }),
-  ]);
+  both = await oracleOnServerAndLocally({ parallel: 2 });
+  ({ remote, local } = both);
 }, 900_000);
 
 afterAll(async () => {
-  await remote?.dispose();
-  await local?.dispose();
-  await server?.kill();
+  await both?.dispose();
 });
 
 /** The model's logits at a position (the concluded factor applied). */
