@@ -62,7 +62,8 @@ class EventParser {
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'error') this.data.push(JSON.stringify({ error: safeJson(value) ?? value }));
+    if (field === 'data') this.data.push(value);
+    else if (field === 'error') this.data.push(JSON.stringify({ error: safeJson(value) ?? value }));
   }
 
   private dispatch(out: string[]): void {

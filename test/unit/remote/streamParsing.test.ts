@@ -33,6 +33,10 @@ describe('server-sent events', () => {
     expect(JSON.parse(out[0]!)).toEqual({ error: { code: 500, message: 'boom' } });
   });
 
+  it('takes a bare "data" line as an empty line of data, and CRLF line ends', async () => {
+    expect(await collect(['data\r\ndata: x\r\n\r\n'])).toEqual(['\nx']);
+  });
+
   it('delivers a last event without a blank line after it', async () => {
     expect(await collect(['data: {"x":1}'])).toEqual(['{"x":1}']);
   });
