@@ -1,5 +1,5 @@
 import type { Token, TokenSignal } from '../backend/GenerationBackend';
-import { tokenSignalOf, type Candidate } from '../backend/tokenSignal';
+import { LOWEST_TOKEN_LOGPROB, tokenSignalOf, type Candidate } from '../backend/tokenSignal';
 import type { SamplerOptions } from './nativeContext';
 
 /**
@@ -12,9 +12,6 @@ import type { SamplerOptions } from './nativeContext';
  * logits. Top-K selects on the logits before the temperature, so the K are the same.
  */
 export const PROBE_TEMPERATURE = 4;
-
-/** ln of float32's smallest positive value (2^-149): where a probability that underflowed is put. */
-const LOWEST_LOG_PROBABILITY = -149 * Math.LN2;
 
 /**
  * The probe's sampler chain: top-K, then the temperature (and a draw, which is ignored). No
@@ -30,7 +27,8 @@ export function signalFromProbe(drawn: Token, probed: readonly number[]): TokenS
   const candidates: Candidate[] = [];
   for (let i = 0; i + 1 < probed.length; i += 2) {
     const probability = probed[i + 1]!;
-    const logProbability = probability > 0 ? Math.log(probability) : LOWEST_LOG_PROBABILITY;
+    // One that underflowed is at least 413 logits down: tokenSignalOf raises it to its floor.
+    const logProbability = probability > 0 ? Math.log(probability) : LOWEST_TOKEN_LOGPROB;
     candidates.push({ token: probed[i]!, logprob: PROBE_TEMPERATURE * logProbability });
   }
   return tokenSignalOf(drawn, candidates);

@@ -22,6 +22,7 @@ import { oracleModelDefinition } from '../../../main/fixtures/oracleModel';
 import { oracleProblems } from '../../../main/fixtures/oracleSpec';
 import { stochasticModelDefinition } from '../../../main/fixtures/stochasticModel';
 import { stochasticProblems } from '../../../main/fixtures/stochasticSpec';
+import { LOWEST_TOKEN_LOGPROB } from '../../../main/engine/backend/tokenSignal';
 import type { GenerationRequest } from '../../../main/engine/generation/GenerationBatch';
 import { generationRequest, loadLocalEngine, runBatch, type LocalEngine } from './localEngine';
 import { items, promptFor } from './oracleCases';
@@ -39,7 +40,8 @@ interface ExpectedSignal {
 
 /**
  * A token's signals from the fixture's logit tables: the K highest logits of the position,
- * renormalised over those K (docs/engine.md, "Token signals").
+ * renormalised over those K, floored at ln 2^-149 (docs/engine.md, "Token signals"; the oracle's
+ * candidates 120 nats down and the stochastic model's 150 down count as 103.28 down).
  */
 function expectedSignal(
   definition: ChainModelDefinition,
@@ -57,7 +59,7 @@ function expectedSignal(
   const top = logits.sort((a, b) => b.logit - a.logit).slice(0, topK);
   const max = top[0]!.logit;
   const logNormalizer = max + Math.log(top.reduce((sum, c) => sum + Math.exp(c.logit - max), 0));
-  const logp = top.map((c) => c.logit - logNormalizer);
+  const logp = top.map((c) => Math.max(c.logit - logNormalizer, LOWEST_TOKEN_LOGPROB));
   const drawnAt = top.findIndex((c) => c.token === drawn);
   return {
     logprob: drawnAt >= 0 ? logp[drawnAt]! : Math.min(...logp),

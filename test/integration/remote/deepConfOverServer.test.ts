@@ -6,9 +6,8 @@
  * stop follows from their tokens all the same.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { LOWEST_STREAMED_LOGPROB } from '../../../main/engine/remote/streamedSignals';
 import { ensureFixtureFile } from '../../../main/fixtures/fixtureFiles';
-import { expectOnlineFilter } from '../engine/deepConfCases';
+import { expectOnlineFilter, q01OnlineFilter } from '../engine/deepConfCases';
 import { startLlamaServer, type LlamaServer } from './llamaServer';
 import { connectRemoteEngine, runRemoteBatch, type RemoteEngine } from './remoteEngine';
 
@@ -27,16 +26,6 @@ afterAll(async () => {
 
 describe('deepconf over llama-server (real llama-server, stochastic model)', () => {
   it('stops exactly the traces whose group confidence falls below the threshold, at the token the tables say', async () => {
-    // llama-server's log-probabilities floor every candidate ~103 nats below the top, so q01's
-    // confidences are 90.84 after the prompt and each fixed step, 84.19 at the first decision,
-    // 87.84 after each loop token, 74.31 after the answer intro. Windows of 4 below 84.0: only
-    // [84.19, 87.84, 87.84, 74.31] = 83.54, a trace with exactly two loop tokens (with one:
-    // 84.29; with more: 84.46 and 86.92 at their lowest). It stops at its 7th token, the answer.
-    await expectOnlineFilter((request) => runRemoteBatch(remote.backend, request), {
-      tolerance: 1e-2,
-      lowestLogprob: LOWEST_STREAMED_LOGPROB,
-      threshold: 84,
-      stopFor: (loops) => (loops === 2 ? 6 : null),
-    });
+    await expectOnlineFilter((request) => runRemoteBatch(remote.backend, request), q01OnlineFilter);
   });
 });
