@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { remoteError } from './remoteErrors';
 import { formatIssue } from '../../../common/api/validate';
+import { CandidateList } from './CandidateList';
 
 /**
  * The parts of OpenAI-compatible servers' answers the remote backend reads, as zod schemas.
@@ -70,8 +71,11 @@ const contentLogprob = z.looseObject({
   id: z.number().int(),
   token: z.string().optional(),
   bytes: z.array(z.number().int().min(0).max(255)).nullish(),
-  /** The `logprobs` (n_probs) most likely candidates, most likely first. */
-  top_logprobs: z.array(candidateLogprob).nullish(),
+  /**
+   * The `logprobs` (n_probs) most likely candidates, most likely first; a CandidateList when
+   * parseCompletionEvent read them (completionEvents.ts).
+   */
+  top_logprobs: z.union([z.array(candidateLogprob), z.instanceof(CandidateList)]).nullish(),
 });
 
 /**
@@ -146,7 +150,7 @@ const isContentEntry = (v: unknown) =>
   Number.isInteger(v.id) &&
   (v.token === undefined || typeof v.token === 'string') &&
   (isAbsent(v.bytes) || isArrayOf(v.bytes, isByte)) &&
-  (isAbsent(v.top_logprobs) || isArrayOf(v.top_logprobs, isCandidate));
+  (isAbsent(v.top_logprobs) || v.top_logprobs instanceof CandidateList || isArrayOf(v.top_logprobs, isCandidate));
 const isKeyedCandidates = (v: unknown) => {
   if (v === null) return true;
   if (!isRecord(v)) return false;

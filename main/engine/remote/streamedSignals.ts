@@ -1,5 +1,6 @@
 import type { Token, TokenSignal } from '../backend/GenerationBackend';
 import { tokenSignalOf, type Candidate } from '../backend/tokenSignal';
+import { CandidateList } from './CandidateList';
 
 /**
  * Per-token signals from the log-probabilities a server streams with each token (docs/remote.md,
@@ -17,15 +18,23 @@ const TOKEN_ID_KEY = 'token_id:';
  */
 export const LOWEST_STREAMED_LOGPROB = -149 * Math.LN2;
 
-/** llama-server's `top_logprobs` of one token: `[{id, logprob}]`, most likely first. */
+/**
+ * llama-server's `top_logprobs` of one token, most likely first: a CandidateList as
+ * parseCompletionEvent reads them, or `[{id, logprob}]` as JSON.parse does.
+ */
 export function signalOfCandidates(
   drawn: Token,
-  candidates: readonly { readonly id: Token; readonly logprob: number }[] | null | undefined,
+  candidates: CandidateList | readonly { readonly id: Token; readonly logprob: number }[] | null | undefined,
   topK: number,
 ): TokenSignal | null {
   if (!candidates || candidates.length === 0) return null;
-  const list: Candidate[] = [];
-  for (const c of candidates) list.push({ token: c.id, logprob: Math.max(c.logprob, LOWEST_STREAMED_LOGPROB) });
+  const list = reusedCandidates(candidates.length);
+  if (candidates instanceof CandidateList) {
+    const { ids, logprobs } = candidates;
+    for (let i = 0; i < list.length; i++) set(list[i]!, ids[i]!, logprobs[i]!);
+  } else {
+    for (let i = 0; i < list.length; i++) set(list[i]!, candidates[i]!.id, candidates[i]!.logprob);
+  }
   return signalOfMostLikely(drawn, list, topK);
 }
 
@@ -43,19 +52,45 @@ export function signalOfKeyedCandidates(
   topK: number,
 ): TokenSignal | null {
   if (!candidates) return null;
-  const list: Candidate[] = [];
+  let count = 0;
+  for (const _ in candidates) count += 1;
+  if (count === 0) return null;
+  const list = reusedCandidates(count);
   let other = -1;
+  let i = 0;
   for (const key in candidates) {
-    const logprob = Math.max(candidates[key]!, LOWEST_STREAMED_LOGPROB);
     let token: Token;
     if (key.startsWith(TOKEN_ID_KEY)) token = Number(key.slice(TOKEN_ID_KEY.length));
     else token = key === drawnText ? drawn : other--;
-    list.push({ token, logprob });
+    set(list[i++]!, token, candidates[key]!);
   }
-  return list.length === 0 ? null : signalOfMostLikely(drawn, list, topK);
+  return signalOfMostLikely(drawn, list, topK);
 }
 
 function signalOfMostLikely(drawn: Token, candidates: Candidate[], topK: number): TokenSignal {
-  if (candidates.length > topK) candidates = candidates.sort((a, b) => b.logprob - a.logprob).slice(0, topK);
+  if (candidates.length > topK) candidates = [...candidates].sort((a, b) => b.logprob - a.logprob).slice(0, topK);
   return tokenSignalOf(drawn, candidates);
+}
+
+/**
+ * Candidates are handed to tokenSignalOf in objects reused from token to token: a fast stream
+ * brings K of them per token, and tokenSignalOf only reads them during the call.
+ */
+interface MutableCandidate {
+  token: Token;
+  logprob: number;
+}
+const pool: MutableCandidate[] = [];
+const views = new Map<number, MutableCandidate[]>();
+
+function reusedCandidates(count: number): MutableCandidate[] {
+  while (pool.length < count) pool.push({ token: 0, logprob: 0 });
+  let view = views.get(count);
+  if (!view) views.set(count, (view = pool.slice(0, count)));
+  return view;
+}
+
+function set(candidate: MutableCandidate, token: Token, logprob: number): void {
+  candidate.token = token;
+  candidate.logprob = Math.max(logprob, LOWEST_STREAMED_LOGPROB);
 }

@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { CandidateList } from '../../../main/engine/remote/CandidateList';
 import { parseCompletionEvent } from '../../../main/engine/remote/completionEvents';
 
-/** What the client must get: JSON.parse's value with each candidate reduced to its id and log-probability. */
+/** A CandidateList of `[id, logprob]` pairs. */
+function listOf(pairs: [number, number][]): CandidateList {
+  const list = new CandidateList();
+  for (const [id, logprob] of pairs) list.push(id, logprob);
+  return list;
+}
+
+/** What the client must get: JSON.parse's value with each candidate array reduced to a CandidateList. */
 function reduced(payload: string): unknown {
   const value = JSON.parse(payload) as {
-    choices: { logprobs: { content: { top_logprobs?: { id: number; logprob: number }[] }[] } | null }[];
+    choices: { logprobs: { content: { top_logprobs?: { id: number; logprob: number }[] | CandidateList }[] } | null }[];
   };
   for (const choice of value.choices) {
     for (const entry of choice.logprobs?.content ?? []) {
-      if (entry.top_logprobs) entry.top_logprobs = entry.top_logprobs.map(({ id, logprob }) => ({ id, logprob }));
+      const top = entry.top_logprobs as { id: number; logprob: number }[] | undefined;
+      if (top) entry.top_logprobs = listOf(top.map(({ id, logprob }) => [id, logprob]));
     }
   }
   return value;
@@ -28,7 +37,7 @@ function llamaEvent(id: number, text: string, candidates: [number, string, numbe
 }
 
 describe('reading a streamed completion event', () => {
-  it("gives JSON.parse's value, candidates as {id, logprob}, for llama-server's events", () => {
+  it("gives JSON.parse's value, candidates as a CandidateList, for llama-server's events", () => {
     const events = [
       // As captured from llama-server (oracle model, logprobs: 3).
       llamaEvent(314, ' s1', [
@@ -43,16 +52,47 @@ describe('reading a streamed completion event', () => {
         [9, '\u0001', -2.5],
       ]),
       llamaEvent(4, '', []),
+      // Texts that hold the keys around them, which JSON escapes.
+      llamaEvent(5, 'x', [
+        [5, '],"logprob":1}', -1],
+        [6, '","bytes":[1],"logprob":2', -2],
+        [7, '', -3],
+      ]),
     ];
     for (const event of events) expect(parseCompletionEvent(event)).toEqual(reduced(event));
     const first = parseCompletionEvent(events[0]!) as {
       choices: [{ logprobs: { content: [{ top_logprobs: unknown }] } }];
     };
-    expect(first.choices[0].logprobs.content[0].top_logprobs).toEqual([
-      { id: 314, logprob: 0 },
-      { id: 294, logprob: -19.99999237060547 },
-      { id: 315, logprob: -79.99998474121094 },
-    ]);
+    const list = first.choices[0].logprobs.content[0].top_logprobs as CandidateList;
+    expect(list).toBeInstanceOf(CandidateList);
+    expect(list.ids).toEqual([314, 294, 315]);
+    expect(list.logprobs).toEqual([0, -19.99999237060547, -79.99998474121094]);
+  });
+
+  it('reads every log-probability as the double JSON.parse gives, in every form JSON writes numbers', () => {
+    // Short and shortest-round-trip decimals (llama-server writes the latter), 16-17 digit
+    // mantissas on both sides of 2^53, exponents, zeros and negative zeros.
+    const texts = ['0', '-0', '-0.0', '0.0', '-1', '-0.85', '-2.5e-7', '-1E+2', '-0.000001', '-103.27892990343185'];
+    let x = 0x2545f491;
+    for (let i = 0; i < 2000; i++) {
+      x = Math.imul(x ^ (x >>> 13), 0x5bd1e995) >>> 0;
+      const value = -(x / 2 ** 32) * 10 ** ((i % 12) - 6);
+      texts.push(String(value), value.toFixed(i % 21), value.toPrecision(1 + (i % 17)));
+    }
+    for (let start = 0; start < texts.length; start += 20) {
+      const chunk = texts.slice(start, start + 20);
+      const event = llamaEvent(
+        3,
+        'x',
+        chunk.map((text, i) => [i, 'x', text]),
+      );
+      const list = (
+        parseCompletionEvent(event) as { choices: [{ logprobs: { content: [{ top_logprobs: CandidateList }] } }] }
+      ).choices[0].logprobs.content[0].top_logprobs;
+      expect(list.logprobs.map((v) => (Object.is(v, -0) ? '-0' : v))).toEqual(
+        chunk.map((t) => (Object.is(JSON.parse(t), -0) ? '-0' : JSON.parse(t))),
+      );
+    }
   });
 
   it('parses anything else whole: other field orders, other places, events without candidates', () => {
@@ -63,6 +103,23 @@ describe('reading a streamed completion event', () => {
     const plain =
       '{"choices":[{"text":"","index":0,"logprobs":null,"finish_reason":"length"}],"usage":{"prompt_tokens":3}}';
     for (const event of [otherOrder, elsewhere, plain]) expect(parseCompletionEvent(event)).toEqual(JSON.parse(event));
+  });
+
+  it('throws as JSON.parse does on candidates that are not JSON', () => {
+    const event = (candidate: string) =>
+      `{"choices":[{"logprobs":{"content":[{"id":1,"top_logprobs":[${candidate}]}]}}]}`;
+    expect(parseCompletionEvent(event('{"id":2,"token":"b","bytes":[98],"logprob":-1}'))).toEqual(
+      reduced(event('{"id":2,"token":"b","bytes":[98],"logprob":-1}')),
+    );
+    for (const bad of [
+      '{"id":2,"token":"b","bytes":[98],"logprob":-1},',
+      '{"id":2,"token":"b","bytes":[98],"logprob":01}',
+      '{"id":2,"token":"b","bytes":[98],"logprob":-.5}',
+      '{"id":2,"token":"b","bytes":[98],"logprob":1e}',
+    ]) {
+      expect(() => JSON.parse(event(bad)), bad).toThrow(SyntaxError);
+      expect(() => parseCompletionEvent(event(bad)), bad).toThrow(SyntaxError);
+    }
   });
 
   it('throws as JSON.parse does on what is not JSON', () => {
