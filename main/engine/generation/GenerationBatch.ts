@@ -34,6 +34,12 @@ export interface BatchOutcome {
  */
 export class GenerationBatch {
   private readonly controller = new AbortController();
+  /**
+   * What runs or waits under the batch (an item, a worker waiting for a sequence), each with a
+   * controller of its own that the batch's one abort listener aborts: a listener per item on
+   * the batch's signal made Node warn of a leak (MaxListenersExceededWarning) above 10 in flight.
+   */
+  private readonly children = new Set<AbortController>();
   private readonly running = new Map<string, AbortController>();
   private readonly skipped = new Set<string>();
   private readonly prompts = new Map<string, Promise<RenderedPrompt>>();
@@ -49,6 +55,18 @@ export class GenerationBatch {
     private readonly events: GenerationEvents,
   ) {
     this.plan = planSweeps(request.strategies);
+    const signal = this.controller.signal;
+    signal.addEventListener('abort', () => {
+      for (const child of this.children) child.abort(signal.reason);
+    });
+  }
+
+  /** A controller aborted with the batch (at once if the batch is already), until it is given back. */
+  private child(): AbortController {
+    const child = new AbortController();
+    if (this.controller.signal.aborted) child.abort(this.controller.signal.reason);
+    else this.children.add(child);
+    return child;
   }
 
   get batchId(): string {
@@ -78,18 +96,19 @@ export class GenerationBatch {
   /** One worker: holds a sequence and takes items from the shared queue until it is empty. */
   private async work(queue: GenerationItem[]): Promise<void> {
     let sequence: BackendSequence;
+    const waiting = this.child();
     try {
-      sequence = await this.backend.acquireSequence(this.controller.signal);
+      sequence = await this.backend.acquireSequence(waiting.signal);
     } catch (error) {
       if (this.controller.signal.aborted) return;
       throw error;
+    } finally {
+      this.children.delete(waiting);
     }
     try {
       for (let item = queue.shift(); item && !this.controller.signal.aborted; item = queue.shift()) {
         if (this.skipped.has(item.key)) continue;
-        const itemController = new AbortController();
-        const stop = () => itemController.abort(this.controller.signal.reason);
-        this.controller.signal.addEventListener('abort', stop, { once: true });
+        const itemController = this.child();
         this.running.set(item.key, itemController);
         try {
           await this.runItem(sequence, item, itemController.signal);
@@ -99,7 +118,7 @@ export class GenerationBatch {
           throw error;
         } finally {
           this.running.delete(item.key);
-          this.controller.signal.removeEventListener('abort', stop);
+          this.children.delete(itemController);
         }
       }
     } finally {

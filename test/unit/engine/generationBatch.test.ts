@@ -148,4 +148,36 @@ describe('generation batch (fake backend)', () => {
     expect(samples.every((s) => s.results[0]!.stopReason === 'cancelled')).toBe(true);
     expect(backend.inUse).toBe(0);
   });
+
+  it('runs and cancels 256 items in flight without a warning (one abort listener per batch, not per item)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      // Two batches sharing the sequences: the second one's workers wait for a sequence.
+      const backend = new FakeBackend(() => 'z', { parallelism: 256, drawDelayMs: 1 });
+      const strategies = [{ strategy: 'unbounded', maxTokens: 400 }];
+      const first = recorder();
+      const second = recorder();
+      const running = new GenerationBatch(backend, request({ strategies, items: items(256) }), first.events);
+      const waiting = new GenerationBatch(backend, request({ strategies, items: items(300) }), second.events);
+      const outcomes = [running.run(), waiting.run()];
+      await new Promise((r) => setTimeout(r, 50));
+      expect(backend.inUse).toBe(256);
+      running.cancel();
+      waiting.cancel();
+      expect(await Promise.all(outcomes)).toEqual([
+        { batchId: 'b1', completed: 0, cancelled: true },
+        { batchId: 'b1', completed: 0, cancelled: true },
+      ]);
+      expect(first.samples).toHaveLength(256);
+      expect(first.samples.every((s) => s.results[0]!.stopReason === 'cancelled')).toBe(true);
+      expect(backend.inUse).toBe(0);
+      // Node emits warnings on a later tick.
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.map((w) => w.name)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });
