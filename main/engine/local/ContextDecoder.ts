@@ -180,10 +180,8 @@ export class ContextDecoder {
         else draws.push(() => this.draw(item, sampler, logitIndex));
       }
       const [first, ...others] = draws;
-      if (first) {
-        await first();
-        await Promise.all(others.map((draw) => draw()));
-      }
+      if (first) await first();
+      if (others.length > 0) await Promise.all(others.map((draw) => draw()));
     } catch (error) {
       // A failed decode fails everything it held, including prompts evaluated in part.
       this.dequeue(included);
