@@ -30,8 +30,7 @@ export function signalOfCandidates(
   if (!candidates || candidates.length === 0) return null;
   const list = reusedCandidates(candidates.length);
   if (candidates instanceof CandidateList) {
-    const { ids, logprobs } = candidates;
-    for (let i = 0; i < list.length; i++) set(list[i]!, ids[i]!, logprobs[i]!);
+    for (let i = 0; i < list.length; i++) set(list[i]!, candidates.id(i), candidates.logprob(i));
   } else {
     for (let i = 0; i < list.length; i++) set(list[i]!, candidates[i]!.id, candidates[i]!.logprob);
   }
