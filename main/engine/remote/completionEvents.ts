@@ -68,7 +68,7 @@ function readCandidates(payload: string, from: number, into: CandidateList): num
   let i = from;
   if (payload.charCodeAt(i) === CLOSE_BRACKET) return i;
   for (;;) {
-    if (!isIdKey(payload, i)) return -1;
+    if (!payload.startsWith(ID, i)) return -1;
     // The id: a JSON integer without a sign (any other number falls to JSON.parse).
     i += ID.length;
     let c = payload.charCodeAt(i);
@@ -78,7 +78,7 @@ function readCandidates(payload: string, from: number, into: CandidateList): num
       id = id * 10 + (c - ZERO);
       c = payload.charCodeAt(++i);
     } while (isDigit(c));
-    if (!isTokenKey(payload, i)) return -1;
+    if (!payload.startsWith(TOKEN, i)) return -1;
     const key = payload.indexOf(LOGPROB, i + TOKEN.length);
     if (key < 0) return -1;
     i = readNumber(payload, key + LOGPROB.length);
@@ -90,29 +90,6 @@ function readCandidates(payload: string, from: number, into: CandidateList): num
     i += 2;
   }
 }
-
-// payload.startsWith(ID / TOKEN, at), written out: startsWith cost ~35 ns a call here, and a
-// helper looping over the key's characters was not always inlined into readCandidates.
-/** `{"id":` */
-const isIdKey = (payload: string, at: number) =>
-  payload.charCodeAt(at) === 123 &&
-  payload.charCodeAt(at + 1) === 34 &&
-  payload.charCodeAt(at + 2) === 105 &&
-  payload.charCodeAt(at + 3) === 100 &&
-  payload.charCodeAt(at + 4) === 34 &&
-  payload.charCodeAt(at + 5) === 58;
-/** `,"token":"` */
-const isTokenKey = (payload: string, at: number) =>
-  payload.charCodeAt(at) === 44 &&
-  payload.charCodeAt(at + 1) === 34 &&
-  payload.charCodeAt(at + 2) === 116 &&
-  payload.charCodeAt(at + 3) === 111 &&
-  payload.charCodeAt(at + 4) === 107 &&
-  payload.charCodeAt(at + 5) === 101 &&
-  payload.charCodeAt(at + 6) === 110 &&
-  payload.charCodeAt(at + 7) === 34 &&
-  payload.charCodeAt(at + 8) === 58 &&
-  payload.charCodeAt(at + 9) === 34;
 
 const QUOTE = 34;
 const COMMA = 44;

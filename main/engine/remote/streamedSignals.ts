@@ -30,7 +30,8 @@ export function signalOfCandidates(
   if (!candidates || candidates.length === 0) return null;
   const list = reusedCandidates(candidates.length);
   if (candidates instanceof CandidateList) {
-    for (let i = 0; i < list.length; i++) set(list[i]!, candidates.id(i), candidates.logprob(i));
+    const { ids, logprobs } = candidates;
+    for (let i = 0; i < list.length; i++) set(list[i]!, ids[i]!, logprobs[i]!);
   } else {
     for (let i = 0; i < list.length; i++) set(list[i]!, candidates[i]!.id, candidates[i]!.logprob);
   }
