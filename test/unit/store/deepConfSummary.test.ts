@@ -50,6 +50,37 @@ describe('offline DeepConf in the run summary', () => {
     expect(summarizeColumns(columns, columns.planOrder(), 4)).toStrictEqual(summary);
   });
 
+  it('gives the same votes from columns as from records on random runs (ties, no confidence, no answer, stopped)', () => {
+    let x = 12345;
+    const random = (n: number) => {
+      x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6b43a9b5;
+      return ((x >>> 0) % n) >>> 0;
+    };
+    for (const perProblem of [4, 7]) {
+      const run = Array.from({ length: perProblem * 60 }, (_, i): SampleRecord => {
+        const base = sample(i, { samplesPerProblem: perProblem }).record;
+        const answerKey = random(5) === 0 ? null : String(random(3) === 0 ? 42 : random(4));
+        return {
+          ...base,
+          answerKey,
+          correct: answerKey === '42',
+          outcome: answerKey === '42' ? 'correct' : 'wrong',
+          // Few distinct values, so that ties are common; some samples without any.
+          lowestGroupConfidence: random(6) === 0 ? null : random(4) / 2,
+          stopReason: random(6) === 0 ? 'low-confidence' : 'end-of-generation',
+        };
+      });
+      const summary = summarizeRun(run, perProblem);
+      expect(summary.deepconf).not.toBeNull();
+      const columns = new SampleColumns(perProblem);
+      for (const r of run) {
+        expect(columns.setRecord(columns.length, r, NOWHERE)).toBe(true);
+        columns.length++;
+      }
+      expect(summarizeColumns(columns, columns.planOrder(), perProblem)).toStrictEqual(summary);
+    }
+  });
+
   it('is null with one sample per problem or without signal summaries', () => {
     expect(summarizeRun(records, 1).deepconf).toBeNull();
     const none = records.map((r) => ({ ...r, lowestGroupConfidence: null }));
