@@ -29,6 +29,9 @@ import { benchModelParameterCount } from '../../main/fixtures/benchModel';
 import { ensureFixtureFile } from '../../main/fixtures/fixtureFiles';
 import { GenerationBatch } from '../../main/engine/generation/GenerationBatch';
 import { defaultThreadCount } from '../../main/engine/hardware/physicalCores';
+import { chooseContextThreads } from '../../main/engine/hardware/threads/chooseContextThreads';
+import { ThreadCache } from '../../main/engine/hardware/threads/threadCache';
+import { FileFingerprints } from '../../main/fingerprints/fileFingerprint';
 import { getWorkbenchLlama } from '../../main/engine/hardware/workbenchLlama';
 import { LocalBackend } from '../../main/engine/local/LocalBackend';
 import type { LocalSequence } from '../../main/engine/local/LocalSequence';
@@ -76,7 +79,7 @@ export async function runEngineBench(): Promise<Record<string, unknown>> {
   // The engine's own Llama: the native build of the addon when one was made (docs/models.md).
   const llama = await getWorkbenchLlama({ backend: 'cpu' });
   const model = await llama.loadModel({ modelPath });
-  const productThreads = defaultThreadCount();
+  const { threads: productThreads, source: threadSource } = await productThreadChoice(llama, model, modelPath);
   // Z1WB_ENGINE_BENCH_THREADS=1 skips the product's thread count (e.g. on an oversubscribed machine).
   const only = process.env.Z1WB_ENGINE_BENCH_THREADS?.split(',').map(Number);
   // Z1WB_ENGINE_BENCH_PARTS=signals measures only the parts named (and no contributions).
@@ -99,12 +102,42 @@ export async function runEngineBench(): Promise<Record<string, unknown>> {
       model: { file: modelPath, parameters: benchModelParameterCount(), contextSize: CONTEXT_SIZE },
       llamaBuild: llama.buildType,
       threads: productThreads,
+      threadSource,
       ...atProductThreads,
       atOneThread: productThreads === 1 ? 'the product picks 1 thread here: see above' : atOneThread,
       ...contributed,
     };
   } finally {
     await model.dispose();
+  }
+}
+
+/**
+ * The thread count the product uses for this model here ("auto": measured at its first load,
+ * then cached per model, machine and build; docs/models.md, "Threads"), so that the bench
+ * measures what a user runs.
+ */
+async function productThreadChoice(
+  llama: Awaited<ReturnType<typeof getWorkbenchLlama>>,
+  model: LlamaModel,
+  modelPath: string,
+): Promise<{ threads: number; source: string }> {
+  const maxThreads = defaultThreadCount();
+  const context = await model.createContext({ contextSize: CONTEXT_SIZE, sequences: 1, threads: maxThreads });
+  try {
+    const choice = await chooseContextThreads({
+      setting: 'auto',
+      llama,
+      model,
+      context,
+      modelSha256: await new FileFingerprints().sha256(modelPath),
+      maxThreads,
+      cache: new ThreadCache(),
+    });
+    choice.governor?.dispose();
+    return { threads: choice.threads, source: choice.source };
+  } finally {
+    await context.dispose();
   }
 }
 
