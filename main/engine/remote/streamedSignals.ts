@@ -1,5 +1,5 @@
 import type { Token, TokenSignal } from '../backend/GenerationBackend';
-import { tokenSignalOf, type Candidate } from '../backend/tokenSignal';
+import { LOWEST_TOKEN_LOGPROB, tokenSignalOf, type Candidate } from '../backend/tokenSignal';
 import { CandidateList } from './CandidateList';
 
 /**
@@ -11,12 +11,11 @@ import { CandidateList } from './CandidateList';
 
 const TOKEN_ID_KEY = 'token_id:';
 
-/**
- * ln 2^-149, float32's smallest probability. llama-server softmaxes in float32: a candidate more
- * than ~103 nats below the most likely comes back with probability 0 and a log-probability of
- * -3.4e38 (vLLM writes -9999 for -inf). Such values say only "below this", so they are read as it.
+/*
+ * llama-server softmaxes in float32: a candidate more than ~103 nats below the most likely comes
+ * back with probability 0 and a log-probability of -3.4e38 (vLLM writes -9999 for -inf). Such
+ * values say only "below float32's smallest", so they are read as tokenSignalOf's floor.
  */
-export const LOWEST_STREAMED_LOGPROB = -149 * Math.LN2;
 
 /**
  * llama-server's `top_logprobs` of one token, most likely first: a CandidateList as
@@ -92,5 +91,5 @@ function reusedCandidates(count: number): MutableCandidate[] {
 
 function set(candidate: MutableCandidate, token: Token, logprob: number): void {
   candidate.token = token;
-  candidate.logprob = Math.max(logprob, LOWEST_STREAMED_LOGPROB);
+  candidate.logprob = Math.max(logprob, LOWEST_TOKEN_LOGPROB);
 }

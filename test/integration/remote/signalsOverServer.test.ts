@@ -14,7 +14,6 @@ import { LOWEST_TOKEN_LOGPROB, tokenSignalOf } from '../../../main/engine/backen
 import { chainModelLogits } from '../../../main/fixtures/chainModel';
 import { oracleModelDefinition } from '../../../main/fixtures/oracleModel';
 import { oracleProblems, type OracleMode } from '../../../main/fixtures/oracleSpec';
-import { LOWEST_STREAMED_LOGPROB } from '../../../main/engine/remote/streamedSignals';
 import { generationRequest, runBatch, type LocalEngine } from '../engine/localEngine';
 import { items, promptFor } from '../engine/oracleCases';
 import { oracleOnServerAndLocally, runRemoteBatch, type OracleOnBoth, type RemoteEngine } from './remoteEngine';
@@ -74,7 +73,7 @@ function float32LogSoftmax(logits: Float64Array): number[] {
   const sum = Math.fround(exps.reduce((a, b) => a + b, 0));
   return exps.map((e) => {
     const p = Math.fround(e / sum);
-    return p > 0 ? Math.log(p) : LOWEST_STREAMED_LOGPROB;
+    return p > 0 ? Math.log(p) : LOWEST_TOKEN_LOGPROB;
   });
 }
 
