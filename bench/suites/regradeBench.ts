@@ -13,7 +13,7 @@ import { grade, sharedGradingPool } from '../../main/grading';
 import type { EnginePort } from '../../main/runner/EnginePort';
 import { Runner } from '../../main/runner/Runner';
 import { RunStore } from '../../main/store/RunStore';
-import { makeSample } from './store';
+import { makeSample } from './storeSamples';
 
 const SAMPLES_PER_PROBLEM = 4;
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TokenSignals } from '../../common/api/contract/generation';
 import { RunFiles, type SampleWithTrajectory } from '../../main/store/RunFiles';
 import { SIGNALS_FILE } from '../../main/store/signalBlocks';
-import { makeSample } from './store';
+import { makeSample } from './storeSamples';
 
 /** Samples per round and tokens per sample: a long-thinking run's traces. */
 const SAMPLES = 2000;

@@ -4,8 +4,8 @@ import type { StrategySettings } from '../../../common/settings/strategy';
 import type { GenerateResult } from '../backend/GenerationBackend';
 import { scoreTrialAnswer } from './earlyExitScore';
 import { stopReasonOf, type RunCheckpoint, type SampleRun, type Verdict } from './SampleRun';
+import type { EarlyExitSettings } from './types';
 
-export type EarlyExitSettings = Extract<StrategySettings, { strategy: 'early-exit' }>;
 type Probe = NonNullable<StrategyResult['probes']>[number];
 
 /**

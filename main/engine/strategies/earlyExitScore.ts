@@ -1,6 +1,6 @@
 import { mean } from '../../../common/math/average';
 import type { GenerateResult } from '../backend/GenerationBackend';
-import type { EarlyExitSettings } from './earlyExit';
+import type { EarlyExitSettings } from './types';
 
 /**
  * A trial answer's score from its tokens' signals: their mean probability (DEER's default

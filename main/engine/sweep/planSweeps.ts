@@ -1,6 +1,6 @@
 import type { StrategySettings } from '../../../common/settings/strategy';
-import { earlyExitSweepKey, type EarlyExitSettings } from '../strategies/earlyExit';
-import { isWindowSettings, type WindowSettings } from '../strategies/types';
+import { earlyExitSweepKey } from '../strategies/earlyExit';
+import { isWindowSettings, type EarlyExitSettings, type WindowSettings } from '../strategies/types';
 import { sweepKey } from './branchedSweep';
 
 /** How the strategies of a batch run on each sample: branched sweeps, and single runs. */
