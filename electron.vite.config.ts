@@ -15,8 +15,9 @@ export default defineConfig({
           // Answer graders run in worker threads with a time limit; the pool looks for this file
           // beside the bundle.
           gradingWorker: resolve(__dirname, 'main/grading/worker/gradingWorker.ts'),
-          // The check of a native llama.cpp build runs in a child process (main/llama-builds/greedyTokens.ts).
-          greedyTokens: resolve(__dirname, 'main/llama-builds/greedyTokens.ts'),
+          // The check of a native llama.cpp build runs this in a child process; main/llama-builds/greedyTokens.ts
+          // looks for it beside the bundle.
+          greedyTokensCommand: resolve(__dirname, 'main/engine/hardware/greedyTokensCommand.ts'),
         },
       },
     },

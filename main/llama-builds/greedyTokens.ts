@@ -37,15 +37,17 @@ export interface GreedyRunRequest {
 }
 
 /**
- * The child's code: this file through tsx when run from source, or greedyTokens.js beside the
- * bundle (electron.vite.config.ts lists this file as an entry). Names built at run time so that
- * the bundler does not take them for assets.
+ * The child's code, engine/hardware/greedyTokensCommand.ts (it chooses the build through the
+ * engine's binding, which imports this folder: a path, not an import, keeps the arrows one way):
+ * through tsx when run from source, or greedyTokensCommand.js beside the bundle
+ * (electron.vite.config.ts lists it as an entry; the bundle's chunks all sit in one folder).
+ * Names built at run time so that the bundler does not take them for assets.
  */
 function childEntry(): { file: string; execArgv: string[] } {
-  const here = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
-  const source = here(['greedyTokens', 'ts'].join('.'));
+  const near = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+  const source = near(['../engine/hardware/greedyTokensCommand', 'ts'].join('.'));
   if (existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] };
-  return { file: here(['greedyTokens', 'js'].join('.')), execArgv: [] };
+  return { file: near(['./greedyTokensCommand', 'js'].join('.')), execArgv: [] };
 }
 
 /** Path of the verification model (generated on first use, cached with the other fixtures). */
@@ -111,28 +113,4 @@ export async function greedyTokens(llama: Llama, modelPath: string, count: numbe
   } finally {
     await model.dispose();
   }
-}
-
-async function generateHere(build: GreedyRunRequest['build'], modelPath: string, count: number, prompt: string) {
-  const { getWorkbenchLlama } = await import('../engine');
-  const llama = await getWorkbenchLlama({ backend: 'cpu', build });
-  const run: GreedyRun = { buildType: llama.buildType, tokens: await greedyTokens(llama, modelPath, count, prompt) };
-  process.stdout.write(`${JSON.stringify(run)}\n`);
-  await llama.dispose();
-}
-
-// By name: bundled, this module's code can also sit inside the engine's bundle, which must not run it.
-if (/greedyTokens\.(ts|js)$/.test(process.argv[1] ?? '')) {
-  const [build, modelPath, count, prompt] = process.argv.slice(2);
-  if ((build !== 'native' && build !== 'prebuilt') || !modelPath || !count || prompt === undefined) {
-    process.stderr.write('usage: greedyTokens.ts native|prebuilt MODEL.gguf COUNT PROMPT\n');
-    process.exit(2);
-  }
-  generateHere(build, modelPath, Number(count), prompt).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
 }
