@@ -11,6 +11,7 @@ import { runRemoteBench } from './suites/remote';
 import { runRemoteClientBench } from './suites/remoteClient';
 import { runStoreBench } from './suites/store';
 import { runUiBench } from './suites/ui';
+import { checkTargets, formatTargets } from './targets';
 
 type Suite = () => Promise<Record<string, unknown>>;
 
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
       platform: process.platform,
     },
     ...results,
+    targets: checkTargets(results),
   };
   await mkdir(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${selected.join('+')}-${record.date.replace(/[:.]/g, '-')}.json`);
@@ -70,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
     const width = Math.max(...rows.map(([key]) => key.length));
     for (const [key, value] of rows) process.stdout.write(`${key.padEnd(width)}  ${value}\n`);
   }
+  // The verdicts go to stderr so that `--json` keeps stdout one JSON document.
+  if (record.targets.length > 0) console.error(`\ntargets (docs/architecture.md):\n${formatTargets(record.targets)}\n`);
   console.error(`results written to ${path.relative(process.cwd(), file)}`);
   return 0;
 }
