@@ -1,32 +1,20 @@
-import { copyFile, mkdir, open, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import type { TokenSignals } from '../../common/api/contract/generation';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { RunSummary, SampleRecord, StoreIssue, Trajectory } from '../../common/api/contract/runs';
-import { fileTimestamp, writeFileAtomic } from './atomicWrite';
-import { crcOfPrefix, keepTail, lastNewline, readBytes, readRange, sizeOf } from './appendOnlyFiles';
+import { writeFileAtomic } from './atomicWrite';
+import { readBytes, sizeOf } from './appendOnlyFiles';
 import { GroupCommit } from './GroupCommit';
 import { decodeLine, decodeTextLine, encodeLine, encodeRowLine } from './checksummedLines';
-import {
-  columnLayout,
-  rowToSample,
-  type SampleLocation,
-  SAMPLE_COLUMNS,
-  SAMPLES_FORMAT,
-  sampleToRow,
-  samplesHeader,
-} from './sampleRows';
+import { rowToSample, type SampleLocation, SAMPLE_COLUMNS, sampleToRow, samplesHeader } from './sampleRows';
 import { decodeSignalBlock, encodeSignalBlock, SIGNALS_FILE } from './signalBlocks';
 import { isNotWritable } from './notWritable';
+import { readSampleLines, validCache } from './readSampleLines';
+import { cutTornLine, cutUncommittedSignals, RepairLog, reportSampleDamage } from './runRepairs';
 import { summarizeColumns, summarizeRun } from './runSummary';
 import { SampleColumns } from './sampleColumns';
-import {
-  encodeSamplesCache,
-  type LoadedCache,
-  readSamplesCache,
-  SAMPLES_CACHE_FILE,
-  writeSamplesCache,
-} from './samplesCache';
+import { encodeSamplesCache, readSamplesCache, SAMPLES_CACHE_FILE, writeSamplesCache } from './samplesCache';
 
 export const SAMPLES_FILE = 'samples.jsonl';
 const TRAJECTORY_BLOCK_BYTES = 4 * 1024 * 1024;
@@ -138,187 +126,50 @@ export class RunFiles {
   static async open(dir: string, options: OpenOptions = {}): Promise<{ files: RunFiles; issues: StoreIssue[] }> {
     const useCache = options.cache ?? true;
     await mkdir(dir, { recursive: true });
-    const issues: StoreIssue[] = [];
+    const log = new RepairLog();
     const samplesPath = path.join(dir, SAMPLES_FILE);
     const trajectoriesPath = path.join(dir, TRAJECTORIES_FILE);
-    const now = new Date();
-    const stamp = fileTimestamp(now);
-    const report = (kind: StoreIssue['kind'], file: string, message: string, keptAs: string | null) =>
-      issues.push({ kind, file, message, keptAs, at: now.toISOString() });
+    const signalsPath = path.join(dir, SIGNALS_FILE);
 
     // Trajectories: only the tail is checked here (the file can be large); lines are verified when read.
-    let trajectoriesSize = (await sizeOf(trajectoriesPath)) ?? 0;
-    if (trajectoriesSize > 0) {
-      const tail = await lastNewline(trajectoriesPath, trajectoriesSize);
-      if (tail + 1 < trajectoriesSize) {
-        const keptAs = `${trajectoriesPath}.torn-${stamp}`;
-        await keepTail(trajectoriesPath, tail + 1, trajectoriesSize, keptAs);
-        await truncate(trajectoriesPath, tail + 1);
-        report(
-          'truncated',
-          trajectoriesPath,
-          `the last ${trajectoriesSize - tail - 1} bytes are an unfinished write; kept aside and cut off`,
-          keptAs,
-        );
-        trajectoriesSize = tail + 1;
-      }
-    }
-
+    const trajectoriesSize = await cutTornLine(trajectoriesPath, (await sizeOf(trajectoriesPath)) ?? 0, log);
     // The signals file is never read here: its size bounds the blocks rows may point to.
-    const signalsPath = path.join(dir, SIGNALS_FILE);
     const signalsSize = (await sizeOf(signalsPath)) ?? 0;
 
     // The cache, if it describes the first bytes of samples.jsonl exactly as they are now: then
     // only the lines after those are read and parsed.
     const samplesSize = (await sizeOf(samplesPath)) ?? 0;
+    const sizes = { samples: samplesSize, trajectories: trajectoriesSize, signals: signalsSize };
     const cache =
       useCache && samplesSize > 0
-        ? await validCache(await readSamplesCache(path.join(dir, SAMPLES_CACHE_FILE)), samplesPath, {
-            samples: samplesSize,
-            trajectories: trajectoriesSize,
-            signals: signalsSize,
-          })
+        ? await validCache(await readSamplesCache(path.join(dir, SAMPLES_CACHE_FILE)), samplesPath, sizes)
         : null;
-    const from = cache?.samplesBytes ?? 0;
-    const data = await readRange(samplesPath, from, samplesSize);
-    let lines = 0;
-    for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) lines++;
-    const columns = cache?.columns ?? new SampleColumns(lines);
-    const cachedSamples = columns.length;
-    if (lines > 0) columns.reserve(columns.length + lines - 1);
-    const byKey = new Map<string, number>();
-    if (cache && data.length > 0) for (let row = 0; row < columns.length; row++) byKey.set(columns.keys[row]!, row);
-    const kept: Array<SampleRecord | undefined> = [];
-    let exotic = false;
-    let duplicates = 0;
-    let missing = 0;
-    const badLines: Array<{ line: number; error: string }> = [];
-    let fileColumns: readonly string[] = SAMPLE_COLUMNS;
-    let knownLayout = true;
-    const onValue = (line: number, value: unknown) => {
-      if (!Array.isArray(value)) {
-        const header = value as { format?: unknown; columns?: unknown };
-        if (line === 1 && header.format === SAMPLES_FORMAT && Array.isArray(header.columns)) {
-          const layout = columnLayout(header.columns as string[]);
-          fileColumns = layout ?? (header.columns as string[]);
-          knownLayout = layout !== null;
-        } else badLines.push({ line, error: 'not a sample row' });
-        return;
-      }
-      const sample = rowToSample(value, fileColumns);
-      if (!sample) return void badLines.push({ line, error: 'not a sample row' });
-      if (byKey.has(sample.record.key)) return void duplicates++;
-      if (sample.t[0] + sample.t[1] > trajectoriesSize) return void missing++;
-      if (sample.s && sample.s[0] + sample.s[1] > signalsSize) return void missing++;
-      const row = columns.length;
-      // An unknown column layout may carry more fields than the columns: keep those records whole.
-      if (!columns.setRecord(row, sample.record, sample) || !knownLayout) {
-        kept[row] = sample.record;
-        exotic = true;
-      }
-      byKey.set(sample.record.key, row);
-      columns.length++;
-    };
+    const cachedSamples = cache?.columns.length ?? 0;
+    const read = await readSampleLines({ file: samplesPath, size: samplesSize, cache, trajectoriesSize, signalsSize });
+    await reportSampleDamage(samplesPath, read, log);
+    const { columns, data } = read;
+    const signalsEnd = await cutUncommittedSignals(signalsPath, signalsSize, columns.signalsEnd(), log);
 
-    // Every line the cache does not cover, checked and parsed one by one.
-    let start = 0;
-    let lineNumber = cache?.samplesLines ?? 0;
-    let tornTail: Buffer | null = null;
-    while (start < data.length) {
-      const newline = data.indexOf(0x0a, start);
-      if (newline === -1) {
-        tornTail = data.subarray(start);
-        break;
-      }
-      lineNumber++;
-      const decoded = decodeTextLine(data.toString('utf8', start, newline));
-      if ('value' in decoded) onValue(lineNumber, decoded.value);
-      else badLines.push({ line: lineNumber, error: decoded.error });
-      start = newline + 1;
-    }
-
-    const bad = badLines.sort((a, b) => a.line - b.line);
-    let keptWhole: string | null = null;
-    if (bad.length > 0 || duplicates > 0 || missing > 0) {
-      keptWhole = `${samplesPath}.corrupt-${stamp}`;
-      await copyFile(samplesPath, keptWhole);
-      if (bad.length > 0) {
-        const where = bad
-          .slice(0, 5)
-          .map((b) => `line ${b.line}: ${b.error}`)
-          .join('; ');
-        report(
-          'corrupt',
-          samplesPath,
-          `${bad.length} damaged line(s) dropped (${where}${bad.length > 5 ? '; …' : ''}); those samples will be generated again on resume`,
-          keptWhole,
-        );
-      }
-      if (duplicates > 0)
-        report(
-          'duplicate',
-          samplesPath,
-          `${duplicates} repeated sample(s) dropped (the first copy is kept)`,
-          keptWhole,
-        );
-      if (missing > 0)
-        report(
-          'missing',
-          samplesPath,
-          `${missing} sample(s) whose trajectory or signals were never written dropped; they will be generated again on resume`,
-          keptWhole,
-        );
-    }
-    if (tornTail !== null) {
-      let keptAs = keptWhole;
-      if (!keptAs) {
-        keptAs = `${samplesPath}.torn-${stamp}`;
-        await writeFile(keptAs, tornTail);
-      }
-      report(
-        'truncated',
-        samplesPath,
-        `the last ${tornTail.length} bytes are an unfinished write; kept aside and cut off`,
-        keptAs,
-      );
-    }
-
-    // Signal blocks after the last one a row points to were written by appends that never
-    // committed (a crash between the writes and the row): kept aside and cut off.
-    const signalsEnd = columns.signalsEnd();
-    if (signalsSize > signalsEnd) {
-      const keptAs = `${signalsPath}.torn-${stamp}`;
-      await keepTail(signalsPath, signalsEnd, signalsSize, keptAs);
-      await truncate(signalsPath, signalsEnd);
-      report(
-        'truncated',
-        signalsPath,
-        `the last ${signalsSize - signalsEnd} bytes hold no stored sample's signals (an append cut off by a crash); kept aside and cut off`,
-        keptAs,
-      );
-    }
-
-    const state = {
+    const files = new RunFiles(dir, useCache, {
       // Built on first use when every sample came from the cache.
-      byKey: cache && data.length === 0 ? null : byKey,
+      byKey: cache && data.length === 0 ? null : read.byKey,
       columns,
-      kept,
-      exotic,
+      kept: read.kept,
+      exotic: read.exotic,
       trajectoriesSize,
-      signalsSize: Math.min(signalsSize, signalsEnd),
+      signalsSize: signalsEnd,
       samples: {
-        bytes: from + data.length,
-        lines: lineNumber,
+        bytes: (cache?.samplesBytes ?? 0) + data.length,
+        lines: read.lines,
         crc: crc32(data, cache?.samplesCrc ?? 0),
       },
       cachedBytes: cache?.samplesBytes ?? -1,
-      loaded: { cachedSamples, parsedLines: lineNumber - (cache?.samplesLines ?? 0) },
-    };
-    const files = new RunFiles(dir, useCache, state);
-    const repaired = issues.some((i) => i.file === samplesPath);
+      loaded: { cachedSamples, parsedLines: read.lines - (cache?.samplesLines ?? 0) },
+    });
+    const repaired = log.repaired(samplesPath);
     // A file written before columns were added is brought to the current layout once, so that
     // appends and the cache only ever deal with one layout (its values unchanged).
-    const older = knownLayout && fileColumns !== SAMPLE_COLUMNS && columns.length > 0;
+    const older = read.knownLayout && !read.currentLayout && columns.length > 0;
     if (repaired || older) {
       try {
         await files.rewriteSamples();
@@ -330,7 +181,7 @@ export class RunFiles {
     }
     // Next time, open from the cache.
     if (files.samplesBytes !== files.cachedBytes) await files.saveCache();
-    return { files, issues };
+    return { files, issues: log.issues };
   }
 
   get count(): number {
@@ -552,23 +403,4 @@ export class RunFiles {
     this.order ??= this.columns.planOrder();
     return this.order;
   }
-}
-
-/**
- * The cache, when it covers a prefix of samples.jsonl that ends at a line and has the crc32 it
- * recorded, and every trajectory it points to lies inside the trajectory file; else null (the
- * file is then read line by line, which finds and reports whatever changed).
- */
-async function validCache(
-  cache: LoadedCache | null,
-  samplesPath: string,
-  sizes: { samples: number; trajectories: number; signals: number },
-): Promise<LoadedCache | null> {
-  if (!cache) return null;
-  const { samplesBytes } = cache;
-  if (samplesBytes <= 0 || samplesBytes > sizes.samples) return null;
-  if (cache.trajectoriesEnd > sizes.trajectories || cache.signalsEnd > sizes.signals) return null;
-  const prefix = await crcOfPrefix(samplesPath, samplesBytes);
-  if (prefix.crc !== cache.samplesCrc || prefix.lastByte !== 0x0a) return null;
-  return cache;
 }
