@@ -6,6 +6,7 @@ import { remoteError } from './remoteErrors';
 import { backoffDelayMs, firstRetryDelayMs, sleep, type RetryPolicy } from './retryPolicy';
 import { isRetryable, ServerConnectionError, ServerHttpError } from './ServerClient';
 import { readCompletionChunk, type CompletionChunk, type CompletionUsage } from './serverResponses';
+import { CandidateSignal } from './CandidateSignal';
 import { signalOfCandidates, signalOfKeyedCandidates } from './streamedSignals';
 
 /** A token the server generated, with its bytes (its text, which may end inside a UTF-8 character). */
@@ -236,6 +237,7 @@ interface Attempt {
 }
 
 type Choice = CompletionChunk['choices'][number];
+type ContentEntry = NonNullable<NonNullable<Choice['logprobs']>['content']>[number];
 
 /**
  * The token ids (and bytes) of one streamed chunk, from whichever field the server fills:
@@ -254,7 +256,7 @@ function tokensOf(choice: Choice, attempt: Attempt, topK: number | null, source:
       token: entry.id,
       bytes: entry.bytes ? bytesOf(entry.id, entry.bytes, source) : encoder.encode(entry.token ?? ''),
       exact: Boolean(entry.bytes),
-      signal: topK === null ? null : signalOfCandidates(entry.id, entry.top_logprobs, topK),
+      signal: topK === null ? null : signalOfEntry(entry, topK),
     }));
   }
   if (logprobs?.tokens && logprobs.tokens.every((t) => t.startsWith('token_id:'))) {
@@ -279,6 +281,14 @@ function tokensOf(choice: Choice, attempt: Attempt, topK: number | null, source:
     );
   }
   return [];
+}
+
+/** A `logprobs.content` entry's signal: computed by the event reader (completionEvents.ts), or from the candidates JSON.parse gave. */
+function signalOfEntry(entry: ContentEntry, topK: number): TokenSignal | null {
+  const top = entry.top_logprobs;
+  if (!(top instanceof CandidateSignal)) return signalOfCandidates(entry.id, top, topK);
+  if (top.topK !== topK) throw new Error(`candidates read for K = ${top.topK} where signals were asked for at K = ${topK}`);
+  return top.signal;
 }
 
 /** A token's bytes as streamed, reusing the array already known for its id when they are the same. */

@@ -10,7 +10,7 @@ import type {
 } from '../backend/GenerationBackend';
 import { tokenSeed } from '../sampling/seeds';
 import { planSweeps } from '../sweep/planSweeps';
-import { parseCompletionEvent } from './completionEvents';
+import { completionEventReader } from './completionEvents';
 import type { DrawParameters } from './Continuation';
 import type { RetryPolicy } from './retryPolicy';
 import { RemoteSequence, type SequenceHost } from './RemoteSequence';
@@ -145,7 +145,7 @@ export class RemoteBackend implements GenerationBackend {
       retry: client.retry as RetryPolicy,
       completionsUrl,
       open: (prompt, maxTokens, draw, signal) =>
-        client.stream('/completions', completionBody(kind, model, prompt, maxTokens, draw), signal, parseCompletionEvent),
+        client.stream('/completions', completionBody(kind, model, prompt, maxTokens, draw), signal, completionEventReader(draw.signalsTopK)),
       explain: (error, attempts) => client.explain(error, attempts),
       rememberBytes: (token, bytes) => {
         const known = this.tokenBytes.get(token);

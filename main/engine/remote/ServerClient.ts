@@ -4,7 +4,7 @@ import { remoteError } from './remoteErrors';
 import { backoffDelayMs, firstRetryDelayMs, isRetryableStatus, retryAfterMs, sleep, type RetryPolicy } from './retryPolicy';
 import type { ServerAddress } from './serverAddress';
 import { errorMessageOf, parseServerJson } from './serverResponses';
-import { serverSentData } from './serverSentEvents';
+import { readJsonPayload, serverSentEvents, type PayloadReader } from './serverSentEvents';
 
 /** The server answered with an HTTP error. */
 export class ServerHttpError extends Error {
@@ -104,14 +104,14 @@ export class ServerClient {
    * One streamed POST: yields the JSON payloads of the events, a batch per chunk received.
    * Throws ServerHttpError / ServerConnectionError for the caller to retry or resume (after
    * yielding the events before the failure); aborting `signal` closes the connection, which
-   * makes llama-server and vLLM stop generating. `parse` reads an event's JSON (JSON.parse, or
-   * one that gives the same value faster for the events it knows).
+   * makes llama-server and vLLM stop generating. `read` reads an event's JSON from its bytes
+   * (JSON.parse, or one that gives the same value faster for the events it knows).
    */
   async *stream(
     path: string,
     body: unknown,
     signal: AbortSignal,
-    parse: (payload: string) => unknown = JSON.parse,
+    read: PayloadReader = readJsonPayload,
   ): AsyncGenerator<unknown[]> {
     const url = this.url(path);
     const idle = new IdleTimer(this.options.idleTimeoutMs);
@@ -121,8 +121,7 @@ export class ServerClient {
       if (!response.body) throw new ServerConnectionError('the server sent no body', url);
       idle.touch();
       try {
-        for await (const payloads of serverSentData(withIdle(response.body, idle))) {
-          const values = parsePayloads(payloads, url, parse);
+        for await (const values of serverSentEvents(withIdle(response.body, idle), namingFailures(read, url))) {
           const failed = values.findIndex((value) => streamedError(value, url) !== null);
           if (failed < 0) {
             yield values;
@@ -217,15 +216,16 @@ export class ServerClient {
   }
 }
 
-/** The JSON of each event of a batch; an event that is not JSON is named. */
-function parsePayloads(payloads: readonly string[], url: string, parse: (payload: string) => unknown): unknown[] {
-  return payloads.map((payload) => {
+/** `read`, naming an event that is not JSON. */
+function namingFailures(read: PayloadReader, url: string): PayloadReader {
+  return (bytes, start, end) => {
     try {
-      return parse(payload);
+      return read(bytes, start, end);
     } catch {
+      const payload = bytes.toString('utf8', start, end);
       throw remoteError('remote-bad-response', `${url} streamed something other than JSON: "${payload.slice(0, 120)}"`);
     }
-  });
+  };
 }
 
 /** An event that reports a failure (`{"error": …}`) as the HTTP error it stands for; null for any other. */

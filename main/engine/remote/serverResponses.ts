@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { remoteError } from './remoteErrors';
 import { formatIssue } from '../../../common/api/validate';
-import { CandidateList } from './CandidateList';
+import { CandidateSignal } from './CandidateSignal';
 
 /**
  * The parts of OpenAI-compatible servers' answers the remote backend reads, as zod schemas.
@@ -72,10 +72,10 @@ const contentLogprob = z.looseObject({
   token: z.string().optional(),
   bytes: z.array(z.number().int().min(0).max(255)).nullish(),
   /**
-   * The `logprobs` (n_probs) most likely candidates, most likely first; a CandidateList when
-   * parseCompletionEvent read them (completionEvents.ts).
+   * The `logprobs` (n_probs) most likely candidates, most likely first; their CandidateSignal
+   * when the event reader read them (completionEvents.ts).
    */
-  top_logprobs: z.union([z.array(candidateLogprob), z.instanceof(CandidateList)]).nullish(),
+  top_logprobs: z.union([z.array(candidateLogprob), z.instanceof(CandidateSignal)]).nullish(),
 });
 
 /**
@@ -150,7 +150,7 @@ const isContentEntry = (v: unknown) =>
   Number.isInteger(v.id) &&
   (v.token === undefined || typeof v.token === 'string') &&
   (isAbsent(v.bytes) || isArrayOf(v.bytes, isByte)) &&
-  (isAbsent(v.top_logprobs) || v.top_logprobs instanceof CandidateList || isArrayOf(v.top_logprobs, isCandidate));
+  (isAbsent(v.top_logprobs) || v.top_logprobs instanceof CandidateSignal || isArrayOf(v.top_logprobs, isCandidate));
 const isKeyedCandidates = (v: unknown) => {
   if (v === null) return true;
   if (!isRecord(v)) return false;

@@ -1,6 +1,5 @@
 import type { Token, TokenSignal } from '../backend/GenerationBackend';
 import { LOWEST_TOKEN_LOGPROB, tokenSignalOf, type Candidate } from '../backend/tokenSignal';
-import { CandidateList } from './CandidateList';
 
 /**
  * Per-token signals from the log-probabilities a server streams with each token (docs/remote.md,
@@ -17,23 +16,30 @@ const TOKEN_ID_KEY = 'token_id:';
  * values say only "below float32's smallest", so they are read as tokenSignalOf's floor.
  */
 
-/**
- * llama-server's `top_logprobs` of one token, most likely first: a CandidateList as
- * parseCompletionEvent reads them, or `[{id, logprob}]` as JSON.parse does.
- */
+/** llama-server's `top_logprobs` of one token, most likely first, as JSON.parse gives them. */
 export function signalOfCandidates(
   drawn: Token,
-  candidates: CandidateList | readonly { readonly id: Token; readonly logprob: number }[] | null | undefined,
+  candidates: readonly { readonly id: Token; readonly logprob: number }[] | null | undefined,
   topK: number,
 ): TokenSignal | null {
   if (!candidates || candidates.length === 0) return null;
   const list = reusedCandidates(candidates.length);
-  if (candidates instanceof CandidateList) {
-    const { ids, logprobs } = candidates;
-    for (let i = 0; i < list.length; i++) set(list[i]!, ids[i]!, logprobs[i]!);
-  } else {
-    for (let i = 0; i < list.length; i++) set(list[i]!, candidates[i]!.id, candidates[i]!.logprob);
-  }
+  for (let i = 0; i < list.length; i++) set(list[i]!, candidates[i]!.id, candidates[i]!.logprob);
+  return signalOfMostLikely(drawn, list, topK);
+}
+
+/** The same from candidates `[from, to)` of two arrays, as the event reader (completionEvents.ts) reads them from the bytes. */
+export function signalOfCandidateSpan(
+  drawn: Token,
+  ids: Float64Array,
+  logprobs: Float64Array,
+  from: number,
+  to: number,
+  topK: number,
+): TokenSignal | null {
+  if (to === from) return null;
+  const list = reusedCandidates(to - from);
+  for (let i = 0; i < list.length; i++) set(list[i]!, ids[from + i]!, logprobs[from + i]!);
   return signalOfMostLikely(drawn, list, topK);
 }
 

@@ -1,43 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { CandidateList } from '../../../main/engine/remote/CandidateList';
-import { parseCompletionEvent } from '../../../main/engine/remote/completionEvents';
+import { CandidateSignal } from '../../../main/engine/remote/CandidateSignal';
+import { completionEventReader } from '../../../main/engine/remote/completionEvents';
+import { numberRead, readJsonNumber } from '../../../main/engine/remote/jsonBytes';
+import { llamaEvent, readEvent, reduced } from './llamaEvents';
 
-/** A CandidateList of `[id, logprob]` pairs. */
-function listOf(pairs: [number, number][]): CandidateList {
-  const list = new CandidateList();
-  for (const [id, logprob] of pairs) list.push(id, logprob);
-  return list;
-}
-
-/** What the client must get: JSON.parse's value with each candidate array reduced to a CandidateList. */
-function reduced(payload: string): unknown {
-  const value = JSON.parse(payload) as {
-    choices: { logprobs: { content: { top_logprobs?: { id: number; logprob: number }[] | CandidateList }[] } | null }[];
-  };
-  for (const choice of value.choices) {
-    for (const entry of choice.logprobs?.content ?? []) {
-      const top = entry.top_logprobs as { id: number; logprob: number }[] | undefined;
-      if (top) entry.top_logprobs = listOf(top.map(({ id, logprob }) => [id, logprob]));
-    }
-  }
-  return value;
-}
-
-/** An event as llama-server writes it (field order and spacing of its JSON), for candidates `[id, text, logprob]`. */
-function llamaEvent(id: number, text: string, candidates: [number, string, number | string][]): string {
-  const bytes = (t: string) => `[${[...Buffer.from(t)].join(',')}]`;
-  const top = candidates
-    .map(([cid, t, lp]) => `{"id":${cid},"token":${JSON.stringify(t)},"bytes":${bytes(t)},"logprob":${lp}}`)
-    .join(',');
-  return (
-    `{"choices":[{"text":${JSON.stringify(text)},"index":0,"logprobs":{"content":[{"id":${id},"token":${JSON.stringify(text)},` +
-    `"bytes":${bytes(text)},"logprob":0.0,"top_logprobs":[${top}]}]},"finish_reason":null}],"created":1796433734,` +
-    `"model":"oracle.gguf","system_fingerprint":"b1-80fb11a","object":"text_completion","id":"chatcmpl-x"}`
-  );
-}
+/** Texts a model may write that look like the JSON around them, or that JSON must escape. */
+const TRICKY_TEXTS = [
+  '],"logprob":1}',
+  '","bytes":[1],"logprob":2',
+  '"top_logprobs":[{"id":1,"token":"x","bytes":[],"logprob":-1}]',
+  '\\"},{"id":9,"token":"',
+  '\\',
+  '\\u0041',
+  '\n\t\r\b\f\u0001\u001f',
+  '/</script>',
+  'é€😀 ',
+  '\ud800',
+  '',
+];
 
 describe('reading a streamed completion event', () => {
-  it("gives JSON.parse's value, candidates as a CandidateList, for llama-server's events", () => {
+  it("gives JSON.parse's value, candidates as their signal, for llama-server's events", () => {
     const events = [
       // As captured from llama-server (oracle model, logprobs: 3).
       llamaEvent(314, ' s1', [
@@ -45,7 +28,7 @@ describe('reading a streamed completion event', () => {
         [294, '\n\nThe final answer is ', -19.99999237060547],
         [315, ' s2', -79.99998474121094],
       ]),
-      // Escapes and non-ASCII in token texts, float32's lowest as a log-probability, an empty list.
+      // Escapes and non-ASCII in token texts, float32's lowest as a log-probability.
       llamaEvent(7, 'é"', [
         [7, 'é"', '-1e-05'],
         [8, '\\}]{', '-3.4028234663852886e+38'],
@@ -53,20 +36,25 @@ describe('reading a streamed completion event', () => {
       ]),
       llamaEvent(4, '', []),
       // Texts that hold the keys around them, which JSON escapes.
-      llamaEvent(5, 'x', [
-        [5, '],"logprob":1}', -1],
-        [6, '","bytes":[1],"logprob":2', -2],
-        [7, '', -3],
-      ]),
+      llamaEvent(
+        5,
+        'x',
+        TRICKY_TEXTS.map((text, i) => [i, text, -i - 0.5]),
+      ),
+      llamaEvent(6, '],"logprob":', [[6, '"top_logprobs":[', -0.25]]),
     ];
-    for (const event of events) expect(parseCompletionEvent(event)).toEqual(reduced(event));
-    const first = parseCompletionEvent(events[0]!) as {
-      choices: [{ logprobs: { content: [{ top_logprobs: unknown }] } }];
-    };
-    const list = first.choices[0].logprobs.content[0].top_logprobs as CandidateList;
-    expect(list).toBeInstanceOf(CandidateList);
-    expect(list.ids).toEqual([314, 294, 315]);
-    expect(list.logprobs).toEqual([0, -19.99999237060547, -79.99998474121094]);
+    for (const topK of [3, 11, null]) {
+      for (const event of events) expect(readEvent(event, topK)).toStrictEqual(reduced(event, topK));
+    }
+    const first = readEvent(events[0]!, 3) as { choices: [{ logprobs: { content: [{ top_logprobs: unknown }] } }] };
+    // ln(1 + e^-20 + e^-80) and the rest over the three, as tokenSignalOf computes them.
+    expect(first.choices[0].logprobs.content[0].top_logprobs).toStrictEqual(
+      new CandidateSignal(3, {
+        logprob: -2.0611694552104897e-9,
+        entropy: 4.3284540601822354e-8,
+        confidence: 33.333325705999975,
+      }),
+    );
   });
 
   it('reads every log-probability as the double JSON.parse gives, in every form JSON writes numbers', () => {
@@ -74,58 +62,78 @@ describe('reading a streamed completion event', () => {
     // mantissas on both sides of 2^53, exponents, zeros and negative zeros.
     const texts = ['0', '-0', '-0.0', '0.0', '-1', '-0.85', '-2.5e-7', '-1E+2', '-0.000001', '-103.27892990343185'];
     let x = 0x2545f491;
-    for (let i = 0; i < 2000; i++) {
+    for (let i = 0; i < 3000; i++) {
       x = Math.imul(x ^ (x >>> 13), 0x5bd1e995) >>> 0;
       const value = -(x / 2 ** 32) * 10 ** ((i % 12) - 6);
       texts.push(String(value), value.toFixed(i % 21), value.toPrecision(1 + (i % 17)));
     }
-    for (let start = 0; start < texts.length; start += 20) {
-      const chunk = texts.slice(start, start + 20);
-      const event = llamaEvent(
-        3,
-        'x',
-        chunk.map((text, i) => [i, 'x', text]),
-      );
-      const list = (
-        parseCompletionEvent(event) as { choices: [{ logprobs: { content: [{ top_logprobs: CandidateList }] } }] }
-      ).choices[0].logprobs.content[0].top_logprobs;
-      expect(list.logprobs.map((v) => (Object.is(v, -0) ? '-0' : v))).toEqual(
-        chunk.map((t) => (Object.is(JSON.parse(t), -0) ? '-0' : JSON.parse(t))),
-      );
+    for (const text of texts) {
+      const bytes = Buffer.from(`${text}}`);
+      expect(readJsonNumber(bytes, 0), text).toBe(text.length);
+      expect(Object.is(numberRead[0], JSON.parse(text)), text).toBe(true);
     }
+    for (const bad of ['01', '-.5', '1e', '-', '.5', '1.e3', '+1'])
+      expect(readJsonNumber(Buffer.from(`${bad}}`), 0), bad).not.toBe(bad.length);
   });
 
-  it('parses anything else whole: other field orders, other places, events without candidates', () => {
-    const otherOrder =
-      '{"choices":[{"text":"a","logprobs":{"content":[{"id":1,"top_logprobs":[{"logprob":-1,"id":2,"token":"b","bytes":[98]}]}]}}]}';
-    const elsewhere =
-      '{"choices":[{"text":"a","logprobs":null}],"__verbose":{"top_logprobs":[{"id":2,"token":"b","bytes":[98],"logprob":-1}]}}';
-    const plain =
-      '{"choices":[{"text":"","index":0,"logprobs":null,"finish_reason":"length"}],"usage":{"prompt_tokens":3}}';
-    for (const event of [otherOrder, elsewhere, plain]) expect(parseCompletionEvent(event)).toEqual(JSON.parse(event));
+  it('parses anything else whole, as JSON.parse does: other field orders, spacing, keys, places, formats', () => {
+    const candidate = '{"id":2,"token":"b","bytes":[98],"logprob":-1}';
+    const entry = (top: string) =>
+      `{"choices":[{"text":"a","logprobs":{"content":[{"id":1,"top_logprobs":[${top}]}]}}]}`;
+    const events = [
+      entry('{"logprob":-1,"id":2,"token":"b","bytes":[98]}'),
+      entry('{"id":2,"token":"b","id":3,"bytes":[98],"logprob":-1}'),
+      entry('{"id":2,"token":"b","bytes":[98],"logprob":-1,"logprob":-2}'),
+      entry('{"id":2,"token":"b","bytes":[98],"extra":[1],"logprob":-1}'),
+      entry('{"id":2, "token":"b","bytes":[98],"logprob":-1}'),
+      entry('{"id":2,"token":"b","bytes":[98 ],"logprob":-1}'),
+      entry('{"id":2,"token":"b","bytes":[-1],"logprob":-1}'),
+      entry('{"id":2.0,"token":"b","bytes":[98],"logprob":-1}'),
+      entry('{"id":12345678901234567890,"token":"b","bytes":[98],"logprob":-1}'),
+      entry(`${candidate} `),
+      // The key twice in one entry: JSON.parse keeps the last array.
+      `{"choices":[{"logprobs":{"content":[{"id":1,"top_logprobs":[${candidate}],"top_logprobs":[{"id":3,"token":"c","bytes":[99],"logprob":-2}]}]}}]}`,
+      // Candidates outside logprobs.content, beside or instead of those inside.
+      `{"choices":[{"text":"a","logprobs":null}],"__verbose":{"top_logprobs":[${candidate}]}}`,
+      `{"choices":[{"logprobs":{"content":[{"id":1,"top_logprobs":[${candidate}]}]}}],"x":{"top_logprobs":[${candidate}]}}`,
+      `{"choices":[{"logprobs":{"content":[{"id":"1","top_logprobs":[${candidate}]}]}}]}`,
+      // vLLM's legacy format.
+      '{"choices":[{"text":" s1","logprobs":{"tokens":["token_id:314"],"top_logprobs":[{"token_id:314":-0.1,"token_id:2":-3}]}}]}',
+      '{"choices":[{"text":"","index":0,"logprobs":null,"finish_reason":"length"}],"usage":{"prompt_tokens":3}}',
+      JSON.stringify(JSON.parse(llamaEvent(5, 'x', [[5, 'x', -1]])), null, 1),
+    ];
+    for (const event of events) {
+      expect(readEvent(event, 2), event).toStrictEqual(JSON.parse(event));
+      expect(readEvent(event, null), event).toStrictEqual(JSON.parse(event));
+    }
   });
 
   it('throws as JSON.parse does on candidates that are not JSON', () => {
     const event = (candidate: string) =>
       `{"choices":[{"logprobs":{"content":[{"id":1,"top_logprobs":[${candidate}]}]}}]}`;
-    expect(parseCompletionEvent(event('{"id":2,"token":"b","bytes":[98],"logprob":-1}'))).toEqual(
-      reduced(event('{"id":2,"token":"b","bytes":[98],"logprob":-1}')),
-    );
     for (const bad of [
       '{"id":2,"token":"b","bytes":[98],"logprob":-1},',
       '{"id":2,"token":"b","bytes":[98],"logprob":01}',
       '{"id":2,"token":"b","bytes":[98],"logprob":-.5}',
       '{"id":2,"token":"b","bytes":[98],"logprob":1e}',
+      '{"id":2,"token":"b\u0001","bytes":[98],"logprob":-1}',
+      '{"id":2,"token":"b\\x","bytes":[98],"logprob":-1}',
+      '{"id":2,"token":"b\\u12g4","bytes":[98],"logprob":-1}',
+      '{"id":2,"token":"b","bytes":[98,],"logprob":-1}',
+      '{"id":02,"token":"b","bytes":[98],"logprob":-1}',
     ]) {
       expect(() => JSON.parse(event(bad)), bad).toThrow(SyntaxError);
-      expect(() => parseCompletionEvent(event(bad)), bad).toThrow(SyntaxError);
+      expect(() => readEvent(event(bad), 2), bad).toThrow(SyntaxError);
     }
   });
 
-  it('throws as JSON.parse does on what is not JSON', () => {
-    expect(() => parseCompletionEvent('{"choices":[{"logprobs":{"content":[{"top_logprobs":[{"id":1,')).toThrow(
-      SyntaxError,
-    );
-    expect(() => parseCompletionEvent('not json')).toThrow(SyntaxError);
+  it('throws as JSON.parse does on what is not JSON, and reads nothing past the event', () => {
+    expect(() => readEvent('{"choices":[{"logprobs":{"content":[{"top_logprobs":[{"id":1,', 2)).toThrow(SyntaxError);
+    expect(() => readEvent('not json', 2)).toThrow(SyntaxError);
+    // The event ends inside its candidates; the bytes after it would complete them.
+    const whole = llamaEvent(5, 'x', [[5, 'x', -1]]);
+    const cut = whole.slice(0, whole.indexOf('"logprob":-1') + 4);
+    const bytes = Buffer.from(`${cut}${whole.slice(cut.length)}`);
+    expect(() => completionEventReader(2)(bytes, 0, cut.length)).toThrow(SyntaxError);
   });
 });

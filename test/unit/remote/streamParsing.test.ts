@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serverSentData } from '../../../main/engine/remote/serverSentEvents';
+import { serverSentEvents } from '../../../main/engine/remote/serverSentEvents';
 import { completePrefixLength, Utf8Pieces } from '../../../main/engine/remote/Utf8Pieces';
 
 async function batches(chunks: string[]): Promise<string[][]> {
@@ -8,15 +8,30 @@ async function batches(chunks: string[]): Promise<string[][]> {
     for (const chunk of chunks) yield encoder.encode(chunk);
   }
   const out: string[][] = [];
-  for await (const batch of serverSentData(body())) out.push(batch);
+  // Each payload as its text.
+  for await (const batch of serverSentEvents(body(), (bytes, start, end) => bytes.toString('utf8', start, end))) {
+    out.push(batch as string[]);
+  }
   return out;
 }
 
 const collect = async (chunks: string[]) => (await batches(chunks)).flat();
 
+async function collectBytes(chunks: Uint8Array[]): Promise<string[]> {
+  async function* body() {
+    yield* chunks;
+  }
+  const out: string[] = [];
+  for await (const batch of serverSentEvents(body(), (bytes, start, end) => bytes.toString('utf8', start, end))) {
+    out.push(...(batch as string[]));
+  }
+  return out;
+}
+
 describe('server-sent events', () => {
   it('yields each data payload, whatever the chunking, and stops at [DONE]', async () => {
-    const stream = 'data: {"a":1}\n\n: a comment\n\ndata: {"b":\ndata: 2}\r\n\r\ndata: [DONE]\n\ndata: {"late":true}\n\n';
+    const stream =
+      'data: {"a":1}\n\n: a comment\n\ndata: {"b":\ndata: 2}\r\n\r\ndata: [DONE]\n\ndata: {"late":true}\n\n';
     const whole = await collect([stream]);
     expect(whole).toEqual(['{"a":1}', '{"b":\n2}']);
     const byteByByte = await collect([...stream]);
@@ -25,7 +40,10 @@ describe('server-sent events', () => {
 
   it('delivers the events a chunk completes as one batch, in order', async () => {
     const events = Array.from({ length: 5 }, (_, i) => `data: {"n":${i}}\n\n`).join('');
-    expect(await batches([events.slice(0, 30), events.slice(30)])).toEqual([['{"n":0}', '{"n":1}'], ['{"n":2}', '{"n":3}', '{"n":4}']]);
+    expect(await batches([events.slice(0, 30), events.slice(30)])).toEqual([
+      ['{"n":0}', '{"n":1}'],
+      ['{"n":2}', '{"n":3}', '{"n":4}'],
+    ]);
   });
 
   it("turns llama-server's error lines into an error payload", async () => {
@@ -39,6 +57,26 @@ describe('server-sent events', () => {
 
   it('delivers a last event without a blank line after it', async () => {
     expect(await collect(['data: {"x":1}'])).toEqual(['{"x":1}']);
+  });
+
+  it('drops a byte order mark at the start of the stream only, wherever the chunks split it', async () => {
+    const stream = '\ufeffdata: \ufeffa\n\ndata: b\n\n';
+    const bytes = new TextEncoder().encode(stream);
+    for (let split = 0; split <= bytes.length; split++) {
+      expect(await collectBytes([bytes.subarray(0, split), bytes.subarray(split)])).toEqual(['\ufeffa', 'b']);
+    }
+  });
+
+  it('decodes payloads as TextDecoder decodes the stream, invalid UTF-8 included', async () => {
+    const bytes = Uint8Array.from([
+      ...new TextEncoder().encode('data: a'),
+      0xc3,
+      0xff,
+      0xe2,
+      0x82,
+      ...new TextEncoder().encode('\n\ndata: \u20ac\n\n'),
+    ]);
+    expect(await collectBytes([bytes.subarray(0, 8), bytes.subarray(8)])).toEqual(['a\ufffd\ufffd\ufffd', '\u20ac']);
   });
 });
 
