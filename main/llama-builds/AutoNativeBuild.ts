@@ -12,6 +12,7 @@ import {
 } from './buildVerification';
 import { workbenchCacheDir, type BuildProgress } from './llamaCppSource';
 import { buildNativeAddon, nodeLlamaCppBuildRunning } from './nativeAddonBuild';
+import { processGroupAlive } from './processGroupAlive';
 import { killGroup } from './runCommand';
 
 /**
@@ -106,13 +107,7 @@ export class AutoNativeBuild {
   /** The group of a build still running (started by this job or by a job whose process died). */
   private runningBuildGroup(): number | null {
     const pid = Number(readFileOrEmpty(this.buildPidFile).trim());
-    if (!Number.isInteger(pid) || pid <= 0) return null;
-    try {
-      process.kill(-pid, 0);
-      return pid;
-    } catch {
-      return null;
-    }
+    return Number.isInteger(pid) && pid > 0 && processGroupAlive(pid) ? pid : null;
   }
 
   status(): AutoBuildStatus {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AutoNativeBuild, type AutoBuildStatus } from '../../../main/llama-builds/AutoNativeBuild';
 import { verificationOf } from '../../../main/llama-builds/buildVerification';
+import { processGroupAlive } from '../../../main/llama-builds/processGroupAlive';
 import { until } from '../cli/cliProcess';
 import { smallBuildSteps, writeSmallProject } from './smallBuild';
 
@@ -117,8 +118,12 @@ describe('the automatic native build job', () => {
     expect(stepLines(statuses)).toEqual(['[1/1] RUN out.txt']);
   });
 
-  /** A job in a child process, killed with kill -9 once its build reached the second step. */
-  async function killedJob(): Promise<{ lockFile: string; step2: number; group: number; childPid: number }> {
+  /**
+   * A job in a child process, killed with kill -9 once its build reached the second step. The
+   * build (ninja) runs in the group whose pid the job recorded; ninja runs each step in a group
+   * of its own (`step`).
+   */
+  async function killedJob(): Promise<{ lockFile: string; step2: number; build: number; step: number }> {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', fileURLToPath(new URL('./autoBuildChild.ts', import.meta.url)), dir, cacheDir],
@@ -127,11 +132,13 @@ describe('the automatic native build job', () => {
     const step2 = await step2Pid();
     const lockFile = path.join(cacheDir, 'native-addon-build.lock');
     expect(Number((await readFile(lockFile, 'utf8')).trim())).toBe(child.pid);
-    const group = Number((await readFile(`/proc/${step2}/stat`, 'utf8')).split(' ')[4]);
-    strays.push(group);
+    const build = Number((await readFile(path.join(cacheDir, 'native-addon-build.pid'), 'utf8')).trim());
+    const step = Number((await readFile(`/proc/${step2}/stat`, 'utf8')).split(' ')[4]);
+    expect(step).not.toBe(build);
+    strays.push(build, step);
     child.kill('SIGKILL');
     await until('the killed job to exit', () => !alive(child.pid!));
-    return { lockFile, step2, group, childPid: child.pid! };
+    return { lockFile, step2, build, step };
   }
 
   it("lets a build outlive its job's killed process: the next job waits for it, then checks it and is ready", async () => {
@@ -162,9 +169,12 @@ describe('the automatic native build job', () => {
   });
 
   it('takes over from a job killed with its build (kill -9 of both), and resumes the build', async () => {
-    const { lockFile, step2, group } = await killedJob();
-    process.kill(-group, 'SIGKILL');
-    await until('the killed build to exit', () => !alive(step2) && !alive(-group), 5000);
+    const { lockFile, build, step } = await killedJob();
+    // The build's group is what the next job checks; the step's group is killed too, so that
+    // the old step cannot finish behind the new job. Dead means what the job reads: no member
+    // left but zombies waiting for PID 1 to reap them.
+    for (const group of [build, step]) process.kill(-group, 'SIGKILL');
+    await until('the killed build to exit', () => !processGroupAlive(build) && !processGroupAlive(step), 5000);
 
     const { statuses, job } = recorder();
     await writeFile(path.join(dir, 'fast'), '');
