@@ -32,14 +32,31 @@ export function readEvent(payload: string, topK: number | null): unknown {
 
 const bytesOf = (t: string) => `[${[...Buffer.from(t)].join(',')}]`;
 
+/** The fields of llamaEvent besides the token and its candidates (llama-server's text is the token's). */
+export interface EventFields {
+  text?: string;
+  index?: number;
+  logprob?: string;
+  model?: string;
+  fingerprint?: string;
+  requestId?: string;
+}
+
 /** An event as llama-server writes it (field order and spacing of its JSON), for candidates `[id, text, logprob]`. */
-export function llamaEvent(id: number, text: string, candidates: [number, string, number | string][]): string {
+export function llamaEvent(
+  id: number,
+  token: string,
+  candidates: [number, string, number | string][],
+  fields: EventFields = {},
+): string {
   const top = candidates
     .map(([cid, t, lp]) => `{"id":${cid},"token":${JSON.stringify(t)},"bytes":${bytesOf(t)},"logprob":${lp}}`)
     .join(',');
+  const { text = token, index = 0, logprob = '0.0', model = 'oracle.gguf', fingerprint = 'b1-80fb11a' } = fields;
   return (
-    `{"choices":[{"text":${JSON.stringify(text)},"index":0,"logprobs":{"content":[{"id":${id},"token":${JSON.stringify(text)},` +
-    `"bytes":${bytesOf(text)},"logprob":0.0,"top_logprobs":[${top}]}]},"finish_reason":null}],"created":1796433734,` +
-    `"model":"oracle.gguf","system_fingerprint":"b1-80fb11a","object":"text_completion","id":"chatcmpl-x"}`
+    `{"choices":[{"text":${JSON.stringify(text)},"index":${index},"logprobs":{"content":[{"id":${id},"token":${JSON.stringify(token)},` +
+    `"bytes":${bytesOf(token)},"logprob":${logprob},"top_logprobs":[${top}]}]},"finish_reason":null}],"created":1796433734,` +
+    `"model":${JSON.stringify(model)},"system_fingerprint":${JSON.stringify(fingerprint)},"object":"text_completion",` +
+    `"id":${JSON.stringify(fields.requestId ?? 'chatcmpl-x')}}`
   );
 }
