@@ -1,5 +1,5 @@
 import type { Token } from '../backend/GenerationBackend';
-import type { NativeAccess, NativeSampler } from './nativeContext';
+import type { NativeAccess, NativeContext, NativeSampler } from './nativeContext';
 
 interface QueuedEvaluation {
   readonly sequenceId: number;
@@ -12,7 +12,16 @@ interface QueuedEvaluation {
   readonly probe: LogitProbe | null;
   readonly resolve: (token: Token | null) => void;
   readonly reject: (error: unknown) => void;
+  /** Set while a batch is built: how many of `tokens` it holds, and the batch index of the logits drawn from. */
+  inBatch: number;
+  logitIndex: number;
 }
+
+/** llama.cpp copies what `addToBatch` is given at once, so these can be reused for every call. */
+const ONE_TOKEN = new Uint32Array(1);
+const NO_LOGITS = new Uint32Array(0);
+const LOGITS_OF_ONE = Uint32Array.of(0);
+const bySequenceId = (a: QueuedEvaluation, b: QueuedEvaluation) => a.sequenceId - b.sequenceId;
 
 /**
  * A second sampler run on the same logits right after the sequence's own draw, for token
@@ -51,6 +60,13 @@ export class ContextDecoder {
   private readonly erasures: Array<() => void> = [];
   private decoding = false;
   private nextTurn: NodeJS.Immediate | null = null;
+  /**
+   * Keeps the context from being disposed from the first decode until the decoder has been idle
+   * for a turn of the event loop: a handle per decode cost ~2 µs and ~2 KB of garbage (per token
+   * with one sequence). Given back at once when a dispose is asked for (see `holdContext`).
+   */
+  private held: { dispose(): void } | null = null;
+  private releaseTurn: NodeJS.Immediate | null = null;
   /** Decodes run and tokens they held (batch composition, for the benchmarks). */
   readonly counts = { decodes: 0, tokens: 0 };
 
@@ -83,7 +99,7 @@ export class ContextDecoder {
   ): Promise<Token | null> {
     if (tokens.length === 0) return Promise.reject(new Error('nothing to evaluate'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ sequenceId, position, tokens, sampler, probe, resolve, reject });
+      this.queue.push({ sequenceId, position, tokens, sampler, probe, resolve, reject, inBatch: 0, logitIndex: -1 });
       this.maybeDecode();
     });
   }
@@ -124,8 +140,13 @@ export class ContextDecoder {
   }
 
   private everyActiveSequenceQueued(): boolean {
-    for (const id of this.active) if (!this.queue.some((item) => item.sequenceId === id)) return false;
+    for (const id of this.active) if (!this.isQueued(id)) return false;
     return true;
+  }
+
+  private isQueued(sequenceId: number): boolean {
+    for (const item of this.queue) if (item.sequenceId === sequenceId) return true;
+    return false;
   }
 
   private async decodeBatch(): Promise<void> {
@@ -135,71 +156,101 @@ export class ContextDecoder {
       this.nextTurn = null;
     }
     const included: QueuedEvaluation[] = [];
-    const finished: Array<{ item: QueuedEvaluation; logitIndex: number }> = [];
-    let handle: { dispose(): void } | null = null;
     try {
-      handle = this.native.preventDisposal();
+      this.holdContext();
       const context = this.native.context;
       let space = this.batchSize;
-      const parts: Array<{ item: QueuedEvaluation; count: number }> = [];
       for (const item of this.queue) {
         if (space === 0) break;
-        const count = Math.min(item.tokens.length, space);
-        parts.push({ item, count });
-        space -= count;
+        item.inBatch = Math.min(item.tokens.length, space);
+        included.push(item);
+        space -= item.inBatch;
       }
       // In order of sequence id: llama.cpp (one KV stream per sequence) otherwise gathers the
       // batch's rows into that order, and the matrix products then take the vector-dot path
       // instead of the blocked one: a 4-sequence decode took 17.5 ms instead of 9.5 here.
-      parts.sort((a, b) => a.item.sequenceId - b.item.sequenceId);
+      included.sort(bySequenceId);
       context.initBatch(this.batchSize - space);
-      for (const { item, count } of parts) {
-        included.push(item);
-        const last = count === item.tokens.length;
-        const wantsLogits = last && item.sampler !== null;
-        const logitIndexes = context.addToBatch(
-          item.sequenceId,
-          item.position,
-          Uint32Array.from(item.tokens.slice(0, count)),
-          wantsLogits ? Uint32Array.of(count - 1) : new Uint32Array(0),
-        );
-        if (last) finished.push({ item, logitIndex: wantsLogits ? logitIndexes[0]! : -1 });
-        else {
-          item.tokens = item.tokens.slice(count);
-          item.position += count;
-        }
+      for (const item of included) this.addToBatch(context, item);
+      const finished = included.filter((item) => item.inBatch === item.tokens.length);
+      this.dequeue(finished);
+      for (const item of included) {
+        if (item.inBatch === item.tokens.length) continue;
+        item.tokens = item.tokens.slice(item.inBatch);
+        item.position += item.inBatch;
       }
-      this.dequeue(finished.map((f) => f.item));
       await context.decodeBatch();
       this.counts.decodes += 1;
       this.counts.tokens += this.batchSize - space;
-      const draws: Array<() => Promise<void>> = [];
-      for (const { item, logitIndex } of finished) {
-        const sampler = item.sampler;
-        if (sampler === null) item.resolve(null);
-        else draws.push(() => this.draw(item, sampler, logitIndex));
+      let first: QueuedEvaluation | null = null;
+      for (const item of finished) {
+        if (item.sampler === null) item.resolve(null);
+        else first ??= item;
       }
-      const [first, ...others] = draws;
-      if (first) await first();
-      if (others.length > 0) await Promise.all(others.map((draw) => draw()));
+      if (first !== null) {
+        await this.draw(first);
+        let others: Array<Promise<void>> | null = null;
+        for (const item of finished) if (item !== first && item.sampler !== null) (others ??= []).push(this.draw(item));
+        if (others !== null) await Promise.all(others);
+      }
     } catch (error) {
       // A failed decode fails everything it held, including prompts evaluated in part.
       this.dequeue(included);
       for (const item of included) item.reject(error);
       if (included.length === 0) for (const item of this.queue.splice(0)) item.reject(error);
     } finally {
-      handle?.dispose();
       this.decoding = false;
       for (const erase of this.erasures.splice(0)) erase();
       this.maybeDecode();
+      if (!this.decoding) this.releaseWhenIdle();
     }
   }
 
+  /** Adds the item's share of the batch; the logits of its last token when it ends in this batch and draws. */
+  private addToBatch(context: NativeContext, item: QueuedEvaluation): void {
+    const count = item.inBatch;
+    const last = count === item.tokens.length;
+    const wantsLogits = last && item.sampler !== null;
+    let tokens: Uint32Array;
+    if (count === 1) {
+      ONE_TOKEN[0] = item.tokens[0]!;
+      tokens = ONE_TOKEN;
+    } else tokens = Uint32Array.from(last ? item.tokens : item.tokens.slice(0, count));
+    const logits = !wantsLogits ? NO_LOGITS : count === 1 ? LOGITS_OF_ONE : Uint32Array.of(count - 1);
+    const logitIndexes = context.addToBatch(item.sequenceId, item.position, tokens, logits);
+    item.logitIndex = wantsLogits ? logitIndexes[0]! : -1;
+  }
+
+  /**
+   * Takes the disposal handle for a decode, or keeps the one held. A dispose asked for in the
+   * meantime (the context reads as disposed at once, then waits for the handles): the held one
+   * is given back, so the dispose goes ahead, and the new one is refused, failing the batch, as
+   * a handle per decode would.
+   */
+  private holdContext(): void {
+    if (this.held !== null && this.native.disposing()) {
+      this.held.dispose();
+      this.held = null;
+    }
+    this.held ??= this.native.preventDisposal();
+  }
+
+  private releaseWhenIdle(): void {
+    if (this.held === null || this.releaseTurn !== null) return;
+    this.releaseTurn = setImmediate(() => {
+      this.releaseTurn = null;
+      if (this.decoding || this.queue.length > 0) return; // busy again: its decode calls again when done
+      this.held?.dispose();
+      this.held = null;
+    });
+  }
+
   /** Draws the item's token (and runs its probe) and settles it; never throws. */
-  private async draw(item: QueuedEvaluation, sampler: NativeSampler, logitIndex: number): Promise<void> {
+  private async draw(item: QueuedEvaluation): Promise<void> {
     const context = this.native.context;
+    const logitIndex = item.logitIndex;
     try {
-      const drawn = await context.sampleToken(logitIndex, sampler);
+      const drawn = await context.sampleToken(logitIndex, item.sampler!);
       const token = Array.isArray(drawn) ? drawn[0] : drawn;
       if (token === -1) {
         item.reject(new Error('llama.cpp could not draw a token'));

@@ -11,8 +11,9 @@ import type {
 import { StopStringMatcher } from '../backend/StopStringMatcher';
 import { tokenSeed } from '../sampling/seeds';
 import type { ContextDecoder, LogitProbe } from './ContextDecoder';
-import { IncrementalDetokenizer } from './IncrementalDetokenizer';
+import { CONTEXT_TOKENS, IncrementalDetokenizer } from './IncrementalDetokenizer';
 import { nativeSequenceOf, type NativeSampler, type NativeSequence } from './nativeContext';
+import { ReseededSampler } from './ReseededSampler';
 import { probeSamplerOptions, signalFromProbe } from './signalProbe';
 
 /** A token drawn, with its signals over the top `topK` when they were asked for. */
@@ -121,7 +122,7 @@ export class LocalSequence implements BackendSequence {
           seed.sampleSeed,
           seed.stream,
         ]);
-    const detokenizer = new IncrementalDetokenizer(this.model, this.sequenceTokens.slice(-8));
+    const detokenizer = new IncrementalDetokenizer(this.model, this.sequenceTokens.slice(-CONTEXT_TOKENS));
     const stops = new StopStringMatcher(request.stopStrings, request.precedingText ?? '');
     const signalTopK = request.signals?.topK;
     const kept: Token[] = [];
@@ -155,28 +156,25 @@ export class LocalSequence implements BackendSequence {
     });
 
     // Greedy: one sampler for the call, as node-llama-cpp's `evaluate` keeps one per generator.
-    // Seeded: a fresh sampler per token, seeded by the token's position (sampling/seeds.ts).
+    // Seeded: one sampler for the call too, re-seeded for each token's position (sampling/seeds.ts),
+    // so every draw is that of a fresh sampler with the position's seed.
     const greedySampler = greedy ? this.native.createSampler({ temperature: 0 }) : null;
-    const probeSampler = signalTopK !== undefined ? this.native.createSampler(probeSamplerOptions(signalTopK)) : null;
-    const draw = async (position: number): Promise<Drawn> => {
-      const sampler =
-        greedySampler ??
-        this.native.createSampler({
+    const seededSampler = greedy
+      ? null
+      : new ReseededSampler(this.native, {
           temperature: sampling.temperature,
           topK: sampling.topK,
           topP: sampling.topP,
           minP: sampling.minP,
-          seed: tokenSeed(seed.sampleSeed, seed.stream, position),
         });
+    const probeSampler = signalTopK !== undefined ? this.native.createSampler(probeSamplerOptions(signalTopK)) : null;
+    const draw = async (position: number): Promise<Drawn> => {
+      const sampler = greedySampler ?? seededSampler!.seeded(tokenSeed(seed.sampleSeed, seed.stream, position));
       let probed: readonly number[] = [];
       const probe: LogitProbe | null = probeSampler && { sampler: probeSampler, receive: (c) => (probed = c) };
-      try {
-        const token = await this.evaluate(pending, sampler, probe);
-        if (token === null) throw new Error('llama.cpp returned no token');
-        return { token, signal: probe ? signalFromProbe(token, probed) : undefined, topK: signalTopK };
-      } finally {
-        if (sampler !== greedySampler) sampler.dispose();
-      }
+      const token = await this.evaluate(pending, sampler, probe);
+      if (token === null) throw new Error('llama.cpp returned no token');
+      return { token, signal: probe ? signalFromProbe(token, probed) : undefined, topK: signalTopK };
     };
     try {
       for (;;) {
@@ -219,6 +217,7 @@ export class LocalSequence implements BackendSequence {
       }
     } finally {
       greedySampler?.dispose();
+      seededSampler?.dispose();
       probeSampler?.dispose();
     }
   }

@@ -60,6 +60,8 @@ export interface NativeAccess {
   readonly context: NativeContext;
   /** Keeps the context from being disposed while a batch is in flight (`dispose()` waits). */
   preventDisposal(): { dispose(): void };
+  /** A dispose was asked for (it waits for the handles of `preventDisposal`). */
+  disposing(): boolean;
 }
 
 /** A sequence's native side. */
@@ -67,6 +69,8 @@ export interface NativeSequence {
   readonly id: number;
   /** A sampler configured exactly as node-llama-cpp's own `evaluate` configures it for these options. */
   createSampler(options: SamplerOptions): NativeSampler;
+  /** The configuration node-llama-cpp's own `evaluate` applies for these options (for `applyConfig`). */
+  samplerConfig(options: SamplerOptions): Record<string, unknown>;
 }
 
 const CONTEXT_METHODS = [
@@ -94,7 +98,23 @@ export function nativeContextOf(context: LlamaContext): NativeAccess {
   const guard = privateContext._backendContextDisposeGuard;
   const createHandle = guard?.createPreventDisposalHandle;
   if (typeof createHandle !== 'function') throw changed('LlamaContext._backendContextDisposeGuard');
-  return { context: native as NativeContext, preventDisposal: () => createHandle.call(guard) };
+  return {
+    context: native as NativeContext,
+    preventDisposal: () => createHandle.call(guard),
+    disposing: () => context.disposed,
+  };
+}
+
+/**
+ * The model's native detokenizer (special tokens not written), checked like `nativeContextOf`:
+ * the text of `tokens`, read while the call runs (a view into a reused array will do).
+ */
+export function nativeDetokenizerOf(model: LlamaModel): (tokens: Uint32Array) => string {
+  const native = (model as unknown as PrivateModel)._model as
+    { detokenize?: (tokens: Uint32Array, special: boolean) => string } | undefined;
+  const detokenize = native?.detokenize;
+  if (typeof detokenize !== 'function') throw changed('LlamaModel._model.detokenize');
+  return (tokens) => detokenize.call(native, tokens, false);
 }
 
 /** The native side of a sequence of `model`, checked like `nativeContextOf`. */
@@ -108,12 +128,14 @@ export function nativeSequenceOf(sequence: LlamaContextSequence, model: LlamaMod
   const Sampler = privateModel._llama?._bindings?.AddonSampler;
   if (typeof Sampler !== 'function' || privateModel._model === undefined)
     throw changed('the addon sampler (AddonSampler)');
+  const samplerConfig = (options: SamplerOptions) => resolveConfig.call(sequence, options);
   return {
     id,
     createSampler: (options) => {
       const sampler = new Sampler(privateModel._model);
-      sampler.applyConfig(resolveConfig.call(sequence, options));
+      sampler.applyConfig(samplerConfig(options));
       return sampler;
     },
+    samplerConfig,
   };
 }

@@ -5,7 +5,7 @@
 import { getLlama, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
 import { apiMethods, type EventData } from '../../../common/api/contract';
 import type { SampleResult } from '../../../common/api/contract/generation';
-import { ensureFixtureFile, type FixtureKind } from '../../../main/fixtures/fixtureFiles';
+import { ensureFixtureFile, type FixtureKind, type FixtureOptions } from '../../../main/fixtures/fixtureFiles';
 import { GenerationBatch, type GenerationRequest } from '../../../main/engine/generation/GenerationBatch';
 import { LocalBackend } from '../../../main/engine/local/LocalBackend';
 
@@ -18,9 +18,14 @@ export interface LocalEngine {
 
 export async function loadLocalEngine(
   kind: FixtureKind,
-  options: { sequences?: number; contextSize?: number; beforeBackend?: (context: LlamaContext) => void } = {},
+  options: {
+    sequences?: number;
+    contextSize?: number;
+    beforeBackend?: (context: LlamaContext) => void;
+    fixture?: FixtureOptions;
+  } = {},
 ): Promise<LocalEngine> {
-  const modelPath = await ensureFixtureFile(kind);
+  const modelPath = await ensureFixtureFile(kind, options.fixture);
   const llama = await getLlama({ gpu: false });
   const model = await llama.loadModel({ modelPath });
   // threads: 1 — the default thread count is 60–200× slower on a 2-core machine (docs/models.md, "Speed against llama-bench").

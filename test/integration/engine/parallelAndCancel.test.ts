@@ -214,4 +214,35 @@ describe('cancellation', () => {
     // k2 ran on the sequence k0 gave back.
     expect(samples.has('k2')).toBe(true);
   });
+
+  it('lets a context be disposed while a sample is generating: the sample fails, the dispose completes', async () => {
+    const engine = await loadLocalEngine('stochastic', { contextSize: 4096 });
+    try {
+      const sequence = await engine.backend.acquireSequence();
+      await sequence.start(await engine.backend.tokenize(oracleProblems[0]!.problem));
+      let generated = 0;
+      const generating = sequence.generate({
+        maxTokens: 3900,
+        sampling: { temperature: 0, topK: 40, topP: 0.95, minP: 0 },
+        seed: { sampleSeed: 1, stream: 'thinking' },
+        stopStrings: [],
+        onToken: () => (generated += 1),
+      });
+      const failed = generating.then(
+        () => 'finished',
+        (error: Error) => error.constructor.name,
+      );
+      await until(() => generated >= 20);
+      await engine.context.dispose();
+      expect(await failed).toBe('DisposedError');
+      expect(generated).toBeLessThan(3900);
+      expect(engine.context.disposed).toBe(true);
+    } finally {
+      await engine.dispose();
+    }
+  });
 });
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}

@@ -57,7 +57,7 @@ function scriptedContext() {
       return true;
     },
   };
-  const access: NativeAccess = { context, preventDisposal: () => ({ dispose() {} }) };
+  const access: NativeAccess = { context, preventDisposal: () => ({ dispose() {} }), disposing: () => false };
   return {
     access,
     batches,
@@ -209,6 +209,50 @@ describe('ContextDecoder (scripted native context: a stand-in for llama.cpp)', (
     const next = decoder.evaluate(1, 0, [1], sampler);
     await native.finish();
     expect(await next).toBe(101);
+  });
+});
+
+describe('ContextDecoder, disposal handle (scripted native context)', () => {
+  it('holds the context while decodes follow each other, a turn longer, and gives it back at once for a dispose', async () => {
+    const native = scriptedContext();
+    let held = 0;
+    let taken = 0;
+    let disposing = false;
+    const access: NativeAccess = {
+      ...native.access,
+      preventDisposal: () => {
+        if (disposing) throw new Error('the context is disposed');
+        held += 1;
+        taken += 1;
+        return { dispose: () => (held -= 1) };
+      },
+      disposing: () => disposing,
+    };
+    const decoder = new ContextDecoder(access, 8);
+    decoder.activate(1);
+    const first = decoder.evaluate(1, 0, [1], sampler);
+    await native.finish();
+    expect(await first).toBe(101);
+    // The next token's decode starts before the idle turn is over: the same handle.
+    const second = decoder.evaluate(1, 1, [101], sampler);
+    await native.finish();
+    expect(await second).toBe(102);
+    expect([held, taken]).toEqual([1, 1]);
+    await until(() => held === 0);
+    expect(taken).toBe(1);
+
+    const third = decoder.evaluate(1, 2, [102], sampler);
+    await native.finish();
+    expect(await third).toBe(103);
+    expect([held, taken]).toEqual([1, 2]);
+    disposing = true;
+    const refused = decoder.evaluate(1, 3, [103], sampler).then(
+      () => 'drawn',
+      (error: Error) => error.message,
+    );
+    const decoded = until(() => native.batches.length === 4).then(() => 'decoded');
+    expect(await Promise.race([refused, decoded])).toBe('the context is disposed');
+    expect(held).toBe(0);
   });
 });
 
