@@ -63,6 +63,8 @@ const CONTEXT_PER_SEQUENCE = 512;
 /** 1 by default: the issue's measurement, and 2 threads on a busy 2-core machine measure the neighbours. */
 const THREADS = Number(process.env.Z1WB_REMOTE_BENCH_THREADS ?? 1);
 const ROUNDS = Number(process.env.Z1WB_REMOTE_BENCH_ROUNDS ?? 3);
+/** `bench`, `loop` or both (the default): the loop alone takes a fifth of the time. */
+const PARTS = (process.env.Z1WB_REMOTE_BENCH_PARTS ?? 'bench,loop').split(',');
 const RUN_SEED = 7;
 const SEEDED = { temperature: 1, topK: 40, topP: 0.95, minP: 0 };
 const RAW_PROMPT: PromptSettings = {
@@ -97,13 +99,12 @@ interface Run {
 export async function runRemoteBench(): Promise<Record<string, unknown>> {
   const llama = await getWorkbenchLlama();
   const tools = await findLlamaCppTools();
-  const bench = await sideBySide(llama, await ensureFixtureFile('bench'), TOKENS_PER_SAMPLE, true);
-  const loop = await sideBySide(
-    llama,
-    await ensureFixtureFile('bench', { bench: TINY_SHAPE }),
-    LOOP_TOKENS_PER_SAMPLE,
-    false,
-  );
+  const bench = PARTS.includes('bench')
+    ? await sideBySide(llama, await ensureFixtureFile('bench'), TOKENS_PER_SAMPLE, true)
+    : null;
+  const loop = PARTS.includes('loop')
+    ? await sideBySide(llama, await ensureFixtureFile('bench', { bench: TINY_SHAPE }), LOOP_TOKENS_PER_SAMPLE, false)
+    : null;
   return {
     model: { parameters: benchModelParameterCount() },
     builds: {
@@ -116,18 +117,22 @@ export async function runRemoteBench(): Promise<Record<string, unknown>> {
     tokensPerSample: TOKENS_PER_SAMPLE,
     sampling: SEEDED,
     rounds: ROUNDS,
-    sequences: bench.sequences,
-    ratio4: bench.sequences['4']!.ratio,
-    ratio8: bench.sequences['8']!.ratio,
-    seededIdentical: bench.seededIdentical,
-    greedyMatchesServer: bench.greedyMatchesServer,
+    ...(bench && {
+      sequences: bench.sequences,
+      ratio4: bench.sequences['4']!.ratio,
+      ratio8: bench.sequences['8']!.ratio,
+      seededIdentical: bench.seededIdentical,
+      greedyMatchesServer: bench.greedyMatchesServer,
+    }),
     /** The same on a tiny model of the same vocabulary, where the per-token loop is nearly all the work. */
-    loop: {
-      parameters: benchModelParameterCount(TINY_SHAPE),
-      tokensPerSample: LOOP_TOKENS_PER_SAMPLE,
-      sequences: loop.sequences,
-      seededIdentical: loop.seededIdentical,
-    },
+    ...(loop && {
+      loop: {
+        parameters: benchModelParameterCount(TINY_SHAPE),
+        tokensPerSample: LOOP_TOKENS_PER_SAMPLE,
+        sequences: loop.sequences,
+        seededIdentical: loop.seededIdentical,
+      },
+    }),
   };
 }
 
