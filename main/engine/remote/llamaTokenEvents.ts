@@ -102,6 +102,7 @@ export class LlamaTokenEvents {
   }
 }
 
+const QUOTE = 34;
 const COMMA = 44;
 const BACKSLASH = 92;
 const CLOSE_BRACKET = 93;
@@ -147,16 +148,20 @@ class RepeatedString {
 
   /** The string whose content starts at `from`; null if there is no valid JSON string there. */
   read(bytes: Buffer, from: number, end: number): string | null {
+    // The bytes of the last string (valid JSON string content), then its closing quote: the same string.
+    const raw = this.raw;
+    const length = raw.length;
+    if (from + length < end && bytes[from + length] === QUOTE) {
+      let same = true;
+      for (let k = 0; k < length && same; k++) same = bytes[from + k] === raw[k];
+      if (same) {
+        this.after = from + length + 1;
+        return this.value;
+      }
+    }
     const after = skipJsonString(bytes, from, end);
     if (after < 0) return null;
     this.after = after;
-    const length = after - 1 - from;
-    const raw = this.raw;
-    if (length === raw.length) {
-      let same = true;
-      for (let k = 0; k < length && same; k++) same = bytes[from + k] === raw[k];
-      if (same) return this.value;
-    }
     this.raw = Uint8Array.from(bytes.subarray(from, after - 1));
     this.value = decodeString(bytes, from, after - 1);
     return this.value;

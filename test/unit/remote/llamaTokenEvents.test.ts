@@ -23,6 +23,10 @@ describe("llama-server's one-token events read without JSON.parse", () => {
       { model: 'oracle.ggug', requestId: 'chatcmpl-y' },
       { model: 'o\\"acle.gguf', fingerprint: 'b1-€', requestId: 'chatcmpl-\u0001' },
       { model: 'oracle.gguf', fingerprint: 'b1-80fb11a' },
+      // Empty strings, then longer ones that start with the last one's bytes.
+      { model: '', requestId: '' },
+      { model: 'oracle.gguf"', requestId: 'chatcmpl-x\\' },
+      { model: 'oracle.gguf', requestId: 'chatcmpl-x' },
       { text: 'another text', index: 3, logprob: '-2.5e-7' },
       { text: 'x\n' },
       { logprob: '-3.4028234663852886e+38' },
