@@ -61,19 +61,25 @@ export class ContextDecoder {
   private decoding = false;
   private nextTurn: NodeJS.Immediate | null = null;
   /**
-   * Keeps the context from being disposed from the first decode until the decoder has been idle
-   * for a turn of the event loop: a handle per decode cost ~2 µs and ~2 KB of garbage (per token
-   * with one sequence). Given back at once when a dispose is asked for (see `holdContext`).
+   * The context's disposal handle, taken at the first decode and kept (a handle per decode cost
+   * ~2 µs and ~2 KB of garbage: per token with one sequence). Given back when the context's
+   * dispose begins, after the batch in flight if there is one: the dispose goes ahead, and later
+   * batches are refused a handle and fail, as with a handle per decode.
    */
   private held: { dispose(): void } | null = null;
-  private releaseTurn: NodeJS.Immediate | null = null;
+  private disposing = false;
   /** Decodes run and tokens they held (batch composition, for the benchmarks). */
   readonly counts = { decodes: 0, tokens: 0 };
 
   constructor(
     private readonly native: NativeAccess,
     private readonly batchSize: number,
-  ) {}
+  ) {
+    native.whenDisposing(() => {
+      this.disposing = true;
+      if (!this.decoding) this.giveBackContext();
+    });
+  }
 
   /** A sequence that will keep asking for tokens: batches wait for it (until the next turn). */
   activate(sequenceId: number): void {
@@ -157,7 +163,7 @@ export class ContextDecoder {
     }
     const included: QueuedEvaluation[] = [];
     try {
-      this.holdContext();
+      this.held ??= this.native.preventDisposal(); // throws once a dispose has begun
       const context = this.native.context;
       let space = this.batchSize;
       for (const item of this.queue) {
@@ -200,9 +206,9 @@ export class ContextDecoder {
       if (included.length === 0) for (const item of this.queue.splice(0)) item.reject(error);
     } finally {
       this.decoding = false;
+      if (this.disposing) this.giveBackContext();
       for (const erase of this.erasures.splice(0)) erase();
       this.maybeDecode();
-      if (!this.decoding) this.releaseWhenIdle();
     }
   }
 
@@ -221,28 +227,9 @@ export class ContextDecoder {
     item.logitIndex = wantsLogits ? logitIndexes[0]! : -1;
   }
 
-  /**
-   * Takes the disposal handle for a decode, or keeps the one held. A dispose asked for in the
-   * meantime (the context reads as disposed at once, then waits for the handles): the held one
-   * is given back, so the dispose goes ahead, and the new one is refused, failing the batch, as
-   * a handle per decode would.
-   */
-  private holdContext(): void {
-    if (this.held !== null && this.native.disposing()) {
-      this.held.dispose();
-      this.held = null;
-    }
-    this.held ??= this.native.preventDisposal();
-  }
-
-  private releaseWhenIdle(): void {
-    if (this.held === null || this.releaseTurn !== null) return;
-    this.releaseTurn = setImmediate(() => {
-      this.releaseTurn = null;
-      if (this.decoding || this.queue.length > 0) return; // busy again: its decode calls again when done
-      this.held?.dispose();
-      this.held = null;
-    });
+  private giveBackContext(): void {
+    this.held?.dispose();
+    this.held = null;
   }
 
   /** Draws the item's token (and runs its probe) and settles it; never throws. */

@@ -60,8 +60,8 @@ export interface NativeAccess {
   readonly context: NativeContext;
   /** Keeps the context from being disposed while a batch is in flight (`dispose()` waits). */
   preventDisposal(): { dispose(): void };
-  /** A dispose was asked for (it waits for the handles of `preventDisposal`). */
-  disposing(): boolean;
+  /** Calls `listener` when the context's dispose begins (before it waits for the handles of `preventDisposal`). */
+  whenDisposing(listener: () => void): void;
 }
 
 /** A sequence's native side. */
@@ -101,7 +101,7 @@ export function nativeContextOf(context: LlamaContext): NativeAccess {
   return {
     context: native as NativeContext,
     preventDisposal: () => createHandle.call(guard),
-    disposing: () => context.disposed,
+    whenDisposing: (listener) => void context.onDispose.createListener(listener),
   };
 }
 

@@ -57,7 +57,7 @@ function scriptedContext() {
       return true;
     },
   };
-  const access: NativeAccess = { context, preventDisposal: () => ({ dispose() {} }), disposing: () => false };
+  const access: NativeAccess = { context, preventDisposal: () => ({ dispose() {} }), whenDisposing: () => {} };
   return {
     access,
     batches,
@@ -213,45 +213,68 @@ describe('ContextDecoder (scripted native context: a stand-in for llama.cpp)', (
 });
 
 describe('ContextDecoder, disposal handle (scripted native context)', () => {
-  it('holds the context while decodes follow each other, a turn longer, and gives it back at once for a dispose', async () => {
+  it('keeps one handle from the first decode on and gives it back when a dispose begins, after the batch in flight', async () => {
     const native = scriptedContext();
     let held = 0;
     let taken = 0;
-    let disposing = false;
+    let disposing: (() => void) | null = null;
     const access: NativeAccess = {
       ...native.access,
       preventDisposal: () => {
-        if (disposing) throw new Error('the context is disposed');
+        if (disposing === null) throw new Error('no dispose listener');
+        if (held === 0 && taken > 0) throw new Error('the context is disposed');
         held += 1;
         taken += 1;
         return { dispose: () => (held -= 1) };
       },
-      disposing: () => disposing,
+      whenDisposing: (listener) => (disposing = listener),
     };
     const decoder = new ContextDecoder(access, 8);
     decoder.activate(1);
-    const first = decoder.evaluate(1, 0, [1], sampler);
-    await native.finish();
-    expect(await first).toBe(101);
-    // The next token's decode starts before the idle turn is over: the same handle.
-    const second = decoder.evaluate(1, 1, [101], sampler);
-    await native.finish();
-    expect(await second).toBe(102);
+    for (let position = 0; position < 3; position++) {
+      const drawn = decoder.evaluate(1, position, [100 + position], sampler);
+      await native.finish();
+      expect(await drawn).toBe(101 + position);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     expect([held, taken]).toEqual([1, 1]);
-    await until(() => held === 0);
-    expect(taken).toBe(1);
 
-    const third = decoder.evaluate(1, 2, [102], sampler);
+    // A dispose begins during a decode: the handle stays until that batch is done.
+    const inFlight = decoder.evaluate(1, 3, [103], sampler);
+    await until(() => native.batches.length === 4);
+    disposing!();
+    expect(held).toBe(1);
     await native.finish();
-    expect(await third).toBe(103);
-    expect([held, taken]).toEqual([1, 2]);
-    disposing = true;
-    const refused = decoder.evaluate(1, 3, [103], sampler).then(
+    expect(await inFlight).toBe(104);
+    await until(() => held === 0);
+    const refused = decoder.evaluate(1, 4, [104], sampler).then(
       () => 'drawn',
       (error: Error) => error.message,
     );
-    const decoded = until(() => native.batches.length === 4).then(() => 'decoded');
+    const decoded = until(() => native.batches.length === 5).then(() => 'decoded');
     expect(await Promise.race([refused, decoded])).toBe('the context is disposed');
+  });
+
+  it('gives the handle back at once when a dispose begins while nothing is decoding', async () => {
+    const native = scriptedContext();
+    let held = 0;
+    let disposing: (() => void) | null = null;
+    const access: NativeAccess = {
+      ...native.access,
+      preventDisposal: () => {
+        held += 1;
+        return { dispose: () => (held -= 1) };
+      },
+      whenDisposing: (listener) => (disposing = listener),
+    };
+    const decoder = new ContextDecoder(access, 8);
+    decoder.activate(1);
+    const drawn = decoder.evaluate(1, 0, [100], sampler);
+    await native.finish();
+    await drawn;
+    await new Promise((resolve) => setImmediate(resolve)); // the batch is over
+    expect(held).toBe(1);
+    disposing!();
     expect(held).toBe(0);
   });
 });
