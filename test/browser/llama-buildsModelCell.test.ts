@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, collectErrors, launchChromium } from '../helpers/chromium';
 import { startTestHost, type TestHost } from '../helpers/headlessHost';
+import { writeBuildRowNotebook } from './llama-buildsNotebook';
 
 /**
  * The model cell says which llama.cpp build the loaded model runs on and why, and how its thread
@@ -18,17 +19,7 @@ describe.skipIf(!chromiumPath)('the model cell and the llama.cpp build', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'z1wb-build-cell-'));
     process.env.Z1WB_CACHE = path.join(dir, 'cache'); // the engine child inherits it: no checked native build
-    const notebook = path.join(dir, 'build.z1.json');
-    const model = { source: 'fixture:oracle', contextSize: 256, threads: 1 };
-    await writeFile(
-      notebook,
-      JSON.stringify({
-        format: 'z1-notebook',
-        version: 1,
-        metadata: { title: 'build status' },
-        cells: [{ type: 'model', id: 'm', metadata: {}, model }],
-      }),
-    );
+    const notebook = await writeBuildRowNotebook(dir, 'build status');
     [t, browser] = await Promise.all([startTestHost({ startupNotebook: notebook }), launchChromium()]);
   });
 
