@@ -1,4 +1,4 @@
-import { readJsonNumber, readUnsignedInteger, numberRead, skipJsonString } from './jsonBytes';
+import { readJsonNumber, readUnsignedInteger, readUnsignedList, numberRead, skipJsonString } from './jsonBytes';
 import { signalOfCandidateSpan } from './streamedSignals';
 import type { TokenSignal } from '../backend/GenerationBackend';
 
@@ -67,16 +67,8 @@ export function readCandidates(bytes: Buffer, from: number, end: number): number
     ) {
       return -1;
     }
-    i += 10;
-    if (bytes[i] !== CLOSE_BRACKET) {
-      for (;;) {
-        i = readUnsignedInteger(bytes, i);
-        if (i < 0) return -1;
-        if (bytes[i] !== COMMA) break;
-        i += 1;
-      }
-    }
-    if (i + 14 > end) return -1;
+    i = readUnsignedList(bytes, i + 10, null);
+    if (i < 0 || i + 14 > end) return -1;
     const logprobAt = offset + i;
     if (
       view.getUint32(logprobAt) !== LOGPROB_1 ||

@@ -5,6 +5,7 @@
  */
 
 const QUOTE = 34;
+const COMMA = 44;
 const PLUS = 43;
 const MINUS = 45;
 const DOT = 46;
@@ -13,6 +14,7 @@ const ZERO = 48;
 const NINE = 57;
 const UPPER_E = 69;
 const BACKSLASH = 92;
+const CLOSE_BRACKET = 93;
 const LOWER_E = 101;
 const LOWER_U = 117;
 const isDigit = (c: number | undefined) => c !== undefined && c >= ZERO && c <= NINE;
@@ -60,6 +62,22 @@ export function readUnsignedInteger(bytes: Buffer, from: number): number {
   if (value > Number.MAX_SAFE_INTEGER) return -1;
   numberRead[0] = value;
   return i;
+}
+
+/**
+ * Reads unsigned integers separated by commas (a JSON array's items from `from`, after its
+ * bracket) into `into` (or nowhere); the index of the closing bracket, or −1.
+ */
+export function readUnsignedList(bytes: Buffer, from: number, into: number[] | null): number {
+  let i = from;
+  if (bytes[i] === CLOSE_BRACKET) return i;
+  for (;;) {
+    i = readUnsignedInteger(bytes, i);
+    if (i < 0) return -1;
+    into?.push(numberRead[0]!);
+    if (bytes[i] !== COMMA) return bytes[i] === CLOSE_BRACKET ? i : -1;
+    i += 1;
+  }
 }
 
 /** Exact powers of ten as doubles (10^22 is the largest). */

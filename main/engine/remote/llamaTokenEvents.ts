@@ -1,6 +1,6 @@
 import { CandidateSignal } from './CandidateSignal';
 import { clearCandidates, candidatesRead, readCandidates, signalOfCandidatesRead } from './candidateBytes';
-import { numberRead, readJsonNumber, readUnsignedInteger, skipJsonString } from './jsonBytes';
+import { numberRead, readJsonNumber, readUnsignedInteger, readUnsignedList, skipJsonString } from './jsonBytes';
 
 /**
  * llama-server's event of one generated token, read whole from its bytes without JSON.parse:
@@ -42,18 +42,9 @@ export class LlamaTokenEvents {
     i = skipJsonString(bytes, tokenFrom, end);
     if (i < 0 || !matches(bytes, i, BYTES)) return null;
     const tokenTo = i - 1;
-    i += BYTES.length;
     const tokenBytes: number[] = [];
-    if (bytes[i] !== CLOSE_BRACKET) {
-      for (;;) {
-        i = readUnsignedInteger(bytes, i);
-        if (i < 0) return null;
-        tokenBytes.push(numberRead[0]!);
-        if (bytes[i] !== COMMA) break;
-        i += 1;
-      }
-    }
-    if (!matches(bytes, i, LOGPROB)) return null;
+    i = readUnsignedList(bytes, i + BYTES.length, tokenBytes);
+    if (i < 0 || !matches(bytes, i, LOGPROB)) return null;
     i = readJsonNumber(bytes, i + LOGPROB.length);
     if (i < 0 || !matches(bytes, i, TOP)) return null;
     const logprob = numberRead[0]!;
@@ -103,9 +94,7 @@ export class LlamaTokenEvents {
 }
 
 const QUOTE = 34;
-const COMMA = 44;
 const BACKSLASH = 92;
-const CLOSE_BRACKET = 93;
 const CLOSE_BRACE = 125;
 
 const OPEN = Buffer.from('{"choices":[{"text":"');
