@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
  * - A sample's seed derives from (run seed, problem id, sample index) alone: the same sample gets
  *   the same seed whichever sequence, batch or order it runs in.
  * - Within a sample, the token that will occupy sequence position p (0-based, prompt included)
- *   is drawn by a fresh sampler seeded with tokenSeed(sampleSeed, stream, p), where the stream is
+ *   is drawn as a fresh sampler seeded with tokenSeed(sampleSeed, stream, p) draws it (the local
+ *   backend re-seeds one sampler to that effect, local/ReseededSampler.ts), where the stream is
  *   the phase that generates it ('thinking' or 'answer'). The draw at a position therefore
  *   depends only on the tokens before it and the stream, never on earlier draws. That is what
  *   makes a branched sweep (generate the thinking once, branch the answer off at each window)
