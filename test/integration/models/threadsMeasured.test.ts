@@ -15,6 +15,7 @@ import { ModelRegistry } from '../../../main/engine/models/ModelRegistry';
 import { ensureFixtureFile } from '../../../main/fixtures/fixtureFiles';
 import { FileFingerprints } from '../../../main/fingerprints/fileFingerprint';
 import { verifyFixturePath } from '../../../main/llama-builds/greedyTokens';
+import { until } from '../cli/cliProcess';
 
 /**
  * Threads by measurement (docs/models.md, "Threads") on real llama.cpp and the bench fixture.
@@ -144,5 +145,19 @@ describe('re-checking the thread count while a model generates', () => {
     expect(governor.threads).toBe(recheck.to);
     expect(contextThreadsOf(r.get(loaded.modelId).context).get()).toBe(recheck.to);
     await r.dispose();
+
+    // The cache keeps what the re-check found (a race of single tokens), and the next load starts from it.
+    const rechecked = { threads: recheck.to, measured: recheck.measured, measuredAt: recheck.at, batchTokens: 1 };
+    await until(
+      'the re-check in the cache',
+      async () => (await new ThreadCache(dir).get(key))?.measuredAt === recheck.at,
+      5000,
+    );
+    expect((await cacheEntries())[key]).toEqual(rechecked);
+    const next = registry();
+    const reloaded = await next.load(settings({ source: smallBenchPath, threads: 'auto', contextSize: 448 }));
+    expect(reloaded.threads).toBe(recheck.to);
+    expect(reloaded.threadChoice).toEqual({ source: 'cache', measured: recheck.measured });
+    await next.dispose();
   });
 });

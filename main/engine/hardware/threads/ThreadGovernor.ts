@@ -14,6 +14,8 @@ export interface Recheck {
   from: number;
   to: number;
   measured: ThreadMeasurement[];
+  /** Tokens per decode of the race: speeds of parallel batches are not single-token speeds. */
+  batchTokens: number;
 }
 
 export interface ThreadGovernorOptions {
@@ -21,8 +23,10 @@ export interface ThreadGovernorOptions {
   /** The count in use and the thread counts to try at a re-check. */
   current: number;
   candidates: readonly number[];
-  /** Decode speed expected at `current` (the load-time measurement). */
+  /** Decode speed expected at `current` (the load-time measurement, or a re-check's kept in the cache) … */
   referenceTokensPerSecond: number;
+  /** … on decodes of this many tokens (default 1: the load-time measurement decodes one token at a time). */
+  referenceBatchTokens?: number;
   rule?: Partial<RecheckRule>;
   /** Batches larger than this are prompts, not token-by-token decoding, and are not counted. */
   maxDecodeBatch: number;
@@ -41,8 +45,8 @@ export class ThreadGovernor {
   private threadsInUse: number;
   /**
    * Expected speed per batch size (tokens per decode): parallel sequences decode several tokens
-   * at once, faster in tokens/s than one, so each size is compared with itself. Size 1 starts
-   * from the load-time measurement; another size learns its reference from its first window.
+   * at once, faster in tokens/s than one, so each size is compared with itself. The reference's
+   * size starts from the measurement given; another size learns its reference from its first window.
    */
   private references = new Map<number, number>();
   private readonly windows = new Map<number, DecodeWindow>();
@@ -55,7 +59,7 @@ export class ThreadGovernor {
 
   constructor(private readonly options: ThreadGovernorOptions) {
     this.threadsInUse = options.current;
-    this.references.set(1, options.referenceTokensPerSecond);
+    this.references.set(options.referenceBatchTokens ?? 1, options.referenceTokensPerSecond);
     this.rule = { ...DEFAULT_RECHECK_RULE, ...options.rule };
     this.unhook = options.threads.hookDecodes({
       before: () => this.beforeDecode(),
@@ -131,6 +135,7 @@ export class ThreadGovernor {
       from: this.threadsInUse,
       to: chosen,
       measured: probe.measured,
+      batchTokens: probe.size,
     };
     this.threadsInUse = chosen;
     this.options.threads.set(chosen); // between decodes: the one that just ended is the last of the probe

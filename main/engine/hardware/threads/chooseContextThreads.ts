@@ -1,7 +1,7 @@
 import type { Llama, LlamaContext, LlamaModel } from 'node-llama-cpp';
 import { contextThreadsOf } from './contextThreads';
 import { measureDecodeThreads } from './measureThreads';
-import { ThreadCache, threadCacheKey } from './threadCache';
+import { cachedRecheck, ThreadCache, threadCacheKey } from './threadCache';
 import { chooseThreads, threadCandidates, type RecheckRule, type ThreadMeasurement } from './threadChoice';
 import { ThreadGovernor, type Recheck } from './ThreadGovernor';
 
@@ -30,7 +30,8 @@ export interface ChooseThreadsRequest {
 /**
  * The thread count of a newly loaded model's context (docs/models.md, "Threads"): the model
  * cell's explicit count, else the one measured for this model file, machine and build (cached),
- * measured now when there is none; then a governor re-checks it when decode speed changes.
+ * measured now when there is none; then a governor re-checks it when decode speed changes and
+ * keeps what it finds in the cache.
  */
 export async function chooseContextThreads(request: ChooseThreadsRequest): Promise<ThreadDecision> {
   if (request.setting !== 'auto') {
@@ -62,9 +63,15 @@ export async function chooseContextThreads(request: ChooseThreadsRequest): Promi
           current: chosen,
           candidates,
           referenceTokensPerSecond: reference,
+          referenceBatchTokens: cached?.batchTokens ?? 1,
           maxDecodeBatch: request.context.totalSequences,
           ...(request.recheck ? { rule: request.recheck } : {}),
-          ...(request.onRecheck ? { onRecheck: request.onRecheck } : {}),
+          onRecheck: (recheck) => {
+            // The next load of this model starts from the count the run found best. A cache that
+            // cannot be written only costs that load a re-check of its own.
+            request.cache.set(key, cachedRecheck(recheck)).catch(() => undefined);
+            request.onRecheck?.(recheck);
+          },
         });
   return { threads: chosen, source, measured, governor };
 }

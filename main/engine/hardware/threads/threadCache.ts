@@ -6,17 +6,29 @@ import type { Llama } from 'node-llama-cpp';
 import { workbenchCacheDir } from '../../../llama-builds/llamaCppSource';
 import { physicalCoreCount } from '../physicalCores';
 import type { ThreadMeasurement } from './threadChoice';
+import type { Recheck } from './ThreadGovernor';
 
 /**
  * Thread counts measured at model load, kept per model file, machine and build
  * (`<cache>/thread-choices.json`), so a model is measured once, not at every load. Any of the
  * three changing gives a new key: another file, a CPU or quota change, a new build of the addon.
+ * A re-check while the model generates replaces the entry: the next load starts from what the
+ * last run found.
  */
 export interface CachedThreadChoice {
   threads: number;
   measured: ThreadMeasurement[];
   measuredAt: string;
+  /** Tokens per decode `measured` was timed on (a re-check's race); absent: 1, the load-time measurement. */
+  batchTokens?: number;
 }
+
+/** What a re-check found, as the cache keeps it. */
+export function cachedRecheck(recheck: Recheck): CachedThreadChoice {
+  return { threads: recheck.to, measured: recheck.measured, measuredAt: recheck.at, batchTokens: recheck.batchTokens };
+}
+
+const positiveInteger = (n: unknown) => Number.isInteger(n) && (n as number) > 0;
 
 export interface ThreadKeyParts {
   modelSha256: string;
@@ -41,6 +53,7 @@ export function threadCacheKey(parts: ThreadKeyParts, machine = machineIdentity(
 
 export class ThreadCache {
   readonly file: string;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(cacheDir = workbenchCacheDir()) {
     this.file = path.join(cacheDir, 'thread-choices.json');
@@ -59,15 +72,27 @@ export class ThreadCache {
 
   async get(key: string): Promise<CachedThreadChoice | null> {
     const entry = (await this.readAll())[key];
-    return entry && Number.isInteger(entry.threads) && entry.threads > 0 ? entry : null;
+    const valid =
+      entry &&
+      positiveInteger(entry.threads) &&
+      (entry.batchTokens === undefined || positiveInteger(entry.batchTokens));
+    return valid ? entry : null;
   }
 
-  /** Adds or replaces one entry (whole-file rewrite through a temp file: never torn). */
-  async set(key: string, choice: CachedThreadChoice): Promise<void> {
-    const all = { ...(await this.readAll()), [key]: choice };
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify(all, null, 2) + '\n');
-    await rename(temp, this.file);
+  /**
+   * Adds or replaces one entry (whole-file rewrite through a temp file: never torn). Writes of
+   * this cache run one after the other: two at once (two models' re-checks) would each rewrite
+   * the file from what it held before the other.
+   */
+  set(key: string, choice: CachedThreadChoice): Promise<void> {
+    const write = this.writing.then(async () => {
+      const all = { ...(await this.readAll()), [key]: choice };
+      await mkdir(path.dirname(this.file), { recursive: true });
+      const temp = `${this.file}.${process.pid}.tmp`;
+      await writeFile(temp, JSON.stringify(all, null, 2) + '\n');
+      await rename(temp, this.file);
+    });
+    this.writing = write.catch(() => undefined);
+    return write;
   }
 }
