@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { cmakePercent, nodeLlamaCppCliPath, nodeLlamaCppPackageDir, type BuildProgress } from './llamaCppSource';
-import { runCommand } from './runCommand';
+import { runNiced } from './buildPriority';
 
 /**
  * A build of node-llama-cpp's addon for this very CPU, from the llama.cpp source it ships.
@@ -72,7 +72,7 @@ export async function nativeAddonStatus(): Promise<NativeAddonStatus> {
 export interface NativeAddonBuildOptions {
   onProgress?: (progress: BuildProgress) => void;
   signal?: AbortSignal;
-  /** Scheduling priority of the compilers (`nice -n`): the automatic build runs at 19, below any run. */
+  /** Scheduling priority of the compilers (`nice -n`; on Windows a lower priority class): the automatic build runs at 19, below any run. */
   nice?: number;
   /** Output to this file instead of a pipe: the build then finishes even if this process dies. */
   logFile?: string;
@@ -107,12 +107,6 @@ export function nativeAddonBuildArgs(): string[] {
   return [nodeLlamaCppCliPath(), 'source', cloned ? 'build' : 'download', '--gpu', 'false', '--noUsageExample'];
 }
 
-/** `command args` run at a lower priority through `nice` where there is one. */
-export function niced(command: string, args: string[], nice: number | undefined): [string, string[]] {
-  if (nice === undefined || process.platform === 'win32') return [command, args];
-  return ['nice', ['-n', String(nice), command, ...args]];
-}
-
 /**
  * Compiles the addon for this CPU from the bundled source (no network, ~5 minutes on 2 cores).
  * The running process keeps the Llama it has; the next `getWorkbenchLlama()` in a fresh process
@@ -127,8 +121,7 @@ export async function buildNativeAddon(options: NativeAddonBuildOptions = {}): P
   const args = nativeAddonBuildArgs();
   options.onProgress?.({ stage: 'clone', percent: null, line: `node-llama-cpp ${args.slice(1).join(' ')}` });
   let stage: BuildProgress['stage'] = 'clone';
-  const [command, commandArgs] = niced(process.execPath, args, options.nice);
-  await runCommand(command, commandArgs, {
+  await runNiced(process.execPath, args, options.nice, {
     env,
     signal: options.signal,
     ...(options.logFile ? { logFile: options.logFile } : {}),

@@ -3,8 +3,7 @@ import path from 'node:path';
 import type { AutoBuildSteps } from '../../../main/llama-builds/AutoNativeBuild';
 import { recordVerification, verificationOf } from '../../../main/llama-builds/buildVerification';
 import { cmakePercent } from '../../../main/llama-builds/llamaCppSource';
-import { niced } from '../../../main/llama-builds/nativeAddonBuild';
-import { runCommand } from '../../../main/llama-builds/runCommand';
+import { runNiced } from '../../../main/llama-builds/buildPriority';
 
 /**
  * A real build small enough for a test, in place of the 7-minute llama.cpp one: ninja compiles a
@@ -39,8 +38,7 @@ export async function writeSmallProject(dir: string): Promise<void> {
 export function smallBuildSteps(dir: string, cacheDir: string, expected = SMALL_BUILD_OUTPUT): Partial<AutoBuildSteps> {
   return {
     build: ({ signal, onProgress, logFile, onSpawn }) => {
-      const [command, args] = niced('ninja', ['-C', dir], 19);
-      return runCommand(command, args, {
+      return runNiced('ninja', ['-C', dir], 19, {
         signal,
         logFile,
         onSpawn,
