@@ -12,7 +12,7 @@ import {
 } from './buildVerification';
 import { workbenchCacheDir, type BuildProgress } from './llamaCppSource';
 import { buildNativeAddon, nodeLlamaCppBuildRunning } from './nativeAddonBuild';
-import { processGroupAlive } from './processGroupAlive';
+import { processGroupAlive } from '../locks/processAlive';
 import { killGroup } from './runCommand';
 
 /**

@@ -1,8 +1,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { processAlive } from './processAlive';
 
 /**
  * Takes a lock file that holds this process's pid: true when taken, false while a live process
- * holds it. A lock left by a process that died (kill -9, power loss) is taken over. Errors other
+ * holds it. A lock left by a process that died (kill -9, power loss), or whose holder is a zombie
+ * nobody reaps (locks/processAlive.ts), is taken over. Errors other
  * than "already exists" (no such folder, no permission) are thrown.
  */
 export async function tryPidLock(file: string): Promise<boolean> {
@@ -13,7 +15,7 @@ export async function tryPidLock(file: string): Promise<boolean> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = await pidLockHolder(file);
-      if (holder !== null && holder !== process.pid && isAlive(holder)) return false;
+      if (holder !== null && holder !== process.pid && processAlive(holder)) return false;
       await rm(file, { force: true });
     }
   }
@@ -24,13 +26,4 @@ export async function tryPidLock(file: string): Promise<boolean> {
 export async function pidLockHolder(file: string): Promise<number | null> {
   const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
   return Number.isInteger(pid) && pid > 0 ? pid : null;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AutoNativeBuild, type AutoBuildStatus } from '../../../main/llama-builds/AutoNativeBuild';
 import { verificationOf } from '../../../main/llama-builds/buildVerification';
-import { processGroupAlive } from '../../../main/llama-builds/processGroupAlive';
+import { processGroupAlive } from '../../../main/locks/processAlive';
 import { until } from '../cli/cliProcess';
 import { smallBuildSteps, writeSmallProject } from './smallBuild';
 

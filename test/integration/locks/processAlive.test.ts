@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { processGroupAlive } from '../../../main/llama-builds/processGroupAlive';
+import { processAlive, processGroupAlive } from '../../../main/locks/processAlive';
 import { until } from '../cli/cliProcess';
 
 /**
@@ -41,7 +41,7 @@ function signalSaysAlive(pgid: number): boolean {
   }
 }
 
-describe.skipIf(process.platform !== 'linux')('a process group is alive while a member can run', () => {
+describe.skipIf(process.platform !== 'linux')('a process (group) is alive while it (a member) can run', () => {
   it('is dead when its only member is a zombie, though kill(-pgid, 0) still succeeds', async () => {
     const group = await groupUnderNonReapingParent('exit 0');
     await until('the member to be a zombie', async () => (await stateOf(group)) === 'Z', 5000);
@@ -55,6 +55,13 @@ describe.skipIf(process.platform !== 'linux')('a process group is alive while a 
     expect(processGroupAlive(group)).toBe(true);
     process.kill(-group, 'SIGKILL'); // the sleeping member dies; its zombie goes to PID 1
     await until('the group to be dead', () => !processGroupAlive(group), 5000);
+  });
+
+  it('counts a single zombie process as dead too (a lock holder nobody reaps)', async () => {
+    const pid = await groupUnderNonReapingParent('exit 0');
+    await until('the process to be a zombie', async () => (await stateOf(pid)) === 'Z', 5000);
+    expect(processAlive(pid)).toBe(false);
+    expect(processAlive(process.pid)).toBe(true);
   });
 
   it('is alive while its members run, and dead once they are gone', async () => {
