@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ApiError } from '../../../common/api/messages';
 import { remoteError } from './remoteErrors';
 import { backoffDelayMs, firstRetryDelayMs, isRetryableStatus, retryAfterMs, sleep, type RetryPolicy } from './retryPolicy';
+import { undiciTransport, type HttpAnswer, type HttpTransport } from './httpTransport';
 import type { ServerAddress } from './serverAddress';
 import { errorMessageOf, parseServerJson } from './serverResponses';
 import { readJsonPayload, serverSentEvents, type PayloadReader } from './serverSentEvents';
@@ -44,8 +45,8 @@ export interface ServerClientOptions {
   readonly retry: RetryPolicy;
   /** A request that receives nothing for this long is abandoned (and, being idempotent, repeated). */
   readonly idleTimeoutMs: number;
-  /** Stand-in for tests of the retry logic; the global fetch otherwise. */
-  readonly fetch?: typeof fetch;
+  /** Wraps the default (undiciTransport) in tests that count or break requests. */
+  readonly transport?: HttpTransport;
 }
 
 /**
@@ -55,11 +56,11 @@ export interface ServerClientOptions {
  */
 export class ServerClient {
   readonly address: ServerAddress;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: HttpTransport;
 
   constructor(private readonly options: ServerClientOptions) {
     this.address = options.address;
-    this.fetchImpl = options.fetch ?? fetch;
+    this.transport = options.transport ?? undiciTransport;
   }
 
   get retry(): RetryPolicy {
@@ -118,7 +119,6 @@ export class ServerClient {
     const combined = AbortSignal.any([signal, idle.signal]);
     try {
       const response = await this.send(url, body, combined);
-      if (!response.body) throw new ServerConnectionError('the server sent no body', url);
       idle.touch();
       try {
         for await (const values of serverSentEvents(withIdle(response.body, idle), namingFailures(read, url))) {
@@ -167,13 +167,13 @@ export class ServerClient {
     return error instanceof Error ? error : new Error(String(error));
   }
 
-  private async send(url: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
+  private async send(url: string, body: unknown, signal: AbortSignal | undefined): Promise<HttpAnswer> {
     const headers: Record<string, string> = { accept: body === undefined ? 'application/json' : 'application/json, text/event-stream' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.apiKey !== null) headers.authorization = `Bearer ${this.options.apiKey}`;
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await this.fetchImpl(url, {
+      response = await this.transport(url, {
         method: body === undefined ? 'GET' : 'POST',
         headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -183,7 +183,7 @@ export class ServerClient {
       if (signal?.aborted && !(signal.reason instanceof IdleTimeout)) throw signal.reason;
       throw new ServerConnectionError(networkReason(error), url);
     }
-    if (!response.ok) {
+    if (response.status < 200 || response.status > 299) {
       const text = await response.text().catch(() => '');
       let message: string | null = null;
       try {
@@ -191,12 +191,12 @@ export class ServerClient {
       } catch {
         message = text.trim().slice(0, 200) || null;
       }
-      throw new ServerHttpError(response.status, message, retryAfterMs(response.headers.get('retry-after')), url);
+      throw new ServerHttpError(response.status, message, retryAfterMs(response.header('retry-after')), url);
     }
     return response;
   }
 
-  private async readText(response: Response, url: string, signal: AbortSignal | undefined): Promise<string> {
+  private async readText(response: HttpAnswer, url: string, signal: AbortSignal | undefined): Promise<string> {
     try {
       return await response.text();
     } catch (error) {
@@ -237,15 +237,16 @@ function streamedError(value: unknown, url: string): ServerHttpError | null {
   return new ServerHttpError(typeof code === 'number' ? code : 500, message, null, url);
 }
 
-/** Why a fetch failed, from undici's error and its cause ("connect ECONNREFUSED 127.0.0.1:9", "other side closed"). */
+/**
+ * Why a request failed, from undici's error or the one it wraps ("connect ECONNREFUSED
+ * 127.0.0.1:9", "other side closed (UND_ERR_SOCKET)").
+ */
 function networkReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = (error as Error & { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as Error & { code?: string }).code;
-    return code && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message;
-  }
-  return error.message;
+  const wrapped = (error as Error & { cause?: unknown }).cause;
+  const reason = wrapped instanceof Error ? wrapped : error;
+  const code = (reason as Error & { code?: string }).code;
+  return code && !reason.message.includes(code) ? `${reason.message} (${code})` : reason.message;
 }
 
 class IdleTimeout extends Error {

@@ -6,6 +6,7 @@ import { remoteModelSettings, type RemoteServerInfo } from '../../../common/sett
 import { resolveApiKey } from './apiKey';
 import { GgufTokenizer } from './GgufTokenizer';
 import { RemoteBackend } from './RemoteBackend';
+import type { HttpTransport } from './httpTransport';
 import { remoteError } from './remoteErrors';
 import type { RemoteTokenizer, ServerKind } from './RemoteTokenizer';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryPolicy';
@@ -20,7 +21,8 @@ export interface ConnectOptions {
   readonly keysFile?: string;
   /** Loads a GGUF's vocabulary without weights, for `remote.tokenizer: "<path>"`. */
   readonly loadVocabulary?: (path: string) => Promise<LlamaModel>;
-  readonly fetch?: typeof fetch;
+  /** Wraps the default transport in tests that count or break requests. */
+  readonly transport?: HttpTransport;
   /** Overrides the waits between retries (tests); the count comes from the settings. */
   readonly retryDelays?: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>;
 }
@@ -55,7 +57,7 @@ export async function connectRemoteModel(
     apiKeySource: apiKey.source,
     retry,
     idleTimeoutMs: remote.requestTimeoutSeconds * 1000,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
   });
   const connectRetry = { ...CONNECT_RETRY, retries: Math.min(CONNECT_RETRY.retries, remote.retries) };
 

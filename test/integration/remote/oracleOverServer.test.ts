@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PromptSettings } from '../../../common/settings/prompt';
+import { undiciTransport, type HttpTransport } from '../../../main/engine/remote/httpTransport';
 import {
   expectAccuracy,
   expectOutcome,
@@ -31,15 +32,15 @@ let both: OracleOnBoth;
 beforeAll(async () => {
   // Counts the completions the server answered (a kept-alive socket the server had just closed
   // fails before that, and is repeated at once).
-  const countingFetch: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
-    if (String(input).endsWith('/completions')) {
-      const body = JSON.parse(String(init?.body)) as { prompt: number[]; max_tokens: number };
+  const counting: HttpTransport = async (url, ask) => {
+    const answer = await undiciTransport(url, ask);
+    if (url.endsWith('/completions')) {
+      const body = JSON.parse(String(ask.body)) as { prompt: number[]; max_tokens: number };
       completions.push({ promptLength: body.prompt.length, maxTokens: body.max_tokens });
     }
-    return response;
+    return answer;
   };
-  both = await oracleOnServerAndLocally({ parallel: 4, connect: { fetch: countingFetch } });
+  both = await oracleOnServerAndLocally({ parallel: 4, connect: { transport: counting } });
   ({ server, remote, local } = both);
 }, 900_000);
 

@@ -14,6 +14,7 @@ import { modelSettings } from '../../../common/settings/model';
 import { ensureFixtureFile } from '../../../main/fixtures/fixtureFiles';
 import { expectOutcome, oracleProblems, type OracleStrategy } from '../../../main/fixtures/oracleSpec';
 import { GenerationBatch } from '../../../main/engine/generation/GenerationBatch';
+import { undiciTransport, type HttpTransport } from '../../../main/engine/remote/httpTransport';
 import { RemoteModels } from '../../../main/engine/remote/RemoteModels';
 import { generationRequest } from '../engine/localEngine';
 import { startFaultProxy } from './faultProxy';
@@ -155,12 +156,12 @@ describe('transient failures during a run', () => {
     const server = await startLlamaServer({ modelPath, parallel: 4 });
     let restarted: LlamaServer | null = null;
     let refused = 0;
-    const countingFetch: typeof fetch = (input, init) =>
-      fetch(input, init).catch((error: unknown) => {
+    const counting: HttpTransport = (url, ask) =>
+      undiciTransport(url, ask).catch((error: unknown) => {
         refused += 1;
         throw error;
       });
-    const engine = await connectRemoteEngine(server.baseUrl, {}, { fetch: countingFetch, retryDelays: { baseDelayMs: 100, maxDelayMs: 1000 } });
+    const engine = await connectRemoteEngine(server.baseUrl, {}, { transport: counting, retryDelays: { baseDelayMs: 100, maxDelayMs: 1000 } });
     try {
       // Several samples per problem, so requests are in flight when the server dies.
       const many = items.flatMap((item) => [0, 1, 2].map((s) => ({ ...item, key: `${item.key}#${s}`, sampleIndex: s })));
