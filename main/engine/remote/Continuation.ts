@@ -8,6 +8,7 @@ import { isRetryable, ServerConnectionError, ServerHttpError } from './ServerCli
 import { readCompletionChunk, type CompletionChunk, type CompletionUsage } from './serverResponses';
 import { CandidateSignal } from './CandidateSignal';
 import { signalOfCandidates, signalOfKeyedCandidates } from './streamedSignals';
+import { StreamedTokens } from './StreamedTokens';
 
 /** A token the server generated, with its bytes (its text, which may end inside a UTF-8 character). */
 export interface StreamedToken {
@@ -67,7 +68,7 @@ const encoder = new TextEncoder();
  * sent, `completion_tokens` the tokens streamed (the end-of-generation token counted or not).
  */
 export class Continuation {
-  readonly generated: StreamedToken[] = [];
+  readonly generated = new StreamedTokens();
   end: ContinuationEnd | null = null;
   /** The end-of-generation token when the server streamed it (llama-server does), else null. */
   endToken: Token | null = null;
@@ -93,7 +94,7 @@ export class Continuation {
 
   /** The token at a sequence position (prefix or generated), or undefined past what is known. */
   tokenAt(position: number): Token | undefined {
-    return position < this.prefix.length ? this.prefix[position] : this.generated[position - this.prefix.length]?.token;
+    return position < this.prefix.length ? this.prefix[position] : this.generated.tokenAt(position - this.prefix.length);
   }
 
   get knownLength(): number {
@@ -135,7 +136,7 @@ export class Continuation {
   }
 
   private openAttempt(signal: AbortSignal): Attempt {
-    const from = [...this.prefix, ...this.generated.map((t) => t.token)];
+    const from = [...this.prefix, ...this.generated.tokens()];
     const controller = new AbortController();
     const combined = AbortSignal.any([signal, controller.signal]);
     this.requests += 1;

@@ -9,6 +9,7 @@ import type {
   TokenSignal,
 } from '../backend/GenerationBackend';
 import { StopStringMatcher } from '../backend/StopStringMatcher';
+import { SignalColumns } from '../strategies/SignalColumns';
 import { Continuation, type CompletionSource, type StreamedToken } from './Continuation';
 import { Utf8Pieces } from './Utf8Pieces';
 
@@ -101,8 +102,9 @@ export class RemoteSequence implements BackendSequence {
     const pieces = new Utf8Pieces();
     const stops = new StopStringMatcher(request.stopStrings, request.precedingText ?? '');
     const kept: Token[] = [];
-    // Signals of the kept tokens while every one has them; null once one has none.
-    let signals: TokenSignal[] | null = request.signals ? [] : null;
+    // Signals of the kept tokens while every one has them; null once one has none. Kept as
+    // columns for the call (a whole sample, for some strategies) and made objects at its end.
+    let signals: SignalColumns | null = request.signals ? new SignalColumns() : null;
     const offsets: number[] = [];
     let textLength = 0;
     const opened: Continuation[] = [];
@@ -111,7 +113,8 @@ export class RemoteSequence implements BackendSequence {
       tokens: kept,
       end,
       elapsedMs: performance.now() - started,
-      ...(signals ? { signals } : {}),
+      // Only signals are pushed: a token without one ends the columns (null).
+      ...(signals ? { signals: signals.toSignals() as TokenSignal[] } : {}),
       ...extra,
     });
 
@@ -222,7 +225,7 @@ export class RemoteSequence implements BackendSequence {
 
   /** The token at the end of the sequence if the continuation has received it; null: not yet. */
   private drawn(continuation: Continuation): Drawn | null {
-    const token = continuation.generated[this.sequenceTokens.length - continuation.prefix.length];
+    const token = continuation.generated.at(this.sequenceTokens.length - continuation.prefix.length);
     if (token) {
       if (token.exact) this.host.rememberBytes(token.token, token.bytes);
       return { kind: 'token', token };

@@ -11,6 +11,7 @@ import type {
   Token,
   TokenSignal,
 } from '../backend/GenerationBackend';
+import { SignalColumns } from './SignalColumns';
 import { signalResults } from './signalResults';
 
 /** Phases of a trajectory: what the model generates, and what a strategy inserts. */
@@ -55,7 +56,7 @@ interface Segment {
   /** Inserted text verbatim; for generated segments the live text, one piece per token. */
   readonly pieces: string[];
   /** One per token: its signals (null for inserted tokens, and where none were computed). */
-  readonly signals: Array<TokenSignal | null>;
+  readonly signals: SignalColumns;
 }
 
 /** A point of a trajectory to come back to: a sweep branches the answer off and returns here. */
@@ -174,8 +175,7 @@ export class SampleRun {
     segment.tokens.push(...result.tokens);
     // Pieces only locate the delimiter; a backend that streams less leaves them empty.
     segment.pieces.push(...(pieces.length === result.tokens.length ? pieces : result.tokens.map(() => '')));
-    const signals = result.signals?.length === result.tokens.length ? result.signals : undefined;
-    segment.signals.push(...(signals ?? result.tokens.map(() => null)));
+    segment.signals.pushAll(result.signals, result.tokens.length);
     this.dropEmptyLastSegment();
     this.generateMs += result.elapsedMs;
     this.options.onGenerated?.(result.tokens.length);
@@ -186,7 +186,7 @@ export class SampleRun {
   async insert(phase: InsertedPhase, text: string): Promise<number> {
     const tokens = await this.options.backend.tokenize(text);
     this.options.sequence.append(tokens);
-    this.segments.push({ phase, inserted: true, tokens: [...tokens], pieces: [text], signals: tokens.map(() => null) });
+    this.segments.push({ phase, inserted: true, tokens: [...tokens], pieces: [text], signals: nullSignals(tokens.length) });
     this.options.onText?.(phase, text);
     return tokens.length;
   }
@@ -209,7 +209,7 @@ export class SampleRun {
     }
     last.tokens.splice(last.tokens.length - count, count);
     last.pieces.splice(last.pieces.length - count, count);
-    last.signals.splice(last.signals.length - count, count);
+    last.signals.dropLast(count);
     await this.options.sequence.truncate(this.options.sequence.tokens.length - count);
     this.dropEmptyLastSegment();
   }
@@ -220,7 +220,7 @@ export class SampleRun {
    * confidence reads.
    */
   generatedSignals(): Array<TokenSignal | null> {
-    return this.segments.flatMap((s) => (s.inserted ? [] : s.signals));
+    return this.segments.flatMap((s) => (s.inserted ? [] : s.signals.toSignals()));
   }
 
   checkpoint(): RunCheckpoint {
@@ -332,7 +332,7 @@ export class SampleRun {
   private openSegment(phase: GeneratedPhase): Segment {
     const last = this.segments.at(-1);
     if (last && last.phase === phase && !last.inserted) return last;
-    const segment: Segment = { phase, inserted: false, tokens: [], pieces: [], signals: [] };
+    const segment: Segment = { phase, inserted: false, tokens: [], pieces: [], signals: new SignalColumns() };
     this.segments.push(segment);
     return segment;
   }
@@ -349,7 +349,13 @@ export class SampleRun {
 }
 
 function copySegment(segment: Segment): Segment {
-  return { ...segment, tokens: [...segment.tokens], pieces: [...segment.pieces], signals: [...segment.signals] };
+  return { ...segment, tokens: [...segment.tokens], pieces: [...segment.pieces], signals: segment.signals.copy() };
+}
+
+function nullSignals(count: number): SignalColumns {
+  const signals = new SignalColumns();
+  signals.pushAll(undefined, count);
+  return signals;
 }
 
 /** How a backend's reason for ending maps onto the stop reason a StrategyResult reports. */

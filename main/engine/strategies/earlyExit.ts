@@ -174,7 +174,7 @@ function lastGenerated(checkpoint: RunCheckpoint, count: number) {
     text: segment.pieces[segment.pieces.length - count + i] ?? '',
     endsGeneration: false,
     completesStopString: null,
-    signal: segment.signals[segment.signals.length - count + i] ?? undefined,
+    signal: segment.signals.at(segment.signals.length - count + i) ?? undefined,
   }));
 }
 

@@ -1,12 +1,12 @@
 import type { StrategyResult } from '../../../common/api/contract/generation';
 import type { SignalSettings } from '../../../common/settings/signals';
 import { summarizeSignals } from '../../../common/signals/summarizeSignals';
-import type { TokenSignal } from '../backend/GenerationBackend';
+import type { SignalColumns } from './SignalColumns';
 
 /** A stretch of a trajectory with one signal entry per token (null: inserted, or none computed). */
 export interface SignalStretch {
   readonly inserted: boolean;
-  readonly signals: ReadonlyArray<TokenSignal | null>;
+  readonly signals: SignalColumns;
 }
 
 /**
@@ -20,18 +20,16 @@ export function signalResults(
   settings: SignalSettings | undefined,
 ): Pick<StrategyResult, 'signalSummary' | 'signals'> {
   if (!settings || settings.mode === 'off') return {};
-  const generated = stretches.flatMap((s) => (s.inserted ? [] : s.signals));
-  if (generated.length > 0 && generated.every((s) => s === null)) return {};
+  const generated = stretches.filter((s) => !s.inserted);
+  if (generated.some((s) => s.signals.length > 0) && !generated.some((s) => s.signals.anyPresent())) return {};
   const { topK, groupSize } = settings;
   const signalSummary = summarizeSignals(columns(generated), { topK, groupSize });
   if (settings.mode !== 'record') return { signalSummary };
-  return { signalSummary, signals: { topK, ...columns(stretches.flatMap((s) => s.signals)) } };
+  return { signalSummary, signals: { topK, ...columns(stretches) } };
 }
 
-function columns(signals: ReadonlyArray<TokenSignal | null>) {
-  return {
-    logprob: signals.map((s) => s?.logprob ?? null),
-    entropy: signals.map((s) => s?.entropy ?? null),
-    confidence: signals.map((s) => s?.confidence ?? null),
-  };
+function columns(stretches: readonly SignalStretch[]) {
+  const values = { logprob: [] as Array<number | null>, entropy: [] as Array<number | null>, confidence: [] as Array<number | null> };
+  for (const stretch of stretches) stretch.signals.appendTo(values);
+  return values;
 }

@@ -45,7 +45,7 @@ describe('reading a streamed completion', () => {
     const source = replay([[llamaToken(10, ' a'), llamaToken(11, ' b'), llamaToken(2, ''), finish('stop', 3, 3)]]);
     const c = new Continuation('greedy', [1, 2, 3], 50, draw, source);
     await c.fill(50, new AbortController().signal);
-    expect(c.generated.map((t) => t.token)).toEqual([10, 11]);
+    expect([...c.generated].map((t) => t.token)).toEqual([10, 11]);
     expect(c.end).toBe('end-of-generation');
     expect(c.endToken).toBe(2);
   });
@@ -67,7 +67,7 @@ describe('reading a streamed completion', () => {
     for (const { script, pieces } of cases) {
       const c = new Continuation('greedy', [1, 2], 2, draw, replay([script]));
       await c.fill(2, new AbortController().signal);
-      expect(c.generated.map((t) => [t.token, new TextDecoder().decode(t.bytes)])).toEqual(pieces);
+      expect([...c.generated].map((t) => [t.token, new TextDecoder().decode(t.bytes)])).toEqual(pieces);
       expect(c.end).toBe('length');
     }
   });
@@ -92,7 +92,7 @@ describe('reading a streamed completion', () => {
     ]);
     const c = new Continuation('greedy', [1, 2, 3], 3, draw, source);
     await c.fill(3, new AbortController().signal);
-    expect(c.generated.map((t) => t.token)).toEqual([10, 11, 12]);
+    expect([...c.generated].map((t) => t.token)).toEqual([10, 11, 12]);
     // The token held back when the connection dropped is asked for again, not trusted.
     expect(source.opened).toEqual([
       { prompt: [1, 2, 3], maxTokens: 3 },

@@ -97,7 +97,7 @@ describe("llama-server's top_logprobs", () => {
   it("gives each streamed token the signals of its candidates: the captured chunks' exact numbers", async () => {
     const c = new Continuation('greedy:3', PROMPT, 3, draw(3), replay([captured]));
     await c.fill(3, signal);
-    expect(c.generated.map((t) => t.token)).toEqual([314, 315, 316]);
+    expect([...c.generated].map((t) => t.token)).toEqual([314, 315, 316]);
     const expected = expectedCapturedSignal();
     expect(expected.confidence).toBeCloseTo(100 / 3, 4);
     for (const token of c.generated) {
@@ -112,14 +112,14 @@ describe("llama-server's top_logprobs", () => {
     await c.fill(1, signal);
     // Over 0 and −20 only: confidence is their negative mean after renormalising.
     const z = Math.log(1 + Math.exp(-19.99999237060547));
-    expect(c.generated[0]!.signal!.confidence).toBeCloseTo((z + (19.99999237060547 + z)) / 2, 12);
-    expect(c.generated[0]!.signal!.logprob).toBeCloseTo(-z, 15);
+    expect(c.generated.at(0)!.signal!.confidence).toBeCloseTo((z + (19.99999237060547 + z)) / 2, 12);
+    expect(c.generated.at(0)!.signal!.logprob).toBeCloseTo(-z, 15);
   });
 
   it('computes nothing when signals were not asked for', async () => {
     const c = new Continuation('greedy', PROMPT, 3, draw(null), replay([captured]));
     await c.fill(3, signal);
-    expect(c.generated.map((t) => t.signal)).toEqual([null, null, null]);
+    expect([...c.generated].map((t) => t.signal)).toEqual([null, null, null]);
   });
 });
 
@@ -149,7 +149,7 @@ describe("the legacy format's top_logprobs (vLLM, SGLang)", () => {
     ];
     const c = new Continuation('greedy:2', [1], 2, draw(2), replay([script]));
     await c.fill(2, signal);
-    const [first, second] = c.generated.map((t) => t.signal!);
+    const [first, second] = [...c.generated].map((t) => t.signal!);
     expect(first!.logprob).toBeCloseTo(Math.log(2 / 3), 12);
     expect(first!.entropy).toBeCloseTo(-(2 / 3) * Math.log(2 / 3) - (1 / 3) * Math.log(1 / 3), 12);
     // Not among the K: bounded by the K-th candidate's log-probability (0.4 of 0.9).
@@ -172,7 +172,7 @@ describe("the legacy format's top_logprobs (vLLM, SGLang)", () => {
     ];
     const c = new Continuation('greedy:2', [1], 2, draw(2), replay([script]));
     await c.fill(2, signal);
-    expect(c.generated.map((t) => t.signal!.logprob)).toEqual([
+    expect([...c.generated].map((t) => t.signal!.logprob)).toEqual([
       expect.closeTo(Math.log(0.25), 12),
       expect.closeTo(Math.log(0.5), 12),
     ]);
