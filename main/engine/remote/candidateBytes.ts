@@ -1,4 +1,4 @@
-import { readJsonNumber, readUnsignedInteger, readUnsignedList, numberRead, skipJsonString } from './jsonBytes';
+import { readJsonNumber, readUnsignedInteger, numberRead, skipJsonString, skipUnsignedList } from './jsonBytes';
 import { signalOfCandidateSpan } from './streamedSignals';
 import type { TokenSignal } from '../backend/GenerationBackend';
 
@@ -67,7 +67,7 @@ export function readCandidates(bytes: Buffer, from: number, end: number): number
     ) {
       return -1;
     }
-    i = readUnsignedList(bytes, i + 10, null);
+    i = skipUnsignedList(bytes, i + 10);
     if (i < 0 || i + 14 > end) return -1;
     const logprobAt = offset + i;
     if (

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CandidateSignal } from '../../../main/engine/remote/CandidateSignal';
 import { completionEventReader } from '../../../main/engine/remote/completionEvents';
-import { numberRead, readJsonNumber } from '../../../main/engine/remote/jsonBytes';
+import { numberRead, readJsonNumber, skipUnsignedList } from '../../../main/engine/remote/jsonBytes';
 import { llamaEvent, readEvent, reduced } from './llamaEvents';
 
 /** Texts a model may write that look like the JSON around them, or that JSON must escape. */
@@ -74,6 +74,30 @@ describe('reading a streamed completion event', () => {
     }
     for (const bad of ['01', '-.5', '1e', '-', '.5', '1.e3', '+1'])
       expect(readJsonNumber(Buffer.from(`${bad}}`), 0), bad).not.toBe(bad.length);
+  });
+
+  it('steps over a candidate\'s bytes exactly where JSON.parse reads an array of unsigned integers', () => {
+    // The index of the closing bracket (the list starts after its opening one), or -1.
+    const lists: [string, number][] = [
+      [']', 0],
+      ['0]', 1],
+      ['98]', 2],
+      ['0,0,255]', 7],
+      ['226,128,168]', 11],
+      ['12345678901234567890]', 20],
+      ['01]', -1],
+      ['00]', -1],
+      [',1]', -1],
+      ['1,]', -1],
+      ['1 ]', -1],
+      ['-1]', -1],
+      ['1.0]', -1],
+      ['1e2]', -1],
+      ['1', -1],
+      ['', -1],
+    ];
+    for (const [list, end] of lists) expect(skipUnsignedList(Buffer.from(list), 0), list).toBe(end);
+    expect(skipUnsignedList(Buffer.from('[7,8],"logprob"'), 1)).toBe(4);
   });
 
   it('parses anything else whole, as JSON.parse does: other field orders, spacing, keys, places, formats', () => {
