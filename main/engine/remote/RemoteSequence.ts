@@ -162,7 +162,7 @@ export class RemoteSequence implements BackendSequence {
           if (drawn.token.signal) signals.push(drawn.token.signal);
           else signals = this.host.noSignals(request.signals!.topK);
         }
-        const piece = pieces.push(bytes);
+        const piece = pieces.push(bytes, drawn.token.exact);
         offsets.push(textLength);
         textLength += piece.length;
         request.onToken?.(token, piece, (request.signals && drawn.token.signal) || undefined);

@@ -8,11 +8,18 @@ export class Utf8Pieces {
   private held = new Uint8Array(0);
   private readonly decoder = new TextDecoder('utf-8');
 
-  /** The text this token adds. */
-  push(bytes: Uint8Array): string {
+  /**
+   * The text this token adds. `shared`: the bytes are an array the backend keeps per token id,
+   * so its text is made once and shared (a sample keeps every piece until it ends, and one string
+   * per token would be copied by every young collection until promoted).
+   */
+  push(bytes: Uint8Array, shared = false): string {
     // Most tokens are a few ASCII bytes with nothing held: no copy, no decoder call.
     if (this.held.length === 0 && bytes.length <= ASCII_FAST_PATH && isAscii(bytes)) {
-      return String.fromCharCode.apply(null, bytes as unknown as number[]);
+      if (!shared) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+      let text = SHARED_TEXTS.get(bytes);
+      if (text === undefined) SHARED_TEXTS.set(bytes, (text = String.fromCharCode.apply(null, bytes as unknown as number[])));
+      return text;
     }
     const joined = concat(this.held, bytes);
     const complete = completePrefixLength(joined);
@@ -25,6 +32,8 @@ export class Utf8Pieces {
     return this.decoder.decode(concat(this.held, bytes));
   }
 }
+
+const SHARED_TEXTS = new WeakMap<Uint8Array, string>();
 
 /** Longest token taken by the ASCII fast path (longer ones are rare, and the decoder is fine for them). */
 const ASCII_FAST_PATH = 64;

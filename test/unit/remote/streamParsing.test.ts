@@ -93,6 +93,16 @@ describe('text of streamed tokens', () => {
     expect(pieces.push(bytes(0xac, 0x21))).toBe('€!');
   });
 
+  it('gives a shared token array its text, and holds back its bytes as any others after an incomplete character', () => {
+    const shared = bytes(0x20, 0x61, 0x62);
+    const pieces = new Utf8Pieces();
+    expect(pieces.push(shared, true)).toBe(' ab');
+    expect(pieces.push(shared, true)).toBe(' ab');
+    expect(pieces.push(bytes(0xc3), true)).toBe('');
+    expect(pieces.push(shared, true)).toBe('\ufffd ab');
+    expect(pieces.push(bytes(0x63), false)).toBe('c');
+  });
+
   it('never holds more than an incomplete character, and lets invalid bytes through', () => {
     expect(completePrefixLength(bytes(0x61, 0xf0, 0x9f, 0x98))).toBe(1);
     expect(completePrefixLength(bytes(0xf0, 0x9f, 0x98, 0x80))).toBe(4);
