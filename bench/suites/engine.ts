@@ -43,6 +43,7 @@ import { runBranchedSweep } from '../../main/engine/sweep/branchedSweep';
 import { signalSettings, type SignalSettings } from '../../common/settings/signals';
 import { measureEarlyExitProbes } from './earlyExitProbes';
 import { runLlamaBenchComparison } from './llamaBench';
+import { productBuild } from './productBuild';
 
 const PROMPT = 'q01: What is 2 + 3? Put the final answer in \\boxed{}.';
 /**
@@ -76,7 +77,8 @@ const CONTRIBUTIONS: ReadonlyArray<readonly [string, Contribution]> = [['llamaBe
 
 export async function runEngineBench(): Promise<Record<string, unknown>> {
   const modelPath = await ensureFixtureFile('bench');
-  // The engine's own Llama: the native build of the addon when one was made (docs/models.md).
+  // The build a model load uses here, after the automatic native build when the product makes one.
+  const build = await productBuild();
   const llama = await getWorkbenchLlama({ backend: 'cpu' });
   const model = await llama.loadModel({ modelPath });
   const { threads: productThreads, source: threadSource } = await productThreadChoice(llama, model, modelPath);
@@ -101,6 +103,7 @@ export async function runEngineBench(): Promise<Record<string, unknown>> {
     return {
       model: { file: modelPath, parameters: benchModelParameterCount(), contextSize: CONTEXT_SIZE },
       llamaBuild: llama.buildType,
+      productBuild: build,
       threads: productThreads,
       threadSource,
       ...atProductThreads,

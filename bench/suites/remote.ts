@@ -43,6 +43,7 @@ import { benchModelParameterCount } from '../../main/fixtures/benchModel';
 import { ensureFixtureFile } from '../../main/fixtures/fixtureFiles';
 import { oracleProblems } from '../../main/fixtures/oracleSpec';
 import { findLlamaCppTools } from '../../main/llama-builds/llamaCppTools';
+import { productBuild } from './productBuild';
 import { startLlamaServer } from '../../test/integration/remote/llamaServer';
 import { median } from '../../common/math/average';
 
@@ -97,6 +98,7 @@ interface Run {
 }
 
 export async function runRemoteBench(): Promise<Record<string, unknown>> {
+  const build = await productBuild();
   const llama = await getWorkbenchLlama();
   const tools = await findLlamaCppTools();
   const bench = PARTS.includes('bench')
@@ -109,6 +111,7 @@ export async function runRemoteBench(): Promise<Record<string, unknown>> {
     model: { parameters: benchModelParameterCount() },
     builds: {
       local: llama.buildType,
+      product: build,
       localRelease: llama.llamaCppRelease,
       server: { commit: tools?.commit ?? null, path: tools?.llamaServer ?? null },
     },
