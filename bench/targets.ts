@@ -36,13 +36,13 @@ function get(result: unknown, path: string): unknown {
 
 /** The number at a dotted path, or why there is none (a suite writes a string for a part it skipped). */
 function at(result: unknown, path: string): number | string {
-  const keys = path.split('.');
-  for (let i = 1; i <= keys.length; i++) {
-    const value = get(result, keys.slice(0, i).join('.'));
+  let value = result;
+  for (const key of path.split('.')) {
     if (typeof value === 'string') return value;
-    if (typeof value === 'number' && i === keys.length) return value;
+    if (!value || typeof value !== 'object') return `no ${path} in the result`;
+    value = (value as Record<string, unknown>)[key];
   }
-  return `no ${path} in the result`;
+  return typeof value === 'number' || typeof value === 'string' ? value : `no ${path} in the result`;
 }
 
 /** a ÷ b, or the first reason either is missing. */
