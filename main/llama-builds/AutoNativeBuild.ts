@@ -4,6 +4,7 @@ import path from 'node:path';
 import { tryPidLock } from '../locks/pidLock';
 import { abortableSleep } from './abortableSleep';
 import {
+  checkSummary,
   currentNativeAddon,
   verificationOf,
   verifyNativeAddon,
@@ -206,7 +207,7 @@ export class AutoNativeBuild {
         state: 'ready',
         stage: null,
         percent: 100,
-        message: `verified: ${record.nativeTokens.length} greedy tokens equal the prebuilt binary's`,
+        message: `verified: ${checkSummary(record)}`,
       });
     } else {
       this.set({

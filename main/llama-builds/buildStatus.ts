@@ -1,5 +1,5 @@
 import type { AutoBuildStatus } from './AutoNativeBuild';
-import type { VerificationRecord } from './buildVerification';
+import { checkSummary, type VerificationRecord } from './buildVerification';
 import type { Toolchain } from './toolchain';
 
 /**
@@ -48,8 +48,7 @@ export function buildReport(s: BuildSituation): BuildReport {
   });
   if (s.inUse === 'native') {
     if (s.setting === 'native') return report(`native build for this CPU, as set by ${s.settingFrom}`);
-    const tokens = s.verification?.nativeTokens.length ?? 0;
-    return report(`native build for this CPU (checked: ${tokens} greedy tokens equal the prebuilt binary's)`);
+    return report(`native build for this CPU (checked: ${s.verification ? checkSummary(s.verification) : 'never'})`);
   }
   if (s.setting === 'prebuilt') return report(`prebuilt binary, as set by ${s.settingFrom}`);
   if (s.backend !== 'cpu') {

@@ -1,14 +1,23 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  compareSpeed,
+  typicalTimes,
+  speedFixturePath,
+  speedProblem,
+  speedSummary,
+  type SpeedComparison,
+} from './buildSpeed';
 import { greedyTokensInChild, verifyFixturePath, type GreedyRun, type GreedyRunRequest } from './greedyTokens';
 import { workbenchCacheDir } from './llamaCppSource';
 import { nativeAddonFile, nativeAddonStatus } from './nativeAddonBuild';
 
 /**
  * The check a native build of the addon passes before the workbench uses it on its own: a short
- * greedy generation on a fixture model gives exactly the prebuilt binary's tokens. The result is
- * kept per addon file (folder, size, modification time), so a rebuilt addon is checked again and
- * a build that failed its check is not retried at every model load.
+ * greedy generation on a fixture model gives exactly the prebuilt binary's tokens, and it is at
+ * least as fast here as the prebuilt binary (buildSpeed.ts). The result is kept per addon file
+ * (folder, size, modification time), so a rebuilt addon is checked again and a build that failed
+ * its check is not retried at every model load.
  */
 export interface AddonIdentity {
   folder: string;
@@ -23,9 +32,16 @@ export interface VerificationRecord {
   problem: string | null;
   prebuiltTokens: number[];
   nativeTokens: number[];
+  /** Both builds' batch times; null when the tokens differed or a run failed first. */
+  speed: SpeedComparison | null;
   checkedAt: string;
+  /** Records of an older check (tokens only) count as no check: the build is checked again. */
+  checkVersion: number;
 }
 
+export const CHECK_VERSION = 2;
+/** Each build runs this many times, alternating (about 2.5 s a run on a 2-core VM). */
+const SPEED_RUNS = 3;
 const RECORD_FILE = 'native-addon-check.json';
 
 export function verificationRecordPath(cacheDir = workbenchCacheDir()): string {
@@ -53,7 +69,7 @@ export async function verificationOf(
   if (text === null) return null;
   try {
     const record = JSON.parse(text) as VerificationRecord;
-    return record.addon && sameAddon(record.addon, addon) ? record : null;
+    return record.checkVersion === CHECK_VERSION && record.addon && sameAddon(record.addon, addon) ? record : null;
   } catch {
     return null; // A torn write is a missing check: it runs again.
   }
@@ -64,8 +80,10 @@ export interface VerifyOptions {
   signal?: AbortSignal;
   /** Runs the generation on one build (default: a child Node process). */
   run?: (request: GreedyRunRequest) => Promise<GreedyRun>;
-  /** Where the fixture model is cached (default: with the other fixtures). */
+  /** Where the fixture models are cached (default: with the other fixtures). */
   fixtureDir?: string;
+  /** Threads of the speed comparison (default: the child's choice, the physical cores, the engine's most). */
+  threads?: number;
 }
 
 /**
@@ -78,21 +96,35 @@ export async function verifyNativeAddon(
 ): Promise<VerificationRecord> {
   const run = options.run ?? greedyTokensInChild;
   const modelPath = await verifyFixturePath(options.fixtureDir);
+  const speedModelPath = await speedFixturePath(options.fixtureDir);
   const signal = options.signal;
+  const extra = { ...(options.threads ? { speedThreads: options.threads } : {}), ...(signal ? { signal } : {}) };
   const record: VerificationRecord = {
     addon,
     verified: false,
     problem: null,
     prebuiltTokens: [],
     nativeTokens: [],
+    speed: null,
     checkedAt: new Date().toISOString(),
+    checkVersion: CHECK_VERSION,
   };
   try {
-    const prebuilt = await run({ build: 'prebuilt', modelPath, ...(signal ? { signal } : {}) });
-    const native = await run({ build: 'native', modelPath, ...(signal ? { signal } : {}) });
-    record.prebuiltTokens = prebuilt.tokens;
-    record.nativeTokens = native.tokens;
-    record.problem = compareRuns(prebuilt, native);
+    const runs: Record<'prebuilt' | 'native', GreedyRun[]> = { prebuilt: [], native: [] };
+    for (let i = 0; i < SPEED_RUNS && record.problem === null; i++) {
+      for (const build of ['prebuilt', 'native'] as const) {
+        runs[build].push(await run({ build, modelPath, speedModelPath, ...extra }));
+      }
+      record.prebuiltTokens = runs.prebuilt[0]!.tokens;
+      record.nativeTokens = runs.native[0]!.tokens;
+      record.problem = compareRuns(runs.prebuilt[i]!, runs.native[i]!);
+    }
+    if (record.problem === null) {
+      const times = (side: GreedyRun[]) => typicalTimes(side.map((r) => r.batchMs ?? {}));
+      const threads = runs.native[0]!.speedThreads ?? options.threads ?? 0;
+      record.speed = compareSpeed(threads, times(runs.prebuilt), times(runs.native));
+      record.problem = speedProblem(record.speed);
+    }
   } catch (error) {
     if (signal?.aborted) throw new Error('the check of the native build was cancelled');
     record.problem = error instanceof Error ? error.message : String(error);
@@ -108,6 +140,12 @@ export async function recordVerification(record: VerificationRecord, cacheDir = 
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(`${file}.${process.pid}.tmp`, JSON.stringify(record, null, 2) + '\n');
   await rename(`${file}.${process.pid}.tmp`, file);
+}
+
+/** What a passed check found, for the status line: "24 greedy tokens equal the prebuilt binary's, 1.35× its speed at 2 threads". */
+export function checkSummary(record: VerificationRecord): string {
+  const tokens = `${record.nativeTokens.length} greedy tokens equal the prebuilt binary's`;
+  return record.speed ? `${tokens}, ${speedSummary(record.speed)}` : tokens;
 }
 
 /** Null when the native run is a real native build and produced the prebuilt's tokens; else why not. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Llama } from 'node-llama-cpp';
 import { ensureFixtureFile } from '../fixtures/fixtureFiles';
+import type { BatchTimes } from './buildSpeed';
 
 /**
  * A short greedy generation in a process of its own, on a given build of the addon: how a new
@@ -24,6 +25,10 @@ export interface GreedyRun {
   /** node-llama-cpp's `buildType` of the binding that ran: 'prebuilt' or 'localBuild'. */
   buildType: string;
   tokens: number[];
+  /** The batch times measured after the tokens (buildSpeed.ts), when the request asked for them… */
+  batchMs?: BatchTimes;
+  /** …at this many threads. */
+  speedThreads?: number;
 }
 
 export interface GreedyRunRequest {
@@ -31,6 +36,9 @@ export interface GreedyRunRequest {
   modelPath: string;
   prompt?: string;
   count?: number;
+  /** Also time batches on this model at `speedThreads` threads (default: the physical cores; buildSpeed.ts). */
+  speedModelPath?: string;
+  speedThreads?: number;
   signal?: AbortSignal;
   /** Extra environment of the child (the engine process's settings are inherited). */
   env?: NodeJS.ProcessEnv;
@@ -69,6 +77,8 @@ export function greedyTokensInChild(request: GreedyRunRequest): Promise<GreedyRu
       request.modelPath,
       String(request.count ?? VERIFY_TOKENS),
       request.prompt ?? VERIFY_PROMPT,
+      ...(request.speedModelPath ? [request.speedModelPath] : []),
+      ...(request.speedModelPath && request.speedThreads ? [String(request.speedThreads)] : []),
     ];
     const child = spawn(process.execPath, args, {
       cwd: path.dirname(entry.file),

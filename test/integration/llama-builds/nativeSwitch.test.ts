@@ -11,7 +11,9 @@ import {
 import { ModelRegistry } from '../../../main/engine/models/ModelRegistry';
 import { FileFingerprints } from '../../../main/fingerprints/fileFingerprint';
 import { AutoNativeBuild } from '../../../main/llama-builds/AutoNativeBuild';
+import { SPEED_BATCHES, speedProblem, speedSummary } from '../../../main/llama-builds/buildSpeed';
 import {
+  CHECK_VERSION,
   currentNativeAddon,
   recordVerification,
   verificationOf,
@@ -20,7 +22,7 @@ import {
 import { greedyTokens, VERIFY_PROMPT, VERIFY_TOKENS, verifyFixturePath } from '../../../main/llama-builds/greedyTokens';
 
 /**
- * Switching to a native build of the addon, on real llama.cpp: only once it passed its check,
+ * Switching to a native build of the addon, on real llama.cpp: only once it passed its check (same tokens, at least as fast),
  * at a load with nothing loaded. Needs a finished native build (7+ minutes to make, so this file
  * never builds: `node --import tsx main/llama-builds/buildNative.ts addon`); skipped without one.
  */
@@ -49,7 +51,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!addon)('switching to the native build', () => {
-  it('runs the prebuilt binary while the native build is unchecked, checks it (prebuilt vs native tokens in child processes), then switches at the next load and generates the checked tokens', async () => {
+  it('runs the prebuilt binary while the native build is unchecked, checks it (tokens and speed of both builds in child processes), then switches at the next load and generates the checked tokens', async () => {
     const before = await load();
     expect(before.build).toMatchObject({
       inUse: 'prebuilt',
@@ -62,10 +64,21 @@ describe.skipIf(!addon)('switching to the native build', () => {
       cacheDir: dir,
       steps: { build: () => Promise.reject(new Error('a finished build must not be built again')) },
     });
-    expect(await job.start()).toMatchObject({ state: 'ready' });
+    const verdict = await job.start();
     const record = (await verificationOf(addon!, dir))!;
     expect(record.nativeTokens).toEqual(record.prebuiltTokens);
     expect(record.nativeTokens).toHaveLength(VERIFY_TOKENS);
+    // Both builds timed every batch size; the verdict follows the rule on those times.
+    const speed = record.speed!;
+    expect(Object.keys(speed.prebuiltMs)).toEqual(SPEED_BATCHES.map(String));
+    expect(Object.values(speed.nativeMs).every((ms) => ms > 0)).toBe(true);
+    expect(record.problem).toBe(speedProblem(speed));
+    expect(verdict.state).toBe(record.problem === null ? 'ready' : 'refused');
+    if (record.problem !== null) {
+      // This machine's native build is slower: the switch below runs on a record of a passed check.
+      expect(await verifiedNativeAddon()).toBeNull();
+      await recordVerification({ ...record, verified: true, problem: null }, dir);
+    }
 
     // Loaded models keep their binding; the next load with nothing loaded switches.
     expect((await getWorkbenchLlama()).buildType).toBe('prebuilt');
@@ -73,7 +86,7 @@ describe.skipIf(!addon)('switching to the native build', () => {
     const after = await load();
     expect(after.build).toMatchObject({
       inUse: 'native',
-      reason: `native build for this CPU (checked: ${VERIFY_TOKENS} greedy tokens equal the prebuilt binary's)`,
+      reason: `native build for this CPU (checked: ${VERIFY_TOKENS} greedy tokens equal the prebuilt binary's, ${speedSummary(speed)})`,
     });
     const llama = registry.get(after.modelId).llama;
     expect(llama.buildType).toBe('localBuild');
@@ -95,7 +108,9 @@ describe.skipIf(!addon)('switching to the native build', () => {
       problem: 'token 3 differs: prebuilt 744, native 745',
       prebuiltTokens: [],
       nativeTokens: [],
+      speed: null,
       checkedAt: new Date().toISOString(),
+      checkVersion: CHECK_VERSION,
     };
     await recordVerification(refused, dir);
     const loaded = await load();

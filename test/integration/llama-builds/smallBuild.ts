@@ -1,7 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AutoBuildSteps } from '../../../main/llama-builds/AutoNativeBuild';
-import { recordVerification, verificationOf } from '../../../main/llama-builds/buildVerification';
+import { CHECK_VERSION, recordVerification, verificationOf } from '../../../main/llama-builds/buildVerification';
 import { cmakePercent } from '../../../main/llama-builds/llamaCppSource';
 import { runNiced } from '../../../main/llama-builds/buildPriority';
 
@@ -58,7 +58,9 @@ export function smallBuildSteps(dir: string, cacheDir: string, expected = SMALL_
         problem: printed === expected ? null : `it printed ${JSON.stringify(printed)}`,
         prebuiltTokens: [],
         nativeTokens: [],
+        speed: null,
         checkedAt: new Date().toISOString(),
+        checkVersion: CHECK_VERSION,
       };
       await recordVerification(record, cacheDir);
       return record;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AutoBuildStatus } from '../../../main/llama-builds/AutoNativeBuild';
 import type { VerificationRecord } from '../../../main/llama-builds/buildVerification';
 import { buildReport, type BuildSituation } from '../../../main/llama-builds/buildStatus';
-import { compareRuns } from '../../../main/llama-builds/buildVerification';
+import { CHECK_VERSION, compareRuns } from '../../../main/llama-builds/buildVerification';
+import { compareSpeed } from '../../../main/llama-builds/buildSpeed';
 
 const idle: AutoBuildStatus = { state: 'idle', stage: null, percent: null, message: '' };
 const tools = {
@@ -17,7 +18,9 @@ const checked = (verified: boolean): VerificationRecord => ({
   problem: verified ? null : 'token 3 differs: prebuilt 744, native 745',
   prebuiltTokens: [1, 2, 3],
   nativeTokens: [1, 2, 3],
+  speed: verified ? compareSpeed(2, { 1: 10, 4: 12, 16: 20, 256: 200 }, { 1: 10, 4: 12, 16: 10, 256: 100 }) : null,
   checkedAt: '2026-12-05T00:00:00.000Z',
+  checkVersion: CHECK_VERSION,
 });
 const base: BuildSituation = {
   setting: 'auto',
@@ -81,6 +84,12 @@ describe('which build runs, why, and whether to prepare the native one', () => {
       reason: 'prebuilt binary: the native build failed its check (token 3 differs: prebuilt 744, native 745)',
       startAutoBuild: false,
     });
+    const slower = { ...checked(false), problem: 'slower here than the prebuilt binary: 0.78× its speed overall' };
+    expect(report({ nativeAvailable: true, verification: slower })).toMatchObject({
+      reason:
+        'prebuilt binary: the native build failed its check (slower here than the prebuilt binary: 0.78× its speed overall)',
+      startAutoBuild: false,
+    });
     expect(report({ nativeAvailable: true, verification: checked(true) })).toMatchObject({
       reason: 'prebuilt binary: the checked native build is used from the next model load with no model loaded',
       startAutoBuild: false,
@@ -93,7 +102,7 @@ describe('which build runs, why, and whether to prepare the native one', () => {
 
   it('says a native build runs and why', () => {
     expect(report({ inUse: 'native', nativeAvailable: true, verification: checked(true) }).reason).toBe(
-      "native build for this CPU (checked: 3 greedy tokens equal the prebuilt binary's)",
+      "native build for this CPU (checked: 3 greedy tokens equal the prebuilt binary's, 1.41× its speed at 2 threads)",
     );
     expect(report({ inUse: 'native', setting: 'native', settingFrom: 'the model cell' }).reason).toBe(
       'native build for this CPU, as set by the model cell',

@@ -1,4 +1,5 @@
 import type { LlamaModel } from 'node-llama-cpp';
+import { median } from '../../../../common/math/average';
 import type { ContextThreads } from './contextThreads';
 import type { ThreadMeasurement } from './threadChoice';
 
@@ -9,12 +10,6 @@ export interface MeasureOptions {
   sequenceId?: number;
   /** The context's size per sequence: prompt and decodes stay within half of it. */
   contextSize?: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /**
