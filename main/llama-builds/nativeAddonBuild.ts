@@ -8,8 +8,10 @@ import { runNiced } from './buildPriority';
  * A build of node-llama-cpp's addon for this very CPU, from the llama.cpp source it ships.
  *
  * Why: the prebuilt CPU binary is compiled for every x86 CPU at once (GGML_NATIVE off, CPU
- * variants loaded at run time, no OpenMP); on the 2-core test VM it processed prompts at half the
- * speed of `llama-bench` and decoded with 2 threads at a third (docs/models.md has the numbers).
+ * variants loaded at run time, no OpenMP); on a 2-core AMD EPYC VM it processed prompts at half
+ * the speed of `llama-bench` and decoded with 2 threads at a third (docs/models.md has the
+ * numbers). On an Intel Xeon VM it was faster than this build, so a build is used only once its
+ * check says it is at least as fast (buildSpeed.ts).
  *
  * How node-llama-cpp picks a build: `getLlama({build: 'auto' | 'never'})` walks the GPU types
  * from best to worst, and for each one uses a *local build* in
