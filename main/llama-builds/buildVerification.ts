@@ -2,12 +2,13 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   compareSpeed,
-  typicalTimes,
   speedFixturePath,
   speedProblem,
   speedSummary,
+  typicalTimes,
   type SpeedComparison,
 } from './buildSpeed';
+import { cpuIdentity } from './cpuIdentity';
 import { greedyTokensInChild, verifyFixturePath, type GreedyRun, type GreedyRunRequest } from './greedyTokens';
 import { workbenchCacheDir } from './llamaCppSource';
 import { nativeAddonFile, nativeAddonStatus } from './nativeAddonBuild';
@@ -35,6 +36,8 @@ export interface VerificationRecord {
   /** Both builds' batch times; null when the tokens differed or a run failed first. */
   speed: SpeedComparison | null;
   checkedAt: string;
+  /** The CPU the check ran on (cpuIdentity.ts): on another CPU the build is checked again. */
+  cpu: string;
   /** Records of an older check (tokens only) count as no check: the build is checked again. */
   checkVersion: number;
 }
@@ -60,16 +63,18 @@ function sameAddon(a: AddonIdentity, b: AddonIdentity): boolean {
   return a.folder === b.folder && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
-/** The check's result for this very addon file; null when it was never checked. */
+/** The check's result for this very addon file on this CPU; null when it was never checked so. */
 export async function verificationOf(
   addon: AddonIdentity,
   cacheDir = workbenchCacheDir(),
+  cpu = cpuIdentity(),
 ): Promise<VerificationRecord | null> {
   const text = await readFile(verificationRecordPath(cacheDir), 'utf8').catch(() => null);
   if (text === null) return null;
   try {
     const record = JSON.parse(text) as VerificationRecord;
-    return record.checkVersion === CHECK_VERSION && record.addon && sameAddon(record.addon, addon) ? record : null;
+    const current = record.checkVersion === CHECK_VERSION && record.cpu === cpu;
+    return current && record.addon && sameAddon(record.addon, addon) ? record : null;
   } catch {
     return null; // A torn write is a missing check: it runs again.
   }
@@ -107,6 +112,7 @@ export async function verifyNativeAddon(
     nativeTokens: [],
     speed: null,
     checkedAt: new Date().toISOString(),
+    cpu: cpuIdentity(),
     checkVersion: CHECK_VERSION,
   };
   try {

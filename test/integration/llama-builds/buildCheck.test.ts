@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpuIdentity } from '../../../main/llama-builds/cpuIdentity';
 import { measureBatchTimes } from '../../../main/engine/hardware/batchTimes';
 import { getWorkbenchLlama } from '../../../main/engine/hardware/workbenchLlama';
 import { compareSpeed, SPEED_BATCHES, speedFixturePath, speedProblem } from '../../../main/llama-builds/buildSpeed';
@@ -96,6 +97,23 @@ describe('the native build check (verdict on stand-in runs)', () => {
     const { checkVersion: _dropped, speed: _none, ...older } = record;
     await writeFile(verificationRecordPath(dir), JSON.stringify(older));
     expect(await verificationOf(addon, dir)).toBeNull();
+  });
+
+  it('counts a check only on the CPU it ran on: a build found on another CPU is checked again', async () => {
+    const { run } = standIn({ 1: 9, 4: 12, 16: 24, 256: 100 });
+    const record = await verifyNativeAddon(addon, { cacheDir: dir, run });
+    expect(record.cpu).toBe(cpuIdentity());
+    expect(await verificationOf(addon, dir)).toEqual(record);
+    expect(await verificationOf(addon, dir, 'AMD EPYC / x64 / flags 0123456789ab')).toBeNull();
+  });
+
+  it('tells CPUs apart by their instruction-set flags (VMs often share a model name), in any order', () => {
+    const info = (flags: string) => `processor\t: 0\nmodel name\t: Intel(R) Xeon(R) Processor\nflags\t\t: ${flags}\n`;
+    const spr = cpuIdentity(info('fpu sse2 avx2 avx512f amx_tile'));
+    expect(cpuIdentity(info('amx_tile avx512f avx2 sse2 fpu'))).toBe(spr);
+    expect(cpuIdentity(info('fpu sse2 avx2 avx512f'))).not.toBe(spr);
+    expect(spr).toMatch(/ \/ flags [0-9a-f]{12}$/);
+    expect(cpuIdentity(null)).not.toContain('flags');
   });
 
   it('the rule: every size at ≥ 0.9 of the prebuilt speed and ≥ 0.97 overall', () => {

@@ -19,6 +19,7 @@ import {
   verificationOf,
   type VerificationRecord,
 } from '../../../main/llama-builds/buildVerification';
+import { cpuIdentity } from '../../../main/llama-builds/cpuIdentity';
 import { greedyTokens, VERIFY_PROMPT, VERIFY_TOKENS, verifyFixturePath } from '../../../main/llama-builds/greedyTokens';
 
 /**
@@ -110,6 +111,7 @@ describe.skipIf(!addon)('switching to the native build', () => {
       nativeTokens: [],
       speed: null,
       checkedAt: new Date().toISOString(),
+      cpu: cpuIdentity(),
       checkVersion: CHECK_VERSION,
     };
     await recordVerification(refused, dir);

@@ -2,6 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AutoBuildSteps } from '../../../main/llama-builds/AutoNativeBuild';
 import { CHECK_VERSION, recordVerification, verificationOf } from '../../../main/llama-builds/buildVerification';
+import { cpuIdentity } from '../../../main/llama-builds/cpuIdentity';
 import { cmakePercent } from '../../../main/llama-builds/llamaCppSource';
 import { runNiced } from '../../../main/llama-builds/buildPriority';
 
@@ -60,6 +61,7 @@ export function smallBuildSteps(dir: string, cacheDir: string, expected = SMALL_
         nativeTokens: [],
         speed: null,
         checkedAt: new Date().toISOString(),
+        cpu: cpuIdentity(),
         checkVersion: CHECK_VERSION,
       };
       await recordVerification(record, cacheDir);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AutoBuildStatus } from '../../../main/llama-builds/AutoNativeBuild';
 import type { VerificationRecord } from '../../../main/llama-builds/buildVerification';
+import { cpuIdentity } from '../../../main/llama-builds/cpuIdentity';
 import { buildReport, type BuildSituation } from '../../../main/llama-builds/buildStatus';
 import { CHECK_VERSION, compareRuns } from '../../../main/llama-builds/buildVerification';
 import { compareSpeed } from '../../../main/llama-builds/buildSpeed';
@@ -20,6 +21,7 @@ const checked = (verified: boolean): VerificationRecord => ({
   nativeTokens: [1, 2, 3],
   speed: verified ? compareSpeed(2, { 1: 10, 4: 12, 16: 20, 256: 200 }, { 1: 10, 4: 12, 16: 10, 256: 100 }) : null,
   checkedAt: '2026-12-05T00:00:00.000Z',
+  cpu: cpuIdentity(),
   checkVersion: CHECK_VERSION,
 });
 const base: BuildSituation = {
