@@ -55,8 +55,11 @@ export interface AutoBuildSteps {
   current(): Promise<AddonIdentity | null>;
   /** The recorded check of this build, if any. */
   verification(addon: AddonIdentity): Promise<VerificationRecord | null>;
-  /** Checks the build and records the verdict. */
-  verify(addon: AddonIdentity, options: { signal: AbortSignal }): Promise<VerificationRecord>;
+  /** Checks the build and records the verdict; `onMessage` says what it waits for. */
+  verify(
+    addon: AddonIdentity,
+    options: { signal: AbortSignal; onMessage: (message: string) => void },
+  ): Promise<VerificationRecord>;
   /** A build outside this job is compiling (e.g. one started by hand): wait for it. */
   otherBuildRunning(): Promise<boolean>;
 }
@@ -85,7 +88,7 @@ export class AutoNativeBuild {
       build: (options) => buildNativeAddon({ ...options, nice: 19 }).then(() => undefined),
       current: currentNativeAddon,
       verification: (addon) => verificationOf(addon, cacheDir),
-      verify: (addon, { signal }) => verifyNativeAddon(addon, { cacheDir, signal }),
+      verify: (addon, { signal, onMessage }) => verifyNativeAddon(addon, { cacheDir, signal, onMessage }),
       otherBuildRunning: nodeLlamaCppBuildRunning,
       ...options.steps,
     };
@@ -191,7 +194,8 @@ export class AutoNativeBuild {
         percent: null,
         message: 'checking the build against the prebuilt binary',
       });
-      return this.verdict(await this.steps.verify(addon, { signal }));
+      const onMessage = (message: string) => this.set({ message });
+      return this.verdict(await this.steps.verify(addon, { signal, onMessage }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.set({ state: signal.aborted ? 'cancelled' : 'failed', stage: null, percent: null, message });

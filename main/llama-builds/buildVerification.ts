@@ -9,6 +9,7 @@ import {
   type SpeedComparison,
 } from './buildSpeed';
 import { cpuIdentity } from './cpuIdentity';
+import { measureOthersLoad, systemLoad, waitForQuiet, type QuietOptions } from './machineLoad';
 import { greedyTokensInChild, verifyFixturePath, type GreedyRun, type GreedyRunRequest } from './greedyTokens';
 import { workbenchCacheDir } from './llamaCppSource';
 import { nativeAddonFile, nativeAddonStatus } from './nativeAddonBuild';
@@ -43,8 +44,17 @@ export interface VerificationRecord {
 }
 
 export const CHECK_VERSION = 2;
-/** Each build runs this many times, alternating (about 2.5 s a run on a 2-core VM). */
+/** Each build runs this many times, alternating (about 4 s a run on a 2-core VM). */
 const SPEED_RUNS = 3;
+/** A run during which other work kept this many cores busy is not a measurement (machineLoad.ts)… */
+const MAX_OTHER_CORES = 0.3;
+/** …and is run again, up to this many times, before the check gives up for now. */
+const ATTEMPTS = 3;
+/** How much other work the check tolerates (tests of the switch, not of speed, raise it). */
+export const MAX_OTHER_CORES_ENV = 'Z1WB_CHECK_MAX_OTHER_CORES';
+
+/** The machine stayed busy through the speed check: nothing is recorded, the next start checks again. */
+export class MachineBusyError extends Error {}
 const RECORD_FILE = 'native-addon-check.json';
 
 export function verificationRecordPath(cacheDir = workbenchCacheDir()): string {
@@ -89,11 +99,21 @@ export interface VerifyOptions {
   fixtureDir?: string;
   /** Threads of the speed comparison (default: the child's choice, the physical cores, the engine's most). */
   threads?: number;
+  /** What the check is waiting for, in words (a busy machine). */
+  onMessage?: (message: string) => void;
+  /** Overrides of the quiet-machine wait (tests: a stand-in probe, short looks). */
+  quiet?: Partial<Pick<QuietOptions, 'maxCores' | 'sampleMs' | 'pollMs' | 'probe'>>;
+}
+
+function maxOtherCores(options: VerifyOptions): number {
+  const fromEnv = Number(process.env[MAX_OTHER_CORES_ENV]);
+  return options.quiet?.maxCores ?? (fromEnv > 0 ? fromEnv : MAX_OTHER_CORES);
 }
 
 /**
  * Runs the check for `addon` and records its result (written whole: temp file, then rename).
- * Cancelling throws and records nothing.
+ * Each run waits for a quiet machine and is run again when other work disturbed it. Cancelling,
+ * or a machine that stays busy (MachineBusyError), throws and records nothing.
  */
 export async function verifyNativeAddon(
   addon: AddonIdentity,
@@ -104,6 +124,36 @@ export async function verifyNativeAddon(
   const speedModelPath = await speedFixturePath(options.fixtureDir);
   const signal = options.signal;
   const extra = { ...(options.threads ? { speedThreads: options.threads } : {}), ...(signal ? { signal } : {}) };
+  const maxCores = maxOtherCores(options);
+  const probe = options.quiet?.probe ?? systemLoad;
+  const quiet: QuietOptions = {
+    maxCores,
+    sampleMs: options.quiet?.sampleMs ?? 1000,
+    pollMs: options.quiet?.pollMs ?? 5000,
+    probe,
+    ...(signal ? { signal } : {}),
+    onBusy: (cores) =>
+      options.onMessage?.(
+        `waiting for a quiet machine to compare speeds (other work keeps ${cores.toFixed(1)} cores busy)`,
+      ),
+  };
+  const quietRun = async (build: 'prebuilt' | 'native'): Promise<GreedyRun> => {
+    let disturbed = 0;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      await waitForQuiet(quiet);
+      const request = { build, modelPath, speedModelPath, ...extra };
+      const { result, othersCores } = await measureOthersLoad(
+        () => run(request),
+        (r) => r.cpuMs ?? 0,
+        probe,
+      );
+      if (othersCores < maxCores) return result;
+      disturbed = othersCores;
+    }
+    throw new MachineBusyError(
+      `could not compare speeds: other work kept ${disturbed.toFixed(1)} cores busy during the check`,
+    );
+  };
   const record: VerificationRecord = {
     addon,
     verified: false,
@@ -119,7 +169,7 @@ export async function verifyNativeAddon(
     const runs: Record<'prebuilt' | 'native', GreedyRun[]> = { prebuilt: [], native: [] };
     for (let i = 0; i < SPEED_RUNS && record.problem === null; i++) {
       for (const build of ['prebuilt', 'native'] as const) {
-        runs[build].push(await run({ build, modelPath, speedModelPath, ...extra }));
+        runs[build].push(await quietRun(build));
       }
       record.prebuiltTokens = runs.prebuilt[0]!.tokens;
       record.nativeTokens = runs.native[0]!.tokens;
@@ -133,6 +183,7 @@ export async function verifyNativeAddon(
     }
   } catch (error) {
     if (signal?.aborted) throw new Error('the check of the native build was cancelled');
+    if (error instanceof MachineBusyError) throw error;
     record.problem = error instanceof Error ? error.message : String(error);
   }
   record.verified = record.problem === null;

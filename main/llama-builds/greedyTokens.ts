@@ -29,6 +29,8 @@ export interface GreedyRun {
   batchMs?: BatchTimes;
   /** …at this many threads. */
   speedThreads?: number;
+  /** CPU time the run's process used in all (user + system), so that other work's share of the machine can be told apart. */
+  cpuMs?: number;
 }
 
 export interface GreedyRunRequest {

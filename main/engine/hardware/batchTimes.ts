@@ -1,23 +1,22 @@
 import type { Llama } from 'node-llama-cpp';
-import { nativeContextOf } from '../local/nativeContext';
 import { median } from '../../../common/math/average';
-import { SPEED_BATCHES, type BatchTimes } from '../../llama-builds/buildSpeed';
+import { SPEED_CONTEXT_SIZE, SPEED_WORKLOADS, type BatchTimes } from '../../llama-builds/buildSpeed';
+import { nativeContextOf } from '../local/nativeContext';
 
-/** Decodes timed per batch size: about 1 s in all on a 2-core VM with the bench fixture. */
-const DECODES: Readonly<Record<number, number>> = { 1: 24, 4: 12, 16: 6, 256: 3 };
-const PREFIX = 8;
+/** Untimed context is filled in batches of this many tokens (as a prompt is). */
+const FILL_BATCH = 256;
 
 /**
  * The speed half of a native build's check (llama-builds/buildSpeed.ts): the median time of one
- * `llama_decode` of each batch size, decoded the way the engine decodes (the native context's
- * batch, logits of the last token only), after the same 8-token prefix. The median, not the
+ * `llama_decode` of each workload, decoded the way the engine decodes (the native context's
+ * batch, logits of the last token only), after `depth` tokens of context. The median, not the
  * best: the prebuilt binary's spinning threads make some decodes much faster than its typical
- * one (batches of 4 in 9.8 or 22 ms, run to run), and a run lasts many decodes.
+ * one (batches of 4 in 13 or 24 ms, run to run), and a run lasts many decodes.
  */
 export async function measureBatchTimes(llama: Llama, modelPath: string, threads: number): Promise<BatchTimes> {
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
   try {
-    const context = await model.createContext({ contextSize: 1024, threads });
+    const context = await model.createContext({ contextSize: SPEED_CONTEXT_SIZE, threads });
     const native = nativeContextOf(context);
     const handle = native.preventDisposal();
     try {
@@ -30,23 +29,21 @@ export async function measureBatchTimes(llama: Llama, modelPath: string, threads
         await native.context.decodeBatch();
         return performance.now() - started;
       };
-      await decode(0, tokens(PREFIX));
       const times: BatchTimes = {};
-      for (const size of SPEED_BATCHES) {
-        const batch = tokens(size);
-        const measured: number[] = [];
-        let position = PREFIX;
-        for (let i = 0; i < DECODES[size]!; i++) {
-          // Long batches start again after the prefix, so the last one fits the context too.
-          if (position + size > 1024) {
-            native.context.removeTokenCellsFromSequence(0, PREFIX, -1);
-            position = PREFIX;
-          }
-          measured.push(await decode(position, batch));
-          position += size;
+      for (const workload of SPEED_WORKLOADS) {
+        native.context.removeTokenCellsFromSequence(0, 0, -1);
+        let position = 0;
+        while (position < workload.depth) {
+          const count = Math.min(FILL_BATCH, workload.depth - position);
+          await decode(position, tokens(count));
+          position += count;
         }
-        native.context.removeTokenCellsFromSequence(0, PREFIX, -1);
-        times[size] = median(measured);
+        const batch = tokens(workload.tokens);
+        const measured: number[] = [];
+        for (let i = 0; i < workload.decodes; i++, position += workload.tokens) {
+          measured.push(await decode(position, batch));
+        }
+        times[workload.key] = median(measured);
       }
       return times;
     } finally {

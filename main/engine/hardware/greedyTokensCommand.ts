@@ -27,6 +27,8 @@ async function printGreedyTokens(
     run.speedThreads = speedThreads ?? defaultThreadCount();
     run.batchMs = await measureBatchTimes(llama, speedModelPath, run.speedThreads);
   }
+  const cpu = process.cpuUsage();
+  run.cpuMs = (cpu.user + cpu.system) / 1000;
   process.stdout.write(`${JSON.stringify(run)}\n`);
   await llama.dispose();
 }

@@ -19,7 +19,13 @@ const checked = (verified: boolean): VerificationRecord => ({
   problem: verified ? null : 'token 3 differs: prebuilt 744, native 745',
   prebuiltTokens: [1, 2, 3],
   nativeTokens: [1, 2, 3],
-  speed: verified ? compareSpeed(2, { 1: 10, 4: 12, 16: 20, 256: 200 }, { 1: 10, 4: 12, 16: 10, 256: 100 }) : null,
+  speed: verified
+    ? compareSpeed(
+        2,
+        { decode: 10, batch4: 12, batch16: 20, prompt256: 200, decodeAt1024: 20 },
+        { decode: 10, batch4: 12, batch16: 10, prompt256: 100, decodeAt1024: 20 },
+      )
+    : null,
   checkedAt: '2026-12-05T00:00:00.000Z',
   cpu: cpuIdentity(),
   checkVersion: CHECK_VERSION,
@@ -104,7 +110,7 @@ describe('which build runs, why, and whether to prepare the native one', () => {
 
   it('says a native build runs and why', () => {
     expect(report({ inUse: 'native', nativeAvailable: true, verification: checked(true) }).reason).toBe(
-      "native build for this CPU (checked: 3 greedy tokens equal the prebuilt binary's, 1.41× its speed at 2 threads)",
+      "native build for this CPU (checked: 3 greedy tokens equal the prebuilt binary's, 1.32× its speed at 2 threads)",
     );
     expect(report({ inUse: 'native', setting: 'native', settingFrom: 'the model cell' }).reason).toBe(
       'native build for this CPU, as set by the model cell',
