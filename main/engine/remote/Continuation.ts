@@ -129,7 +129,9 @@ export class Continuation {
         this.finish(attempt);
         return;
       }
-      for (const value of next.value) this.receive(attempt, readCompletionChunk(value, this.source.completionsUrl));
+      // Indexed: a for…of here made an iterator object per chunk of events.
+      const events = next.value;
+      for (let i = 0; i < events.length; i++) this.receive(attempt, readCompletionChunk(events[i], this.source.completionsUrl));
     } catch (error) {
       await this.failed(error, signal);
     }
@@ -156,7 +158,9 @@ export class Continuation {
     if (chunk.usage) attempt.usage = chunk.usage;
     const choice = chunk.choices[0];
     if (!choice) return;
-    for (const token of tokensOf(choice, attempt, this.draw.signalsTopK, this.source)) {
+    const tokens = tokensOf(choice, attempt, this.draw.signalsTopK, this.source);
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
       // The last token is held until the next one or the finish arrives: at a finish by
       // end-of-generation it may be the end-of-generation token, which is not kept.
       if (attempt.held) this.generated.push(attempt.held);
@@ -253,12 +257,19 @@ function tokensOf(choice: Choice, attempt: Attempt, topK: number | null, source:
   attempt.textLength += text.length;
   const logprobs = choice.logprobs;
   if (logprobs?.content) {
-    return logprobs.content.map((entry) => ({
-      token: entry.id,
-      bytes: entry.bytes ? bytesOf(entry.id, entry.bytes, source) : encoder.encode(entry.token ?? ''),
-      exact: Boolean(entry.bytes),
-      signal: topK === null ? null : signalOfEntry(entry, topK),
-    }));
+    // A loop into an array of the exact count: `map` made a closure per event besides.
+    const content = logprobs.content;
+    const received = new Array<StreamedToken>(content.length);
+    for (let i = 0; i < content.length; i++) {
+      const entry = content[i]!;
+      received[i] = {
+        token: entry.id,
+        bytes: entry.bytes ? bytesOf(entry.id, entry.bytes, source) : encoder.encode(entry.token ?? ''),
+        exact: Boolean(entry.bytes),
+        signal: topK === null ? null : signalOfEntry(entry, topK),
+      };
+    }
+    return received;
   }
   if (logprobs?.tokens && logprobs.tokens.every((t) => t.startsWith('token_id:'))) {
     const offsets = logprobs.text_offset ?? [];

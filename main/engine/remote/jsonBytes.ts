@@ -65,26 +65,11 @@ export function readUnsignedInteger(bytes: Buffer, from: number): number {
 }
 
 /**
- * Reads unsigned integers separated by commas (a JSON array's items from `from`, after its
- * bracket) into `into` (or nowhere); the index of the closing bracket, or −1.
- */
-export function readUnsignedList(bytes: Buffer, from: number, into: number[] | null): number {
-  let i = from;
-  if (bytes[i] === CLOSE_BRACKET) return i;
-  for (;;) {
-    i = readUnsignedInteger(bytes, i);
-    if (i < 0) return -1;
-    into?.push(numberRead[0]!);
-    if (bytes[i] !== COMMA) return bytes[i] === CLOSE_BRACKET ? i : -1;
-    i += 1;
-  }
-}
-
-/**
- * Steps over a list of unsigned integers as readUnsignedList reads one, without their values
- * (a candidate's bytes: ~7 integers per candidate, 20 candidates per token, where the call and
- * the value per integer were a quarter of the event reader's time). Any size is accepted, as
- * JSON.parse accepts it; leading zeros are not. The index of the closing bracket, or −1.
+ * Steps over a list of unsigned integers separated by commas (a JSON array's items from `from`,
+ * after its bracket), without their values (a candidate's bytes: ~7 integers per candidate, 20
+ * candidates per token, where a call and a value per integer were a quarter of the event
+ * reader's time). Any size is accepted, as JSON.parse accepts it; leading zeros are not. The
+ * index of the closing bracket, or −1.
  */
 export function skipUnsignedList(bytes: Buffer, from: number): number {
   let i = from;

@@ -1,6 +1,6 @@
 import { CandidateSignal } from './CandidateSignal';
 import { clearCandidates, candidatesRead, readCandidates, signalOfCandidatesRead } from './candidateBytes';
-import { numberRead, readJsonNumber, readUnsignedInteger, readUnsignedList, skipJsonString } from './jsonBytes';
+import { numberRead, readJsonNumber, readUnsignedInteger, skipJsonString, skipUnsignedList } from './jsonBytes';
 
 /**
  * llama-server's event of one generated token, read whole from its bytes without JSON.parse:
@@ -42,9 +42,10 @@ export class LlamaTokenEvents {
     i = skipJsonString(bytes, tokenFrom, end);
     if (i < 0 || !matches(bytes, i, BYTES)) return null;
     const tokenTo = i - 1;
-    const tokenBytes: number[] = [];
-    i = readUnsignedList(bytes, i + BYTES.length, tokenBytes);
-    if (i < 0 || !matches(bytes, i, LOGPROB)) return null;
+    const bytesFrom = i + BYTES.length;
+    i = skipUnsignedList(bytes, bytesFrom);
+    const tokenBytes = i < 0 ? null : unsignedList(bytes, bytesFrom, i);
+    if (tokenBytes === null || !matches(bytes, i, LOGPROB)) return null;
     i = readJsonNumber(bytes, i + LOGPROB.length);
     if (i < 0 || !matches(bytes, i, TOP)) return null;
     const logprob = numberRead[0]!;
@@ -80,7 +81,9 @@ export class LlamaTokenEvents {
         {
           text,
           index,
-          logprobs: { content: [{ id: tokenId, token, bytes: tokenBytes, logprob, top_logprobs: topLogprobs }] },
+          logprobs: {
+            content: [{ id: tokenId, token, bytes: tokenBytes, logprob, top_logprobs: topLogprobs }],
+          },
           finish_reason: null,
         },
       ],
@@ -94,6 +97,8 @@ export class LlamaTokenEvents {
 }
 
 const QUOTE = 34;
+const COMMA = 44;
+const ZERO = 48;
 const BACKSLASH = 92;
 const CLOSE_BRACE = 125;
 
@@ -114,6 +119,33 @@ const ID = literal(',"id":"');
 /** A literal's bytes as a plain array of small integers (read faster than a Buffer's). */
 function literal(text: string): readonly number[] {
   return [...Buffer.from(text)];
+}
+
+/**
+ * The integers of a list skipUnsignedList accepted, `[from, close)`, in an array made at their
+ * count: an array pushed from empty grows to room for 17 numbers at its first push, about 100
+ * bytes per token more than a token's few bytes need, and clearing a reused one (`length = 0`)
+ * is a runtime call that cost as much (docs/remote.md, "How fast the client ingests"). Null if
+ * one is past 2^53 (JSON.parse would round it), as readUnsignedInteger refuses it.
+ */
+function unsignedList(bytes: Buffer, from: number, close: number): number[] | null {
+  let count = from === close ? 0 : 1;
+  for (let k = from; k < close; k++) if (bytes[k] === COMMA) count += 1;
+  const list = new Array<number>(count);
+  let value = 0;
+  let n = 0;
+  for (let k = from; k < close; k++) {
+    const c = bytes[k]!;
+    if (c === COMMA) {
+      list[n++] = value;
+      value = 0;
+    } else {
+      value = value * 10 + (c - ZERO);
+      if (value > Number.MAX_SAFE_INTEGER) return null;
+    }
+  }
+  if (count > 0) list[n] = value;
+  return list;
 }
 
 function matches(bytes: Buffer, at: number, expected: readonly number[]): boolean {

@@ -45,6 +45,29 @@ describe("llama-server's one-token events read without JSON.parse", () => {
     }
   });
 
+  it("reads the token's bytes at their count, exactly as JSON.parse, and leaves integers past 2^53 to it", () => {
+    const event = llamaEvent(9, 'x', CANDIDATES);
+    const lists: [string, number[]][] = [
+      ['[]', []],
+      ['[0]', [0]],
+      ['[0,10,255]', [0, 10, 255]],
+      ['[7,0,0,300]', [7, 0, 0, 300]],
+      ['[9007199254740991]', [9007199254740991]],
+    ];
+    for (const [list, values] of lists) {
+      const other = event.replace('"bytes":[120]', `"bytes":${list}`);
+      const read = readWhole(new LlamaTokenEvents(3), other) as {
+        choices: { logprobs: { content: { bytes: number[] }[] } }[];
+      };
+      expect(read.choices[0]!.logprobs.content[0]!.bytes, list).toStrictEqual(values);
+      expect(read, list).toStrictEqual(reduced(other, 3));
+    }
+    // JSON.parse rounds this one to 2^53 + 2 (and would refuse a leading zero): the general reader's.
+    const past = event.replace('"bytes":[120]', '"bytes":[1,9007199254740993]');
+    expect(readWhole(new LlamaTokenEvents(3), past)).toBeNull();
+    expect(readWhole(new LlamaTokenEvents(3), event.replace('"bytes":[120]', '"bytes":[01]'))).toBeNull();
+  });
+
   it('leaves any other layout to the general reader, which gives the same value', () => {
     const event = llamaEvent(9, 'x', CANDIDATES);
     const others = [
