@@ -65,7 +65,15 @@ const TARGETS: readonly Target[] = [
     read: (r) => at(r, 'llamaBench.promptRatio'),
     bound: 0.95,
   },
-  { suite: 'engine', what: 'shifted window ÷ bare loop', read: (r) => at(r, 'overhead.ratio'), bound: 0.97 },
+  // Paired comparisons of alternating rounds read the median of the rounds' ratios, not best ÷ best:
+  // at 2 threads the prebuilt llama.cpp has rare rounds far faster than its others, and one of
+  // them on either side decided a best-of ratio (docs/engine.md, "Benchmarks").
+  {
+    suite: 'engine',
+    what: 'shifted window ÷ bare loop (median of paired rounds)',
+    read: (r) => at(r, 'overhead.medianRatio'),
+    bound: 0.97,
+  },
   {
     suite: 'engine',
     what: 'branched sweep speed-up ÷ ideal (identical outputs)',
@@ -75,8 +83,8 @@ const TARGETS: readonly Target[] = [
   },
   {
     suite: 'engine',
-    what: 'decode with signals ÷ without (same tokens)',
-    read: (r) => at(r, 'signals.ratio'),
+    what: 'decode with signals ÷ without (median of paired rounds, same tokens)',
+    read: (r) => at(r, 'signals.medianRatio'),
     exact: () => ({ 'signals.identical': true }),
     bound: 0.95,
   },

@@ -17,7 +17,8 @@
  *
  * Everything is measured at the thread count the product picks and again at 1 thread
  * (`atOneThread`). Rounds alternate between the engine and the baseline, so a busy shared
- * machine disturbs both sides alike.
+ * machine disturbs both sides alike; the overhead and signals targets read the median of the
+ * rounds' paired ratios (`medianRatio`; docs/engine.md, "Benchmarks").
  */
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { EventData } from '../../common/api/contract';
