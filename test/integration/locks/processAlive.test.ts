@@ -15,9 +15,14 @@ afterEach(() => {
   for (const parent of parents.splice(0)) parent.kill('SIGKILL');
 });
 
-/** Runs `member` under `setsid` beneath a parent that never reaps; returns the member's pid (= its group). */
+/**
+ * Runs `member` under `setsid` beneath a parent that never reaps; returns the member's pid (= its
+ * group). The member starts only once its parent has become `sleep`: a member that ended before
+ * that was sometimes reaped by the parent shell, and never became a zombie (a CI failure).
+ */
 async function groupUnderNonReapingParent(member: string): Promise<number> {
-  const parent = spawn('sh', ['-c', `setsid sh -c '${member}' & echo $!; exec sleep 30`], {
+  const waitForSleepingParent = 'until [ "$(cat /proc/$PPID/comm)" = sleep ]; do sleep 0.01; done';
+  const parent = spawn('sh', ['-c', `setsid sh -c '${waitForSleepingParent}; ${member}' & echo $!; exec sleep 30`], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   parents.push(parent);
