@@ -103,7 +103,15 @@ export async function downloadModel(uri: string, options: DownloadOptions): Prom
   const file = downloader.entrypointFilePath;
   const previous = lastDownload.get(file);
   const run = (async () => {
-    await previous;
+    if (previous) {
+      await previous;
+      // The download before this one may have brought the file.
+      const found = await findDownloadedModel(uri, options);
+      if (found) {
+        await downloader.cancel({ deleteTempFile: false });
+        return describeFile(uri, found);
+      }
+    }
     return transfer(uri, downloader, options, failed);
   })();
   const settled = run.then(
@@ -129,11 +137,6 @@ async function transfer(
       `the download of ${uri} was cancelled; the partial file stays in ${options.modelsDir} and the next download resumes it`,
     );
   const { signal } = options;
-  const found = await findDownloadedModel(uri, options); // a download of the same file that ran before this one
-  if (found) {
-    await downloader.cancel({ deleteTempFile: false });
-    return describeFile(uri, found);
-  }
   if (signal?.aborted) {
     await downloader.cancel({ deleteTempFile: false });
     throw cancelled();
